@@ -1,0 +1,231 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a Debian kernel under QEMU with device memory and run a command, a
+# list of selftests or an interactive shell in it.
+#
+# Exit status: the guest command's own status; 120 guest kernel panic;
+# 121 guest stopped without reporting a status; 124 timeout; 125 usage or
+# set-up error.
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<USAGE
+usage: vm.sh [options] [-- command ...]
+  -k, --kernel K        kernel release, or line 6.1 / 6.12 (default 6.1)
+  -p, --profile LIST    device memory, comma separated (default soft-reserved):
+                          soft-reserved  memmap=SIZE%START+0xefffffff (dax_hmem)
+                          pmem           memmap=SIZE!START (legacy, nd_e820)
+                          nvdimm         ACPI NFIT NVDIMM with a label area
+                          none
+      --sr-size SIZE    soft reserved size (default 2G)
+      --pmem-size SIZE  legacy pmem size (default 512M)
+      --nvdimm-size SIZE  NVDIMM size (default 1G)
+      --no-memmap-on-memory  boot without memory_hotplug.memmap_on_memory=1
+      --numa N          numa=fake=N
+      --ram SIZE        guest RAM above 4 GiB besides device memory (default 2G)
+      --prealloc        preallocate guest RAM on the host (benchmarks)
+      --cpu MODEL       QEMU -cpu model (default max)
+      --smp N           guest CPUs (default 2)
+      --accel A         tcg (default) or kvm
+      --append ARGS     extra kernel command line
+      --modules DIR     directory of .ko files to add (default: kmod/ build)
+  -t, --tests LIST      run selftests: SUITE or SUITE:FIXTURE.VARIANT.TEST,
+                        comma or space separated
+      --timeout SECS    whole-run limit (default 300)
+      --shell           interactive shell in the VM
+  -v, --verbose         show the whole guest console, not just progress
+      --log FILE        keep the whole console log in FILE
+USAGE
+	exit "${1:-125}"
+}
+
+kernel=6.1 profiles=soft-reserved sr_size=2G pmem_size=512M nvdimm_size=1G
+mom=1 numa="" ram=2G prealloc=0 cpu=max smp=2 accel=tcg append=""
+moddir="" tests="" timeout_s=300 shell=0 verbose=0 log=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k|--kernel) kernel=$2; shift ;;
+	-p|--profile) profiles=$2; shift ;;
+	--sr-size) sr_size=$2; shift ;;
+	--pmem-size) pmem_size=$2; shift ;;
+	--nvdimm-size) nvdimm_size=$2; shift ;;
+	--no-memmap-on-memory) mom=0 ;;
+	--numa) numa=$2; shift ;;
+	--ram) ram=$2; shift ;;
+	--prealloc) prealloc=1 ;;
+	--cpu) cpu=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--accel) accel=$2; shift ;;
+	--append) append="$append $2"; shift ;;
+	--modules) moddir=$2; shift ;;
+	-t|--tests) tests="$tests ${2//,/ }"; shift ;;
+	--timeout) timeout_s=$2; shift ;;
+	--shell) shell=1 ;;
+	-v|--verbose) verbose=1 ;;
+	--log) log=$2; shift ;;
+	-h|--help) usage 0 ;;
+	--) shift; break ;;
+	-*) echo "vm.sh: unknown option $1" >&2; usage ;;
+	*) break ;;
+	esac
+	shift
+done
+cmd=("$@")
+
+case $kernel in
+6.1|6.12) kver=$(hm_kver "$kernel") ;;
+*) kver=$kernel ;;
+esac
+[ -n "$kver" ] || { hm_log "no kernel for '$kernel': run scripts/setup.sh"; exit 125; }
+img=$(hm_img_dir "$kver")
+[ -f "$img/.done" ] || { hm_log "kernel $kver not unpacked: run scripts/setup.sh"; exit 125; }
+
+# to_mib SIZE: 512M / 2G / 1024 (MiB) -> MiB
+to_mib() {
+	local n=${1%[MmGg]}
+	case $1 in
+	*[Gg]) echo $((n * 1024)) ;;
+	*) echo "$n" ;;
+	esac
+}
+
+# Device memory layout: RAM is 0-3 GiB and from 4 GiB up (pc machine); the
+# memmap= ranges are carved from RAM starting at 4 GiB, each 1 GiB aligned.
+next=$((4 * 1024)) high=0 karg="" qarg=() machine=pc
+for p in ${profiles//,/ }; do
+	case $p in
+	soft-reserved|sr)
+		s=$(to_mib "$sr_size")
+		karg="$karg memmap=${s}M%${next}M+0xefffffff"
+		next=$((next + (s + 1023) / 1024 * 1024)) high=$((high + (s + 1023) / 1024 * 1024)) ;;
+	pmem)
+		s=$(to_mib "$pmem_size")
+		karg="$karg memmap=${s}M!${next}M"
+		next=$((next + (s + 1023) / 1024 * 1024)) high=$((high + (s + 1023) / 1024 * 1024)) ;;
+	nvdimm)
+		machine=pc,nvdimm=on
+		nvsize=$(to_mib "$nvdimm_size") ;;
+	none) ;;
+	*) hm_log "unknown profile $p"; exit 125 ;;
+	esac
+done
+mem=$((3 * 1024 + high + $(to_mib "$ram")))
+
+work=$(mktemp -d)
+qpid=""
+cleanup() {
+	[ -n "$qpid" ] && kill "$qpid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+memarg="${mem}M"
+if [ -n "${nvsize:-}" ]; then
+	truncate -s "${nvsize}M" "$work/nvdimm.img"
+	memarg="${mem}M,slots=2,maxmem=$((mem + nvsize + 1024))M"
+	qarg+=(-object "memory-backend-file,id=nvmem0,share=on,mem-path=$work/nvdimm.img,size=${nvsize}M"
+	       -device "nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K")
+fi
+if [ $prealloc = 1 ]; then
+	qarg+=(-object "memory-backend-ram,id=ram0,size=${mem}M,prealloc=on")
+	machine="$machine,memory-backend=ram0"
+fi
+
+karg="console=ttyS0,115200 panic=-1 loglevel=5 memhp_default_state=offline$karg"
+[ $mom = 1 ] && karg="$karg memory_hotplug.memmap_on_memory=1"
+[ -n "$numa" ] && karg="$karg numa=fake=$numa"
+karg="$karg$append"
+
+# Overlay: our modules, the selftests, the job.
+base=$("$HOTMEM_ROOT/scripts/mkinitramfs.sh" "$kver") || exit 125
+ov=$work/overlay
+mkdir -p "$ov/hotmem/selftests" "$ov/hotmem/bin" "$ov/lib/modules/$kver/extra"
+install -m 0755 "$HOTMEM_ROOT/scripts/guest/run-tests" "$ov/hotmem/bin/run-tests"
+[ -n "$moddir" ] || moddir=$HOTMEM_ROOT/build/$kver
+if [ -d "$moddir" ]; then
+	find "$moddir" -name '*.ko' -exec cp {} "$ov/lib/modules/$kver/extra/" \;
+fi
+if [ -d "$HOTMEM_ROOT/selftests/build" ]; then
+	cp -r "$HOTMEM_ROOT/selftests/build/." "$ov/hotmem/selftests/"
+fi
+if ls "$ov/lib/modules/$kver/extra/"*.ko >/dev/null 2>&1; then
+	# depmod over the base modules plus ours: the overlay's modules.*
+	# replace the base's when the kernel unpacks the second archive.
+	mkdir -p "$work/dep"
+	(cd "$work/dep" && cpio -i --quiet -d "lib/modules/$kver/*" < "$base")
+	cp "$ov/lib/modules/$kver/extra/"*.ko "$work/dep/lib/modules/$kver/extra/" 2>/dev/null ||
+		{ mkdir -p "$work/dep/lib/modules/$kver/extra" &&
+		  cp "$ov/lib/modules/$kver/extra/"*.ko "$work/dep/lib/modules/$kver/extra/"; }
+	depmod -b "$work/dep" "$kver"
+	cp "$work/dep/lib/modules/$kver"/modules.* "$ov/lib/modules/$kver/"
+fi
+{
+	echo "HOTMEM_KVER=$kver"
+	echo "HOTMEM_PROFILES='$profiles'"
+	echo "export HOTMEM_KVER HOTMEM_PROFILES"
+} > "$ov/hotmem/env"
+if [ $shell = 1 ]; then
+	echo 'echo "hotmem VM: $(uname -r); exit or poweroff -f to leave"; setsid cttyhack sh -l' > "$ov/hotmem/job"
+elif [ -n "$tests" ]; then
+	# shellcheck disable=SC2086
+	echo "/hotmem/bin/run-tests $tests" > "$ov/hotmem/job"
+elif [ ${#cmd[@]} -gt 0 ]; then
+	printf '%s\n' "${cmd[*]}" > "$ov/hotmem/job"
+else
+	usage
+fi
+(cd "$ov" && find . | cpio -o -H newc --quiet) > "$work/overlay.cpio"
+cat "$base" "$work/overlay.cpio" > "$work/initrd.cpio"
+
+accel_arg="tcg,thread=multi"
+[ "$accel" = kvm ] && accel_arg=kvm
+qemu=(qemu-system-x86_64 -machine "$machine" -accel "$accel_arg" -cpu "$cpu"
+      -smp "$smp" -m "$memarg" -kernel "$img/boot/vmlinuz-$kver"
+      -initrd "$work/initrd.cpio" -append "$karg" -no-reboot
+      -nodefaults -display none "${qarg[@]}")
+
+if [ $shell = 1 ]; then
+	exec "${qemu[@]}" -serial mon:stdio
+fi
+
+[ -n "$log" ] || log=$work/console.log
+hm_log "booting $kver ($profiles) under $accel, limit ${timeout_s}s"
+set +e
+timeout -k 5 "$timeout_s" "${qemu[@]}" -serial stdio < /dev/null > "$log" 2>&1 &
+qpid=$!
+# Follow the console: everything with -v, otherwise TAP results, failure
+# details and kernel panics.
+mode=cmd
+[ -n "$tests" ] && mode=tests
+tail -n +1 --pid=$qpid -f "$log" 2>/dev/null | awk -v verbose=$verbose -v mode=$mode '
+	{ sub(/\r$/, "") }
+	verbose { print; fflush(); next }
+	/Kernel panic/ { print; fflush(); next }
+	/^HOTMEM-BEGIN$/ { injob = 1; next }
+	/^HOTMEM-EXIT=/ { injob = 0; next }
+	!injob || /^\[ *[0-9]+\.[0-9]+\] / { next }
+	mode == "cmd" || /^(not )?ok [0-9]+ / || /^#! / { print; fflush() }'
+wait $qpid
+qrc=$?
+qpid=""
+set -e
+status=$(sed -n 's/^HOTMEM-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -1)
+if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+	hm_log "TIMEOUT: guest did not finish within ${timeout_s}s; last console lines:"
+	tail -n 15 "$log" >&2
+	exit 124
+fi
+if grep -q 'Kernel panic' "$log"; then
+	hm_log "GUEST PANIC:"
+	grep -A 30 -m1 'Kernel panic' "$log" >&2
+	exit 120
+fi
+if [ -z "$status" ]; then
+	hm_log "guest stopped without reporting a status (qemu exit $qrc); last console lines:"
+	tail -n 30 "$log" >&2
+	exit 121
+fi
+exit "$status"
