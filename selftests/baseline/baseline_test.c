@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Baseline: the in-kernel dax/kmem/nvdimm drivers driven exactly as users
+ * drive them (daxctl, ndctl), asserting the kernel state a user would check.
+ * Later hotmem suites are compared against what these tests pin down.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "hotmem_util.h"
+
+#define SYS_DAX	"/sys/bus/dax/devices"
+#define OUT_LEN	8192
+
+/* memmap of one memory block: one 64-byte struct page per 4 KiB page */
+static uint64_t memmap_bytes(uint64_t bytes)
+{
+	return bytes / 4096 * 64;
+}
+
+/* dax device name -> region id ("dax3.1" -> 3) */
+static int dax_region_id(const char *dev)
+{
+	return atoi(dev + 3);
+}
+
+/*
+ * Bring the soft-reserved region back to one devdax device spanning it,
+ * whatever a failed test left behind.  Returns the device in @dev.
+ */
+static int sr_reset(char *dev, size_t len)
+{
+	char rdir[512], mode[32], name[64];
+	long long rsize;
+	int r, i, rc;
+
+	rc = hm_dax_find(dev, len, "/hmem");
+	if (rc)
+		return rc;
+	r = dax_region_id(dev);
+	rc = hm_dax_region_dir(rdir, sizeof(rdir), dev);
+	if (rc)
+		return rc;
+	rsize = hm_read_ll("%s/size", rdir);
+	for (i = 63; i >= 0; i--) {
+		snprintf(name, sizeof(name), "dax%d.%d", r, i);
+		if (!hm_exists(SYS_DAX "/%s", name))
+			continue;
+		if (hm_dax_mode(name, mode, sizeof(mode)) == 0 &&
+		    !strcmp(mode, "system-ram"))
+			hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s",
+			      name);
+		if (i && hm_read_ll(SYS_DAX "/%s/size", name) > 0) {
+			hm_sh(NULL, 0, "daxctl disable-device %s", name);
+			hm_sh(NULL, 0, "daxctl destroy-device %s", name);
+		}
+	}
+	snprintf(name, sizeof(name), "dax%d.0", r);
+	if (hm_read_ll(SYS_DAX "/%s/size", name) != rsize) {
+		char sz[32];
+
+		hm_sh(NULL, 0, "daxctl disable-device %s", name);
+		snprintf(sz, sizeof(sz), "%lld", rsize);
+		rc = hm_write(sz, SYS_DAX "/%s/size", name);
+		if (rc)
+			return rc;
+		hm_sh(NULL, 0, "daxctl enable-device %s", name);
+	}
+	if (hm_dax_mode(name, mode, sizeof(mode)) || strcmp(mode, "devdax"))
+		if (hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s",
+			  name))
+			return -EIO;
+	snprintf(dev, len, "%s", name);
+	return 0;
+}
+
+FIXTURE(sr) {
+	char dev[64];		/* the devdax device spanning the region */
+	char rdir[512];		/* its region's sysfs directory */
+	int region;		/* region id */
+	uint64_t start;		/* first byte of the soft reserved range */
+	uint64_t size;		/* its size */
+	uint64_t bs;		/* memory block size */
+	char out[OUT_LEN];	/* output of the last command */
+};
+
+FIXTURE_SETUP(sr)
+{
+	struct hm_res res[HM_MAX_RES];
+	int n, i;
+
+	if (hm_dax_find(self->dev, sizeof(self->dev), "/hmem"))
+		SKIP(return, "no soft-reserved dax device (vm.sh -p soft-reserved)");
+	ASSERT_EQ(0, sr_reset(self->dev, sizeof(self->dev)));
+	ASSERT_EQ(0, hm_dax_region_dir(self->rdir, sizeof(self->rdir), self->dev));
+	self->region = dax_region_id(self->dev);
+	n = hm_iomem(res, HM_MAX_RES);
+	ASSERT_GT(n, 0);
+	i = hm_iomem_find(res, n, "Soft Reserved", 0);
+	ASSERT_GE(i, 0);
+	self->start = res[i].start;
+	self->size = res[i].end + 1 - res[i].start;
+	self->bs = hm_block_size();
+	ASSERT_NE(0, self->bs);
+}
+
+FIXTURE_TEARDOWN(sr)
+{
+	char dev[64];
+
+	sr_reset(dev, sizeof(dev));
+}
+
+/* Soft-reserved memory appears as one devdax device spanning it. */
+TEST_F(sr, dax_device)
+{
+	struct hm_res res[HM_MAX_RES];
+	int n, s, d;
+	char mode[32];
+	struct stat st;
+	char path[96];
+
+	n = hm_iomem(res, HM_MAX_RES);
+	s = hm_iomem_find(res, n, "Soft Reserved", 0);
+	d = hm_iomem_find(res, n, self->dev, 0);
+	ASSERT_GE(d, 0);
+	EXPECT_EQ(s, res[d].parent);
+	EXPECT_EQ(res[s].start, res[d].start);
+	EXPECT_EQ(res[s].end, res[d].end);
+	EXPECT_EQ(self->size, hm_read_ll(SYS_DAX "/%s/size", self->dev));
+	EXPECT_EQ(self->size, hm_read_ll("%s/size", self->rdir));
+	EXPECT_EQ(0, hm_read_ll("%s/available_size", self->rdir));
+	EXPECT_EQ(HM_SZ_2M, hm_read_ll("%s/align", self->rdir));
+	ASSERT_EQ(0, hm_dax_mode(self->dev, mode, sizeof(mode)));
+	EXPECT_STREQ("devdax", mode);
+	snprintf(path, sizeof(path), "/dev/%s", self->dev);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl list -d %s", self->dev));
+	EXPECT_NE(NULL, strstr(self->out, "\"mode\":\"devdax\""));
+}
+
+/*
+ * daxctl reconfigure-device --mode=system-ram hot-adds the device as
+ * "System RAM (kmem)" nested under it, one memory block per block_size,
+ * all online; --mode=devdax removes it and every number returns.
+ */
+TEST_F(sr, system_ram_roundtrip)
+{
+	struct hm_res res[HM_MAX_RES];
+	long long mt0, mt1, mom;
+	int nb0, on0, nb1, on1, n, k, d;
+	uint64_t nblk = self->size / self->bs, expect_kb;
+
+	nb0 = hm_memblocks(&on0);
+	mt0 = hm_meminfo_kb("MemTotal");
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN,
+			   "daxctl reconfigure-device --mode=system-ram %s",
+			   self->dev));
+
+	n = hm_iomem(res, HM_MAX_RES);
+	k = hm_iomem_find(res, n, "System RAM (kmem)", 0);
+	ASSERT_GE(k, 0);
+	d = res[k].parent;
+	ASSERT_GE(d, 0);
+	EXPECT_STREQ(self->dev, res[d].name);
+	EXPECT_STREQ("Soft Reserved", res[res[d].parent].name);
+	EXPECT_EQ(self->start, res[k].start);
+	EXPECT_EQ(self->start + self->size - 1, res[k].end);
+
+	nb1 = hm_memblocks(&on1);
+	EXPECT_EQ(nb0 + (int)nblk, nb1);
+	EXPECT_EQ(on0 + (int)nblk, on1);
+	EXPECT_NE(NULL, strstr(self->out, "\"mode\":\"system-ram\""));
+
+	/* the memmap, where it lives on the memory, is not counted as RAM */
+	mom = hm_read_ll(SYS_DAX "/%s/memmap_on_memory", self->dev);
+	expect_kb = (self->size - (mom > 0 ? memmap_bytes(self->size) : 0)) / 1024;
+	mt1 = hm_meminfo_kb("MemTotal");
+	EXPECT_EQ((long long)expect_kb, mt1 - mt0);
+
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN,
+			   "daxctl reconfigure-device --mode=devdax -f %s",
+			   self->dev));
+	n = hm_iomem(res, HM_MAX_RES);
+	EXPECT_EQ(-1, hm_iomem_find(res, n, "System RAM (kmem)", 0));
+	EXPECT_EQ(nb0, hm_memblocks(&on1));
+	EXPECT_EQ(on0, on1);
+	EXPECT_EQ(mt0, hm_meminfo_kb("MemTotal"));
+	EXPECT_NE(NULL, strstr(self->out, "\"mode\":\"devdax\""));
+}
+
+/* first mappingN/{start,end} of a device, checked to be 2 MiB aligned */
+static int dev_mapping(const char *dev, int idx, uint64_t *start, uint64_t *end)
+{
+	long long s = hm_read_ll(SYS_DAX "/%s/mapping%d/start", dev, idx);
+	long long e = hm_read_ll(SYS_DAX "/%s/mapping%d/end", dev, idx);
+
+	if (s < 0 || e < 0)
+		return -ENOENT;
+	*start = s;
+	*end = e;
+	return (s % HM_SZ_2M || (e + 1) % HM_SZ_2M) ? -EINVAL : 0;
+}
+
+/* name of the device a "daxctl create-device" printed */
+static int created_dev(const char *out, char *dev, size_t len)
+{
+	const char *p = strstr(out, "\"chardev\":\"");
+
+	if (!p)
+		return -ENOENT;
+	p += strlen("\"chardev\":\"");
+	snprintf(dev, len, "%.*s", (int)strcspn(p, "\""), p);
+	return 0;
+}
+
+/*
+ * daxctl create-device sub-divides the dynamic region at 2 MiB
+ * granularity: first fit, holes reused as extra mapping ranges, and
+ * available_size accounts for every byte.
+ */
+TEST_F(sr, subdivide)
+{
+	char a[64], b[64], c[64], e[64];
+	uint64_t s, en, s1, e1;
+	long long avail;
+
+	/* the kernel never deletes device 0; shrinking it frees the region */
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", self->dev));
+	ASSERT_EQ(0, hm_write("0", SYS_DAX "/%s/size", self->dev));
+	ASSERT_EQ((long long)self->size,
+		  hm_read_ll("%s/available_size", self->rdir));
+
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s 256M",
+			   self->region));
+	ASSERT_EQ(0, created_dev(self->out, a, sizeof(a)));
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s 256M",
+			   self->region));
+	ASSERT_EQ(0, created_dev(self->out, b, sizeof(b)));
+	ASSERT_EQ(0, dev_mapping(a, 0, &s, &en));
+	EXPECT_EQ(self->start, s);
+	EXPECT_EQ(self->start + (256 << 20) - 1, en);
+	ASSERT_EQ(0, dev_mapping(b, 0, &s, &en));
+	EXPECT_EQ(self->start + (256 << 20), s);
+	avail = self->size - (512 << 20);
+	EXPECT_EQ(avail, hm_read_ll("%s/available_size", self->rdir));
+
+	/* not a multiple of the 2 MiB region align: refused, nothing taken */
+	EXPECT_NE(0, hm_sh(NULL, 0, "daxctl create-device -r %d -s 3M",
+			   self->region));
+	EXPECT_EQ(avail, hm_read_ll("%s/available_size", self->rdir));
+
+	/* the smallest device is one sub-section */
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s 2M",
+			   self->region));
+	ASSERT_EQ(0, created_dev(self->out, e, sizeof(e)));
+	ASSERT_EQ(0, dev_mapping(e, 0, &s, &en));
+	EXPECT_EQ(HM_SZ_2M, en + 1 - s);
+	EXPECT_EQ(self->start + (512 << 20), s);
+	avail -= HM_SZ_2M;
+	EXPECT_EQ(avail, hm_read_ll("%s/available_size", self->rdir));
+
+	/* a hole left by a destroyed device becomes part of the next one */
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", a));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl destroy-device %s", a));
+	EXPECT_FALSE(hm_exists(SYS_DAX "/%s", a));
+	avail += 256 << 20;
+	EXPECT_EQ(avail, hm_read_ll("%s/available_size", self->rdir));
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s 512M",
+			   self->region));
+	ASSERT_EQ(0, created_dev(self->out, c, sizeof(c)));
+	ASSERT_EQ(0, dev_mapping(c, 0, &s, &en));
+	ASSERT_EQ(0, dev_mapping(c, 1, &s1, &e1));
+	EXPECT_EQ(self->start, s);
+	EXPECT_EQ(self->start + (256 << 20) - 1, en);
+	EXPECT_EQ(self->start + (512 << 20) + HM_SZ_2M, s1);
+	EXPECT_EQ(512 << 20, (en + 1 - s) + (e1 + 1 - s1));
+	EXPECT_EQ(512 << 20, hm_read_ll(SYS_DAX "/%s/size", c));
+	avail -= 512 << 20;
+	EXPECT_EQ(avail, hm_read_ll("%s/available_size", self->rdir));
+}
+
+/*
+ * 6.8+: the dax device's memmap_on_memory attribute decides whether kmem
+ * takes the struct pages of hot-added memory from DRAM (16 MiB per GiB)
+ * or from the memory itself (0).  Measured before onlining.
+ */
+TEST_F(sr, memmap_on_memory_dram)
+{
+	long long drop[2], memmap[2], f0, m0;
+	uint64_t expect = memmap_bytes(self->size);
+
+	int v;
+
+	if (!hm_exists(SYS_DAX "/%s/memmap_on_memory", self->dev))
+		SKIP(return, "kernel %d.%d has no dax memmap_on_memory (6.8+)",
+		     hm_kernel_version() / 100, hm_kernel_version() % 100);
+	if (hm_read_ll("/sys/module/memory_hotplug/parameters/memmap_on_memory") < 0 &&
+	    !hm_exists("/sys/module/memory_hotplug/parameters/memmap_on_memory"))
+		SKIP(return, "no memory_hotplug.memmap_on_memory parameter");
+
+	for (v = 0; v < 2; v++) {
+		ASSERT_EQ(0, hm_write(v ? "1" : "0",
+				      SYS_DAX "/%s/memmap_on_memory", self->dev));
+		ASSERT_EQ(v, hm_read_ll(SYS_DAX "/%s/memmap_on_memory",
+					self->dev));
+		f0 = hm_memfree_settled_kb();
+		m0 = hm_vmstat("nr_memmap_pages");
+		ASSERT_EQ(0, hm_sh(self->out, OUT_LEN,
+				   "daxctl reconfigure-device -N -m system-ram %s",
+				   self->dev));
+		drop[v] = (f0 - hm_memfree_settled_kb()) * 1024;
+		memmap[v] = hm_vmstat("nr_memmap_pages") - m0;
+		ASSERT_EQ(0, hm_sh(self->out, OUT_LEN,
+				   "daxctl reconfigure-device -m devdax -f %s",
+				   self->dev));
+		hm_write("0", SYS_DAX "/%s/memmap_on_memory", self->dev);
+		TH_LOG("memmap_on_memory=%d: free memory %+lld KiB, nr_memmap_pages %+lld",
+		       v, -drop[v] / 1024, memmap[v]);
+	}
+	/*
+	 * nr_memmap_pages counts memmap pages wherever they live: the same
+	 * count either way.  A removal keeps part of the vmemmap populated and
+	 * the next add reuses it, so the DRAM an add spends is what the
+	 * counter grew by, which is at most the full 64 B per page.
+	 */
+	if (memmap[0] >= 0) {
+		EXPECT_GT(memmap[0], 0);
+		EXPECT_EQ(memmap[0], memmap[1]);
+		EXPECT_LE(memmap[0] * 4096, (long long)expect);
+		expect = memmap[0] * 4096;
+	}
+	/* off: the memmap comes from DRAM; on: none of it does */
+	EXPECT_GE(drop[0], (long long)expect * 9 / 10);
+	EXPECT_LE(drop[1], (long long)expect / 8);
+	EXPECT_GE(drop[0] - drop[1], (long long)expect * 9 / 10);
+}
+
+FIXTURE(pmem) {
+	char ns[64];		/* the legacy pmem namespace */
+	char dev[64];		/* the devdax device made on it */
+	char out[OUT_LEN];	/* output of the last command */
+};
+
+FIXTURE_SETUP(pmem)
+{
+	const char *p;
+
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "ndctl list -b e820 -N"));
+	p = strstr(self->out, "\"dev\":\"namespace");
+	if (!p)
+		SKIP(return, "no legacy pmem namespace (vm.sh -p pmem)");
+	p += strlen("\"dev\":\"");
+	snprintf(self->ns, sizeof(self->ns), "%.*s", (int)strcspn(p, "\""), p);
+}
+
+FIXTURE_TEARDOWN(pmem)
+{
+}
+
+/*
+ * A legacy pmem region becomes a devdax namespace with ndctl; its
+ * character device maps with MAP_SHARED and what is written through one
+ * mapping reads back through another and after a remap.
+ */
+TEST_F(pmem, devdax_mmap)
+{
+	const size_t len = 64 << 20;
+	uint64_t *a, *b, i, bad = 0;
+	char path[96], mode[32];
+	struct hm_res res[HM_MAX_RES];
+	int fd, n, d;
+
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN,
+			   "ndctl create-namespace -f -e %s -m devdax -a 2M",
+			   self->ns));
+	ASSERT_EQ(0, created_dev(self->out, self->dev, sizeof(self->dev)));
+	ASSERT_EQ(0, hm_dax_mode(self->dev, mode, sizeof(mode)));
+	EXPECT_STREQ("devdax", mode);
+	ASSERT_GE(hm_read_ll(SYS_DAX "/%s/size", self->dev), (long long)len);
+
+	n = hm_iomem(res, HM_MAX_RES);
+	d = hm_iomem_find(res, n, "Persistent Memory (legacy)", 0);
+	ASSERT_GE(d, 0);
+	EXPECT_LT(d, hm_iomem_find(res, n, "namespace*", d));
+
+	snprintf(path, sizeof(path), "/dev/%s", self->dev);
+	fd = open(path, O_RDWR);
+	ASSERT_GE(fd, 0);
+	/* device dax refuses private mappings */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0));
+	a = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	b = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, b);
+	for (i = 0; i < len / 8; i++)
+		a[i] = i * 0x9e3779b97f4a7c15ULL;
+	for (i = 0; i < len / 8; i++)
+		bad += b[i] != i * 0x9e3779b97f4a7c15ULL;
+	EXPECT_EQ(0, bad);
+	munmap(a, len);
+	munmap(b, len);
+	close(fd);
+
+	fd = open(path, O_RDONLY);
+	ASSERT_GE(fd, 0);
+	b = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, b);
+	for (i = 0, bad = 0; i < len / 8; i++)
+		bad += b[i] != i * 0x9e3779b97f4a7c15ULL;
+	EXPECT_EQ(0, bad);
+	munmap(b, len);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the hotmem selftests; see hotmem_util.h.  Every reader
+ * returns a negative value on error so a test can ASSERT on it.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hotmem_util.h"
+
+static void hm_vfmt(char *path, size_t len, const char *fmt, va_list ap)
+{
+	vsnprintf(path, len, fmt, ap);
+}
+
+/**
+ * hm_sh() - run a shell command as a user would
+ * @out: buffer for stdout and stderr, may be NULL
+ * @len: size of @out
+ * @fmt: command, printf style
+ *
+ * The output is also echoed as TAP diagnostics so a failure shows it.
+ * Return: the command's exit status, or -1 if it could not be run.
+ */
+int hm_sh(char *out, size_t len, const char *fmt, ...)
+{
+	char cmd[1024], line[512];
+	size_t used = 0;
+	va_list ap;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	hm_vfmt(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "# $ %s\n", cmd);
+	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	fflush(stdout);
+	fflush(stderr);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (out && len)
+		out[0] = '\0';
+	while (fgets(line, sizeof(line), p)) {
+		fprintf(stderr, "#   %s", line);
+		if (out && used + strlen(line) < len) {
+			strcpy(out + used, line);
+			used += strlen(line);
+		}
+	}
+	st = pclose(p);
+	if (st == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/**
+ * hm_read_str() - read a (sysfs) file into @buf, trailing newline removed
+ * @buf: destination
+ * @len: size of @buf
+ * @fmt: path, printf style
+ *
+ * Return: length read, or -errno.
+ */
+int hm_read_str(char *buf, size_t len, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	ssize_t n;
+	int fd;
+
+	va_start(ap, fmt);
+	hm_vfmt(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return n;
+}
+
+/**
+ * hm_read_ll() - read a decimal or 0x-prefixed number from a file
+ * @fmt: path, printf style
+ *
+ * Return: the number (must be >= 0), or -errno.
+ */
+long long hm_read_ll(const char *fmt, ...)
+{
+	char path[PATH_MAX], buf[64], *end;
+	long long v;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	hm_vfmt(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	rc = hm_read_str(buf, sizeof(buf), "%s", path);
+	if (rc < 0)
+		return rc;
+	errno = 0;
+	v = strtoll(buf, &end, 0);
+	if (errno || end == buf)
+		return -EINVAL;
+	return v;
+}
+
+/**
+ * hm_write() - write @val to a (sysfs) file in one write(2)
+ * @val: string to write
+ * @fmt: path, printf style
+ *
+ * Return: 0, or -errno of the open or the write.
+ */
+int hm_write(const char *val, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	ssize_t n;
+	int fd;
+
+	va_start(ap, fmt);
+	hm_vfmt(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+/**
+ * hm_exists() - does a path exist
+ * @fmt: path, printf style
+ *
+ * Return: true if it does.
+ */
+bool hm_exists(const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	hm_vfmt(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return access(path, F_OK) == 0;
+}
+
+static long long hm_keyed(const char *file, const char *key, char sep)
+{
+	char line[256];
+	size_t kl = strlen(key);
+	long long v = -ENOENT;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, kl) && line[kl] == sep) {
+			v = strtoll(line + kl + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/**
+ * hm_meminfo_kb() - a /proc/meminfo field
+ * @key: field name, e.g. "MemTotal"
+ *
+ * Return: its value in kB, or -errno.
+ */
+long long hm_meminfo_kb(const char *key)
+{
+	return hm_keyed("/proc/meminfo", key, ':');
+}
+
+/* pages on the per-cpu free lists, which MemFree does not count */
+static long long hm_pcp_pages(void)
+{
+	long long sum = 0, v;
+	char line[256];
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %lld", &v) == 1)
+			sum += v;
+	fclose(f);
+	return sum;
+}
+
+/**
+ * hm_memfree_settled_kb() - free memory, per-cpu lists included, once
+ *	deferred frees have landed
+ *
+ * MemFree leaves out pages parked on the per-cpu lists, and an allocation
+ * served from them does not lower it; freeing after a memory removal is
+ * partly deferred.  So count the per-cpu pages too, and wait until two
+ * reads 200 ms apart agree within 256 kB (at most 5 s).
+ *
+ * Return: free memory in kB, or -errno.
+ */
+long long hm_memfree_settled_kb(void)
+{
+	long long a, b = -1;
+	int i;
+
+	for (i = 0; i < 25; i++) {
+		hm_write("3", "/proc/sys/vm/drop_caches");
+		a = b;
+		usleep(200000);
+		b = hm_meminfo_kb("MemFree");
+		if (b < 0)
+			return b;
+		b += hm_pcp_pages() * 4;
+		if (a >= 0 && llabs(a - b) < 256)
+			break;
+	}
+	return b;
+}
+
+/**
+ * hm_vmstat() - a /proc/vmstat counter
+ * @key: counter name, e.g. "nr_memmap_pages"
+ *
+ * Return: its value, or -ENOENT where the kernel has no such counter.
+ */
+long long hm_vmstat(const char *key)
+{
+	return hm_keyed("/proc/vmstat", key, ' ');
+}
+
+/**
+ * hm_iomem() - parse /proc/iomem (needs root to see addresses)
+ * @res: array to fill
+ * @max: its size
+ *
+ * Return: number of entries, or -errno.
+ */
+int hm_iomem(struct hm_res *res, int max)
+{
+	int n = 0, stack[16], i;
+	char line[256];
+	FILE *f = fopen("/proc/iomem", "r");
+
+	if (!f)
+		return -errno;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		char *p = line, *name;
+		struct hm_res *r = &res[n];
+
+		while (*p == ' ')
+			p++;
+		r->depth = (p - line) / 2;
+		if (r->depth >= 16 ||
+		    sscanf(p, "%lx-%lx", &r->start, &r->end) != 2)
+			continue;
+		name = strstr(p, " : ");
+		if (!name)
+			continue;
+		snprintf(r->name, sizeof(r->name), "%s", name + 3);
+		r->name[strcspn(r->name, "\n")] = '\0';
+		stack[r->depth] = n;
+		r->parent = r->depth ? stack[r->depth - 1] : -1;
+		n++;
+	}
+	fclose(f);
+	for (i = 0; i < n; i++)
+		if (res[i].start || res[i].end)
+			return n;
+	return n ? -EPERM : 0;
+}
+
+/**
+ * hm_iomem_find() - find a resource by name
+ * @res: parsed /proc/iomem
+ * @n: number of entries
+ * @name: exact name, or a prefix ending in '*'
+ * @from: index to start searching at
+ *
+ * Return: index, or -1.
+ */
+int hm_iomem_find(const struct hm_res *res, int n, const char *name, int from)
+{
+	size_t l = strlen(name);
+	int i;
+
+	for (i = from; i < n; i++) {
+		if (l && name[l - 1] == '*' ? !strncmp(res[i].name, name, l - 1)
+					     : !strcmp(res[i].name, name))
+			return i;
+	}
+	return -1;
+}
+
+/**
+ * hm_block_size() - memory block size in bytes
+ *
+ * Return: /sys/devices/system/memory/block_size_bytes (hex), 0 on error.
+ */
+uint64_t hm_block_size(void)
+{
+	char buf[32];
+
+	if (hm_read_str(buf, sizeof(buf),
+			"/sys/devices/system/memory/block_size_bytes") < 0)
+		return 0;
+	return strtoull(buf, NULL, 16);
+}
+
+/**
+ * hm_memblocks() - count memory block devices
+ * @online: if not NULL, set to how many of them are online
+ *
+ * Return: number of memoryN devices, or -errno.
+ */
+int hm_memblocks(int *online)
+{
+	DIR *d = opendir("/sys/devices/system/memory");
+	struct dirent *e;
+	char st[32];
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	if (online)
+		*online = 0;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "memory", 6) || !isdigit(e->d_name[6]))
+			continue;
+		n++;
+		if (online && hm_read_str(st, sizeof(st),
+				"/sys/devices/system/memory/%s/state",
+				e->d_name) > 0 && !strcmp(st, "online"))
+			(*online)++;
+	}
+	closedir(d);
+	return n;
+}
+
+/**
+ * hm_kernel_version() - running kernel as MAJOR * 100 + MINOR (612 = 6.12)
+ *
+ * Return: the version number, or -1.
+ */
+int hm_kernel_version(void)
+{
+	struct utsname u;
+	int maj, min;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
+		return -1;
+	return maj * 100 + min;
+}
+
+/**
+ * hm_dax_find() - first dax device whose sysfs path contains @path_part
+ * @dev: set to the device name, e.g. "dax0.0"
+ * @len: size of @dev
+ * @path_part: e.g. "/hmem" for soft reserved, "/ndbus" for nvdimm
+ *
+ * Only devices of non-zero size count, lowest name first.
+ * Return: 0, or -ENOENT.
+ */
+int hm_dax_find(char *dev, size_t len, const char *path_part)
+{
+	char link[PATH_MAX], path[PATH_MAX], best[NAME_MAX + 1] = "";
+	DIR *d = opendir("/sys/bus/dax/devices");
+	struct dirent *e;
+
+	if (!d)
+		return -ENOENT;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s",
+			 e->d_name);
+		if (!realpath(path, link) || !strstr(link, path_part))
+			continue;
+		if (hm_read_ll("%s/size", path) <= 0)
+			continue;
+		if (!best[0] || strcmp(e->d_name, best) < 0)
+			snprintf(best, sizeof(best), "%s", e->d_name);
+	}
+	closedir(d);
+	if (!best[0])
+		return -ENOENT;
+	snprintf(dev, len, "%s", best);
+	return 0;
+}
+
+/**
+ * hm_dax_region_dir() - sysfs directory of the dax region of @dev
+ * @dir: set to e.g. /sys/devices/platform/hmem.0/dax_region
+ * @len: size of @dir
+ * @dev: dax device name
+ *
+ * Return: 0, or -errno.
+ */
+int hm_dax_region_dir(char *dir, size_t len, const char *dev)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s", dev);
+	if (!realpath(path, real))
+		return -errno;
+	*strrchr(real, '/') = '\0';
+	snprintf(dir, len, "%s/dax_region", real);
+	return access(dir, F_OK) ? -errno : 0;
+}
+
+/**
+ * hm_dax_mode() - which driver a dax device is bound to
+ * @dev: dax device name
+ * @mode: set to "devdax", "system-ram", "unbound" or the driver name
+ * @len: size of @mode
+ *
+ * Return: 0, or -errno.
+ */
+int hm_dax_mode(const char *dev, char *mode, size_t len)
+{
+	char path[PATH_MAX], real[PATH_MAX], *drv;
+
+	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/driver", dev);
+	if (!realpath(path, real)) {
+		if (errno != ENOENT)
+			return -errno;
+		snprintf(mode, len, "unbound");
+		return 0;
+	}
+	drv = strrchr(real, '/') + 1;
+	if (!strcmp(drv, "device_dax"))
+		drv = "devdax";
+	else if (!strcmp(drv, "kmem"))
+		drv = "system-ram";
+	snprintf(mode, len, "%s", drv);
+	return 0;
+}
+
+/**
+ * hm_dmesg_allow() - declare a kernel log line this test expects
+ * @regex: extended regex; matching lines do not fail the test
+ */
+void hm_dmesg_allow(const char *regex)
+{
+	const char *file = getenv("HOTMEM_DMESG_ALLOW");
+	FILE *f;
+
+	if (!file)
+		return;
+	f = fopen(file, "a");
+	if (!f)
+		return;
+	fprintf(f, "%s\n", regex);
+	fclose(f);
+}

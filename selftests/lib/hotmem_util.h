@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the hotmem selftests: read what a user would look at
+ * (/proc/iomem, /proc/meminfo, /proc/vmstat, memory block devices, sysfs)
+ * and run the user tools (daxctl, ndctl) the way a user does.
+ */
+#ifndef HOTMEM_UTIL_H
+#define HOTMEM_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HM_SZ_2M	(2ULL << 20)
+#define HM_MAX_RES	256
+
+/**
+ * struct hm_res - one line of /proc/iomem
+ * @start: first byte
+ * @end: last byte
+ * @depth: nesting level (0 = top level)
+ * @parent: index of the enclosing resource, -1 at top level
+ * @name: resource name
+ */
+struct hm_res {
+	uint64_t start;
+	uint64_t end;
+	int depth;
+	int parent;
+	char name[64];
+};
+
+int hm_sh(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int hm_read_str(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+long long hm_read_ll(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+int hm_write(const char *val, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+bool hm_exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+long long hm_meminfo_kb(const char *key);
+long long hm_memfree_settled_kb(void);
+long long hm_vmstat(const char *key);
+int hm_iomem(struct hm_res *res, int max);
+int hm_iomem_find(const struct hm_res *res, int n, const char *name, int from);
+
+uint64_t hm_block_size(void);
+int hm_memblocks(int *online);
+int hm_kernel_version(void);
+
+int hm_dax_find(char *dev, size_t len, const char *path_part);
+int hm_dax_region_dir(char *dir, size_t len, const char *dev);
+int hm_dax_mode(const char *dev, char *mode, size_t len);
+
+void hm_dmesg_allow(const char *regex);
+
+#endif /* HOTMEM_UTIL_H */
