@@ -5,6 +5,7 @@
 
 # shellcheck shell=bash
 
+# shellcheck disable=SC2034 # used by the scripts that source this
 HOTMEM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HOTMEM_CACHE=${HOTMEM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hotmem}
 

@@ -7,6 +7,7 @@
 # 121 guest stopped without reporting a status; 124 timeout; 125 usage or
 # set-up error.
 
+# shellcheck disable=SC2317 # cleanup() runs from the EXIT trap
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -168,7 +169,7 @@ fi
 	echo "export HOTMEM_KVER HOTMEM_PROFILES"
 } > "$ov/hotmem/env"
 if [ $shell = 1 ]; then
-	echo 'echo "hotmem VM: $(uname -r); exit or poweroff -f to leave"; setsid cttyhack sh -l' > "$ov/hotmem/job"
+	echo "echo 'hotmem VM: $kver; exit or poweroff -f to leave'; setsid cttyhack sh -l" > "$ov/hotmem/job"
 elif [ -n "$tests" ]; then
 	# shellcheck disable=SC2086
 	echo "/hotmem/bin/run-tests $tests" > "$ov/hotmem/job"
@@ -207,7 +208,7 @@ tail -n +1 --pid=$qpid -f "$log" 2>/dev/null | awk -v verbose=$verbose -v mode=$
 	/^HOTMEM-BEGIN$/ { injob = 1; next }
 	/^HOTMEM-EXIT=/ { injob = 0; next }
 	!injob || /^\[ *[0-9]+\.[0-9]+\] / { next }
-	mode == "cmd" || /^(not )?ok [0-9]+ / || /^#! / { print; fflush() }'
+	mode == "cmd" || /^(not )?ok [0-9]+ / || /^#! / || /^1\.\.[0-9]+$/ { print; fflush() }'
 wait $qpid
 qrc=$?
 qpid=""

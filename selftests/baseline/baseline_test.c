@@ -20,7 +20,7 @@
 #define OUT_LEN	8192
 
 /* memmap of one memory block: one 64-byte struct page per 4 KiB page */
-static uint64_t memmap_bytes(uint64_t bytes)
+static __u64 memmap_bytes(__u64 bytes)
 {
 	return bytes / 4096 * 64;
 }
@@ -85,9 +85,9 @@ FIXTURE(sr) {
 	char dev[64];		/* the devdax device spanning the region */
 	char rdir[512];		/* its region's sysfs directory */
 	int region;		/* region id */
-	uint64_t start;		/* first byte of the soft reserved range */
-	uint64_t size;		/* its size */
-	uint64_t bs;		/* memory block size */
+	__u64 start;		/* first byte of the soft reserved range */
+	__u64 size;		/* its size */
+	__u64 bs;		/* memory block size */
 	char out[OUT_LEN];	/* output of the last command */
 };
 
@@ -157,7 +157,7 @@ TEST_F(sr, system_ram_roundtrip)
 	struct hm_res res[HM_MAX_RES];
 	long long mt0, mt1, mom;
 	int nb0, on0, nb1, on1, n, k, d;
-	uint64_t nblk = self->size / self->bs, expect_kb;
+	__u64 nblk = self->size / self->bs, expect_kb;
 
 	nb0 = hm_memblocks(&on0);
 	mt0 = hm_meminfo_kb("MemTotal");
@@ -198,7 +198,7 @@ TEST_F(sr, system_ram_roundtrip)
 }
 
 /* first mappingN/{start,end} of a device, checked to be 2 MiB aligned */
-static int dev_mapping(const char *dev, int idx, uint64_t *start, uint64_t *end)
+static int dev_mapping(const char *dev, int idx, __u64 *start, __u64 *end)
 {
 	long long s = hm_read_ll(SYS_DAX "/%s/mapping%d/start", dev, idx);
 	long long e = hm_read_ll(SYS_DAX "/%s/mapping%d/end", dev, idx);
@@ -230,7 +230,7 @@ static int created_dev(const char *out, char *dev, size_t len)
 TEST_F(sr, subdivide)
 {
 	char a[64], b[64], c[64], e[64];
-	uint64_t s, en, s1, e1;
+	__u64 s, en, s1, e1;
 	long long avail;
 
 	/* the kernel never deletes device 0; shrinking it frees the region */
@@ -296,7 +296,7 @@ TEST_F(sr, subdivide)
 TEST_F(sr, memmap_on_memory_dram)
 {
 	long long drop[2], memmap[2], f0, m0;
-	uint64_t expect = memmap_bytes(self->size);
+	__u64 expect = memmap_bytes(self->size);
 
 	int v;
 
@@ -374,7 +374,7 @@ FIXTURE_TEARDOWN(pmem)
 TEST_F(pmem, devdax_mmap)
 {
 	const size_t len = 64 << 20;
-	uint64_t *a, *b, i, bad = 0;
+	__u64 *a, *b, i, bad = 0;
 	char path[96], mode[32];
 	struct hm_res res[HM_MAX_RES];
 	int fd, n, d;

@@ -55,7 +55,7 @@ int hm_sh(char *out, size_t len, const char *fmt, ...)
 	while (fgets(line, sizeof(line), p)) {
 		fprintf(stderr, "#   %s", line);
 		if (out && used + strlen(line) < len) {
-			strcpy(out + used, line);
+			memcpy(out + used, line, strlen(line) + 1);
 			used += strlen(line);
 		}
 	}
@@ -278,7 +278,7 @@ int hm_iomem(struct hm_res *res, int max)
 			p++;
 		r->depth = (p - line) / 2;
 		if (r->depth >= 16 ||
-		    sscanf(p, "%lx-%lx", &r->start, &r->end) != 2)
+		    sscanf(p, "%llx-%llx", &r->start, &r->end) != 2)
 			continue;
 		name = strstr(p, " : ");
 		if (!name)
@@ -323,7 +323,7 @@ int hm_iomem_find(const struct hm_res *res, int n, const char *name, int from)
  *
  * Return: /sys/devices/system/memory/block_size_bytes (hex), 0 on error.
  */
-uint64_t hm_block_size(void)
+__u64 hm_block_size(void)
 {
 	char buf[32];
 
@@ -354,8 +354,9 @@ int hm_memblocks(int *online)
 		if (strncmp(e->d_name, "memory", 6) || !isdigit(e->d_name[6]))
 			continue;
 		n++;
-		if (online && hm_read_str(st, sizeof(st),
-				"/sys/devices/system/memory/%s/state",
+		if (!online)
+			continue;
+		if (hm_read_str(st, sizeof(st), "/sys/devices/system/memory/%s/state",
 				e->d_name) > 0 && !strcmp(st, "online"))
 			(*online)++;
 	}

@@ -9,7 +9,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
+#include <linux/types.h>
+
+#include "kselftest.h"	/* __printf */
 
 #define HM_SZ_2M	(2ULL << 20)
 #define HM_MAX_RES	256
@@ -23,22 +25,18 @@
  * @name: resource name
  */
 struct hm_res {
-	uint64_t start;
-	uint64_t end;
+	__u64 start;
+	__u64 end;
 	int depth;
 	int parent;
 	char name[64];
 };
 
-int hm_sh(char *out, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int hm_read_str(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-long long hm_read_ll(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-int hm_write(const char *val, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-bool hm_exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(3, 4) int hm_sh(char *out, size_t len, const char *fmt, ...);
+__printf(3, 4) int hm_read_str(char *buf, size_t len, const char *fmt, ...);
+__printf(1, 2) long long hm_read_ll(const char *fmt, ...);
+__printf(2, 3) int hm_write(const char *val, const char *fmt, ...);
+__printf(1, 2) bool hm_exists(const char *fmt, ...);
 
 long long hm_meminfo_kb(const char *key);
 long long hm_memfree_settled_kb(void);
@@ -46,7 +44,7 @@ long long hm_vmstat(const char *key);
 int hm_iomem(struct hm_res *res, int max);
 int hm_iomem_find(const struct hm_res *res, int n, const char *name, int from);
 
-uint64_t hm_block_size(void);
+__u64 hm_block_size(void);
 int hm_memblocks(int *online);
 int hm_kernel_version(void);
 

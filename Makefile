@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+# hotmem: build, test and package.  `make help` lists the targets.
+#
+#   make                 modules for KVER (or KDIR) + selftests
+#   make KVER=<release>  modules for another installed kernel
+#   make check           set-up, lint, build, every suite on every kernel
+#   make demo            the walk-through in a VM
+
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+KINFO := $(ROOT)/scripts/kinfo.sh
+
+KVER ?= $(shell $(KINFO) default-kver)
+KDIR ?= /lib/modules/$(KVER)/build
+KERNEL ?= 6.1
+BUILD := $(ROOT)/build/$(KVER)
+
+all: modules selftests
+
+help:
+	@echo "make [KVER=release|KDIR=dir]  build modules and selftests"
+	@echo "make matrix     modules for every supported installed kernel"
+	@echo "make setup      install packages, unpack kernels (root)"
+	@echo "make lint       checkpatch, sparse, W=1, kernel-doc, shellcheck"
+	@echo "make check      everything, every suite on 6.1 and 6.12"
+	@echo "make test [KERNEL=6.12] [SUITE=baseline]  one suite in the VM"
+	@echo "make demo [KERNEL=6.12]   walk-through in a VM"
+	@echo "make shell [KERNEL=6.12]  interactive shell in the VM"
+	@echo "make dkms-check  dkms add/build/remove for every kernel"
+
+setup:
+	@$(ROOT)/scripts/setup.sh
+
+# Kbuild writes objects next to the sources, so each kernel builds in its
+# own copy of the tree: build/<release>/.
+modules:
+	@test -d "$(KDIR)" || { echo "hotmem: no kernel build dir $(KDIR) (make setup, or KDIR=)"; exit 1; }
+	@mkdir -p $(BUILD)
+	@cp -a --update Kbuild kmod $(BUILD)/
+	$(MAKE) -C $(KDIR) M=$(BUILD) HOTMEM_SRC=$(shell $(KINFO) src-dir $(KVER)) modules
+
+matrix:
+	@set -e; for k in $$($(KINFO) kvers); do \
+		$(MAKE) --no-print-directory modules KVER=$$k KDIR=/lib/modules/$$k/build; \
+	done
+
+selftests:
+	$(MAKE) -C selftests KSFT_DIR=$(shell $(KINFO) ksft-dir)
+
+lint:
+	@$(ROOT)/scripts/lint.sh
+
+check:
+	@$(ROOT)/scripts/check.sh
+
+test: selftests matrix
+	@$(ROOT)/scripts/vm.sh -k $(KERNEL) $$(cat selftests/$(or $(SUITE),baseline)/vmargs 2>/dev/null) -t $(or $(SUITE),baseline)
+
+demo: matrix selftests
+	@$(ROOT)/scripts/demo.sh $(KERNEL)
+
+shell: matrix selftests
+	@$(ROOT)/scripts/vm.sh -k $(KERNEL) -p soft-reserved,pmem --shell
+
+dkms-check:
+	@$(ROOT)/scripts/dkms-check.sh
+
+clean:
+	rm -rf build
+	$(MAKE) -C selftests clean
+
+.PHONY: all help setup modules matrix selftests lint check test demo shell \
+	dkms-check clean

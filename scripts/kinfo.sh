@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Answer the Makefile's questions about installed kernels and the cache.
+#   kinfo.sh default-kver   running kernel if buildable, else Debian 12 default
+#   kinfo.sh kvers          every supported installed kernel release
+#   kinfo.sh kver LINE      release of line 6.1 or 6.12
+#   kinfo.sh ksft-dir       kselftest headers (newest cached source)
+#   kinfo.sh src-dir KVER   cached source pieces of KVER
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+case ${1:-} in
+default-kver) hm_default_kver ;;
+kvers) hm_kvers | tr '\n' ' '; echo ;;
+kver) hm_kver "${2:?line}" ;;
+ksft-dir)
+	d=$(find "$HOTMEM_CACHE/src" -mindepth 1 -maxdepth 1 -type d 2>/dev/null |
+	    sort -V | tail -1)
+	[ -n "$d" ] && echo "$d/tools/testing/selftests" ;;
+src-dir) hm_src_dir "${2:?kver}" ;;
+*) echo "usage: kinfo.sh default-kver|kvers|kver LINE|ksft-dir|src-dir KVER" >&2
+   exit 2 ;;
+esac

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The quality gates, each on everything it applies to: checkpatch --strict
+# and kernel-doc -Wall on every C file, sparse (C=2 -Wsparse-error) and a
+# W=1 -Werror build of the modules for every supported kernel, shellcheck
+# on every script.  Tools come from the newest cached kernel source.
+# Exit status: number of failed gates.
+
+# shellcheck disable=SC2317 # the gate functions run through gate()
+set -uo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$HOTMEM_ROOT" || exit 1
+
+fails=0
+gate() {
+	local name=$1
+	shift
+	if "$@" > /tmp/hotmem-lint.$$ 2>&1; then
+		echo "lint: $name: ok"
+	else
+		echo "lint: $name: FAILED"
+		sed 's/^/    /' /tmp/hotmem-lint.$$ | tail -n 60
+		fails=$((fails + 1))
+	fi
+	rm -f /tmp/hotmem-lint.$$
+}
+
+src=$(find "$HOTMEM_CACHE/src" -mindepth 1 -maxdepth 1 -type d | sort -V | tail -1)
+mapfile -t cfiles < <(git ls-files -co --exclude-standard '*.c' '*.h')
+mapfile -t kfiles < <(printf '%s\n' "${cfiles[@]}" | grep '^kmod/')
+mapfile -t shfiles < <( (git ls-files -co --exclude-standard '*.sh' \
+	scripts/guest/ .ci/run; grep -l '^#!/bin/.*sh' scripts/* 2>/dev/null) |
+	sort -u)
+
+checkpatch() {
+	local f rc=0
+	for f in "${cfiles[@]}"; do
+		"$src/scripts/checkpatch.pl" --strict --no-tree --quiet \
+			--ignore SPDX_LICENSE_TAG -f "$f" || rc=1
+	done
+	return "$rc"
+}
+
+kerneldoc() {
+	local out
+	[ ${#cfiles[@]} -gt 0 ] || return 0
+	out=$(perl "$src/scripts/kernel-doc" -none -Wall "${cfiles[@]}" 2>&1)
+	echo "$out"
+	[ -z "$out" ]
+}
+
+kbuild() {
+	local k rc=0
+	[ ${#kfiles[@]} -gt 0 ] || { echo "no module sources yet"; return 0; }
+	for k in $(hm_kvers); do
+		make --no-print-directory modules KVER="$k" \
+			KDIR="/lib/modules/$k/build" "$@" || rc=1
+	done
+	return "$rc"
+}
+
+gate "checkpatch --strict (${#cfiles[@]} files)" checkpatch
+gate "kernel-doc -Wall" kerneldoc
+gate "W=1 KCFLAGS=-Werror" kbuild W=1 KCFLAGS=-Werror
+gate "sparse C=2 -Wsparse-error" kbuild C=2 CF=-Wsparse-error
+gate "shellcheck (${#shfiles[@]} files)" shellcheck -x "${shfiles[@]}"
+exit $fails
