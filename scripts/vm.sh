@@ -33,6 +33,8 @@ usage: vm.sh [options] [-- command ...]
       --accel A         tcg (default) or kvm
       --append ARGS     extra kernel command line
       --modules DIR     directory of .ko files to add (default: kmod/ build)
+      --kmem WHICH      which driver "modprobe kmem" (daxctl) loads: kernel
+                        (default) or hotmem (hotmem_kmem, via modprobe.d)
   -t, --tests LIST      run selftests: SUITE or SUITE:FIXTURE.VARIANT.TEST,
                         comma or space separated
       --timeout SECS    whole-run limit (default 300)
@@ -45,7 +47,7 @@ USAGE
 
 kernel=6.1 profiles=soft-reserved sr_size=2G pmem_size=512M nvdimm_size=1G
 mom=1 numa="" ram=2G prealloc=0 cpu=max smp=2 accel=tcg append=""
-moddir="" tests="" timeout_s=300 shell=0 verbose=0 log=""
+moddir="" kmem=kernel tests="" timeout_s=300 shell=0 verbose=0 log=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) kernel=$2; shift ;;
@@ -62,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--accel) accel=$2; shift ;;
 	--append) append="$append $2"; shift ;;
 	--modules) moddir=$2; shift ;;
+	--kmem) kmem=$2; shift ;;
 	-t|--tests) tests="$tests ${2//,/ }"; shift ;;
 	--timeout) timeout_s=$2; shift ;;
 	--shell) shell=1 ;;
@@ -163,10 +166,17 @@ if ls "$ov/lib/modules/$kver/extra/"*.ko >/dev/null 2>&1; then
 	depmod -b "$work/dep" "$kver"
 	cp "$work/dep/lib/modules/$kver"/modules.* "$ov/lib/modules/$kver/"
 fi
+case $kmem in
+kernel) ;;
+hotmem) install -D -m 0644 "$HOTMEM_ROOT/kmod/kmem/hotmem-kmem.conf" \
+		"$ov/etc/modprobe.d/hotmem-kmem.conf" ;;
+*) hm_log "--kmem takes kernel or hotmem"; exit 125 ;;
+esac
 {
 	echo "HOTMEM_KVER=$kver"
+	echo "HOTMEM_KMEM=$kmem"
 	echo "HOTMEM_PROFILES='$profiles'"
-	echo "export HOTMEM_KVER HOTMEM_PROFILES"
+	echo "export HOTMEM_KVER HOTMEM_KMEM HOTMEM_PROFILES"
 } > "$ov/hotmem/env"
 if [ $shell = 1 ]; then
 	echo "echo 'hotmem VM: $kver; exit or poweroff -f to leave'; setsid cttyhack sh -l" > "$ov/hotmem/job"

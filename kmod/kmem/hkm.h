@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotmem_kmem: hot-add the ranges of a dax device as System RAM one memory
+ * block at a time, with the memmap of each block on the block itself where
+ * the kernel can, and remove them block by block without ever losing track
+ * of one.
+ *
+ * Lock order: hkm_stuck_lock, then hkm_dev.lock.  add_memory_driver_managed()
+ * and offline_and_remove_memory() take device_hotplug_lock and
+ * mem_hotplug_lock themselves; they are called with hkm_dev.lock held and
+ * never with device_hotplug_lock held.
+ *
+ * Block states, per range; the added blocks are always a prefix
+ * [0, nr_added) of the planned ones:
+ *   planned -> added (online or offline: the memory block device says)
+ *           -> removed, which is planned again.
+ * Plug adds forwards; a failure removes what that plug added.  Unplug
+ * removes backwards; a block that cannot be offlined stops it with -EBUSY
+ * and it and every block before it stay added, so a retry resumes there.
+ *
+ * Device states (hkm_dev_state()): "unplugged" (no block added), "partial"
+ * (some), "offline", "online" or "mixed" (all added; none, all or some of
+ * them online).  A device unbound while blocks remain added is "stuck":
+ * it moves to hkm_stuck with its resources and its module reference, and
+ * leaves it when a retry (retry_unplug) or a rebind of the same ranges
+ * removes the rest.  Any added memory pins the module, so hotmem_kmem
+ * cannot be unloaded with memory it would lose track of.
+ */
+#ifndef HKM_H
+#define HKM_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include "plan.h"
+
+struct dev_dax;
+struct device;
+struct resource;
+
+/**
+ * struct hkm_range - one range of a dax device and its blocks
+ * @start: first byte of the dax range
+ * @size: its length
+ * @plan: the whole blocks it holds and what is stranded around them
+ * @res: the parent resource of its System RAM, while a block is added
+ * @nr_added: blocks [0, @nr_added) are added
+ * @on_dev: bit i set: block i carries its own memmap
+ */
+struct hkm_range {
+	u64 start;
+	u64 size;
+	struct hkm_plan plan;
+	struct resource *res;
+	u64 nr_added;
+	unsigned long *on_dev;
+};
+
+/**
+ * struct hkm_dev - the hot-add state of one dax device
+ * @stuck: entry in hkm_stuck while unbound with memory added
+ * @dev_dax: the bound device; NULL while stuck
+ * @name: resource name (the device name at probe); outlives @dev_dax
+ * @nid: target node of the memory
+ * @lock: protects every field below
+ * @mgid: memory group id while a block is added, else -1
+ * @memmap_on_memory: wanted memmap placement for the next plug
+ * @holds_module: a module reference is held for the added memory
+ * @nr_range: number of @ranges
+ * @ranges: the device's ranges, in the order of its mappings
+ */
+struct hkm_dev {
+	struct list_head stuck;
+	struct dev_dax *dev_dax;
+	const char *name;
+	int nid;
+	struct mutex lock;
+	int mgid;
+	bool memmap_on_memory;
+	bool holds_module;
+	int nr_range;
+	struct hkm_range ranges[];
+};
+
+/* hotplug.c */
+int hkm_plug(struct hkm_dev *hd);
+int hkm_unplug(struct hkm_dev *hd);
+bool hkm_memmap_on_memory_possible(const struct hkm_dev *hd);
+bool hkm_block_has_memmap_on_memory(const struct hkm_dev *hd);
+u64 hkm_nr_added(const struct hkm_dev *hd);
+u64 hkm_nr_planned(const struct hkm_dev *hd);
+u64 hkm_block_size(void);
+
+/* main.c */
+extern bool hkm_default_memmap_on_memory;
+int hkm_retry_stuck(void);
+ssize_t hkm_show_stuck(char *buf);
+
+/* sysfs.c */
+extern const struct attribute_group hkm_dev_group;
+extern const struct attribute_group *hkm_drv_groups[];
+const char *hkm_dev_state(struct hkm_dev *hd);
+
+#endif /* HKM_H */

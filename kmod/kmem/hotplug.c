@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hot-add path of hotmem_kmem, readable top to bottom: plan each range
+ * of a dax device into memory blocks, add them one block per call with the
+ * memmap on the block where the kernel can, and remove them backwards one
+ * block per call.  See hkm.h for the states and the lock order.
+ */
+#include <linux/bitmap.h>
+#include <linux/device.h>
+#include <linux/ioport.h>
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "dax-private.h"
+#include "hkm.h"
+
+/* add_memory_driver_managed() wants a name of the form "System RAM (...)" */
+static const char hkm_ram_name[] = "System RAM (hotmem)";
+
+/*
+ * Set once an add with MHP_MEMMAP_ON_MEMORY failed with -EINVAL and the
+ * same add without it succeeded: the kernel's memmap_on_memory switch is
+ * off (before 6.8 only; the switch is read-only after boot).
+ */
+static bool hkm_kernel_refuses_memmap_on_memory;
+
+/**
+ * hkm_block_size() - the memory block size, the unit of every add/remove
+ *
+ * Return: memory_block_size_bytes().
+ */
+u64 hkm_block_size(void)
+{
+	return memory_block_size_bytes();
+}
+
+static u64 hkm_block_start(const struct hkm_range *r, u64 i)
+{
+	return r->plan.start + i * hkm_block_size();
+}
+
+/**
+ * hkm_memmap_on_memory_possible() - could the next plug put the memmap of
+ *	the device's blocks on the blocks themselves
+ * @hd: the device
+ *
+ * Return: true if the block geometry allows it and the kernel is not
+ * known to refuse it.
+ */
+bool hkm_memmap_on_memory_possible(const struct hkm_dev *hd)
+{
+	return hd->nr_range && hd->ranges[0].plan.memmap_on_memory &&
+	       hkm_compat_kernel_memmap_on_memory() &&
+	       !READ_ONCE(hkm_kernel_refuses_memmap_on_memory);
+}
+
+/**
+ * hkm_block_has_memmap_on_memory() - will the next block added to @hd
+ *	carry its own memmap
+ * @hd: the device
+ *
+ * Return: true if wanted and possible.
+ */
+bool hkm_block_has_memmap_on_memory(const struct hkm_dev *hd)
+{
+	return hd->memmap_on_memory && hkm_memmap_on_memory_possible(hd);
+}
+
+/**
+ * hkm_nr_added() - blocks of @hd currently added
+ * @hd: the device
+ *
+ * Return: the number of added blocks over all ranges.
+ */
+u64 hkm_nr_added(const struct hkm_dev *hd)
+{
+	u64 n = 0;
+	int i;
+
+	for (i = 0; i < hd->nr_range; i++)
+		n += hd->ranges[i].nr_added;
+	return n;
+}
+
+/**
+ * hkm_nr_planned() - whole blocks in the ranges of @hd
+ * @hd: the device
+ *
+ * Return: the number of blocks a full plug adds.
+ */
+u64 hkm_nr_planned(const struct hkm_dev *hd)
+{
+	u64 n = 0;
+	int i;
+
+	for (i = 0; i < hd->nr_range; i++)
+		n += hd->ranges[i].plan.nr_blocks;
+	return n;
+}
+
+/*
+ * The first block of the device to be added: register the memory group
+ * all blocks join (so they are onlined and accounted together) and pin
+ * the module while memory is added.
+ */
+static int hkm_first_block(struct hkm_dev *hd)
+{
+	int rc;
+
+	lockdep_assert_held(&hd->lock);
+	rc = memory_group_register_static(hd->nid,
+			PHYS_PFN(hkm_nr_planned(hd) * hkm_block_size()));
+	if (rc < 0)
+		return rc;
+	hd->mgid = rc;
+	if (!hd->holds_module) {
+		__module_get(THIS_MODULE);
+		hd->holds_module = true;
+	}
+	return 0;
+}
+
+static void hkm_last_block(struct hkm_dev *hd)
+{
+	lockdep_assert_held(&hd->lock);
+	if (hd->mgid >= 0 && !memory_group_unregister(hd->mgid))
+		hd->mgid = -1;
+	if (hd->mgid < 0 && hd->holds_module) {
+		hd->holds_module = false;
+		module_put(THIS_MODULE);
+	}
+}
+
+/*
+ * The parent resource of a range's System RAM, named after the device as
+ * kmem's is, taken with the first block of the range.  Not busy, so the
+ * hot-add can nest "System RAM (hotmem)" below it.
+ */
+static int hkm_range_get_res(struct hkm_dev *hd, struct hkm_range *r)
+{
+	struct resource *res;
+
+	if (r->res)
+		return 0;
+	res = request_mem_region(r->plan.start,
+				 r->plan.nr_blocks * hkm_block_size(), hd->name);
+	if (!res)
+		return -EBUSY;
+	res->flags = IORESOURCE_SYSTEM_RAM;
+	r->res = res;
+	return 0;
+}
+
+static void hkm_range_put_res(struct hkm_range *r)
+{
+	if (!r->res || r->nr_added)
+		return;
+	remove_resource(r->res);
+	kfree(r->res);
+	r->res = NULL;
+}
+
+/*
+ * Add block r->nr_added.  Before 6.8 an MHP_MEMMAP_ON_MEMORY the kernel
+ * cannot honour fails with -EINVAL, and the only way to know is to try:
+ * if the same add without the flag then works, the switch is off, and
+ * every later block goes without it.
+ */
+static int hkm_add_block(struct hkm_dev *hd, struct hkm_range *r)
+{
+	u64 start = hkm_block_start(r, r->nr_added), bs = hkm_block_size();
+	bool on_dev = hkm_block_has_memmap_on_memory(hd);
+	mhp_t flags = MHP_NID_IS_MGID;
+	int rc;
+
+	lockdep_assert_held(&hd->lock);
+	rc = add_memory_driver_managed(hd->mgid, start, bs, hkm_ram_name,
+				       flags | (on_dev ? MHP_MEMMAP_ON_MEMORY : 0));
+	if (rc == -EINVAL && on_dev && hkm_compat_memmap_on_memory_fails_add()) {
+		rc = add_memory_driver_managed(hd->mgid, start, bs,
+					       hkm_ram_name, flags);
+		if (!rc) {
+			WRITE_ONCE(hkm_kernel_refuses_memmap_on_memory, true);
+			pr_info_once("memmap_on_memory refused by the kernel (boot with memory_hotplug.memmap_on_memory=1): memmap in DRAM\n");
+			on_dev = false;
+		}
+	}
+	if (rc)
+		return rc;
+	if (on_dev)
+		__set_bit(r->nr_added, r->on_dev);
+	else
+		__clear_bit(r->nr_added, r->on_dev);
+	r->nr_added++;
+	return 0;
+}
+
+/* Offline (if online) and remove the last added block of @r. */
+static int hkm_remove_block(struct hkm_dev *hd, struct hkm_range *r)
+{
+	u64 start = hkm_block_start(r, r->nr_added - 1);
+	int rc;
+
+	lockdep_assert_held(&hd->lock);
+	rc = offline_and_remove_memory(start, hkm_block_size());
+	if (rc)
+		return rc;
+	r->nr_added--;
+	return 0;
+}
+
+/*
+ * Remove blocks backwards until each range has at most @keep[i] blocks;
+ * the first block that cannot be removed stops the walk.
+ */
+static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep)
+{
+	struct device *dev = hd->dev_dax ? &hd->dev_dax->dev : NULL;
+	struct hkm_range *r;
+	int i, rc;
+
+	for (i = hd->nr_range - 1; i >= 0; i--) {
+		r = &hd->ranges[i];
+		while (r->nr_added > (keep ? keep[i] : 0)) {
+			rc = hkm_remove_block(hd, r);
+			if (rc) {
+				u64 s = hkm_block_start(r, r->nr_added - 1);
+
+				if (dev)
+					dev_warn(dev, "block %#llx-%#llx busy (%d): %llu blocks stay added\n",
+						 s, s + hkm_block_size() - 1,
+						 rc, hkm_nr_added(hd));
+				else
+					pr_warn("%s: block %#llx-%#llx busy (%d): %llu blocks stay added\n",
+						hd->name, s, s + hkm_block_size() - 1,
+						rc, hkm_nr_added(hd));
+				return -EBUSY;
+			}
+		}
+		hkm_range_put_res(r);
+	}
+	if (!hkm_nr_added(hd))
+		hkm_last_block(hd);
+	return 0;
+}
+
+/**
+ * hkm_plug() - add every planned block of @hd that is not added yet
+ * @hd: the device; caller holds hd->lock
+ *
+ * Blocks are added in address order, one add_memory_driver_managed() call
+ * each.  On failure every block this call added is removed again, so the
+ * device is as it was.  (Should such a block have been onlined and become
+ * busy in between, it stays added and tracked, and the error stands.)
+ *
+ * Context: must not be called with device_hotplug_lock held.
+ * Return: 0, or the errno of the failed step.
+ */
+int hkm_plug(struct hkm_dev *hd)
+{
+	u64 *before;
+	int i, rc = 0;
+
+	lockdep_assert_held(&hd->lock);
+	if (hkm_nr_added(hd) == hkm_nr_planned(hd))
+		return 0;
+	before = kcalloc(hd->nr_range, sizeof(*before), GFP_KERNEL);
+	if (!before)
+		return -ENOMEM;
+	for (i = 0; i < hd->nr_range; i++)
+		before[i] = hd->ranges[i].nr_added;
+
+	if (hd->mgid < 0)
+		rc = hkm_first_block(hd);
+	for (i = 0; !rc && i < hd->nr_range; i++) {
+		struct hkm_range *r = &hd->ranges[i];
+
+		if (r->nr_added == r->plan.nr_blocks)
+			continue;
+		rc = hkm_range_get_res(hd, r);
+		while (!rc && r->nr_added < r->plan.nr_blocks)
+			rc = hkm_add_block(hd, r);
+	}
+	if (rc) {
+		hkm_remove_to(hd, before);
+		for (i = 0; i < hd->nr_range; i++)
+			hkm_range_put_res(&hd->ranges[i]);
+		if (!hkm_nr_added(hd))
+			hkm_last_block(hd);
+	}
+	kfree(before);
+	return rc;
+}
+
+/**
+ * hkm_unplug() - offline and remove every added block of @hd
+ * @hd: the device; caller holds hd->lock
+ *
+ * Backwards, one block per offline_and_remove_memory() call; a range's
+ * parent resource goes with its last block, the memory group and the
+ * module reference with the device's last block.
+ *
+ * Context: must not be called with device_hotplug_lock held; may sleep
+ * for as long as offlining a block takes.
+ * Return: 0 when nothing is added any more, -EBUSY if a block could not
+ * be offlined or removed: it and the blocks before it stay added.
+ */
+int hkm_unplug(struct hkm_dev *hd)
+{
+	lockdep_assert_held(&hd->lock);
+	return hkm_remove_to(hd, NULL);
+}

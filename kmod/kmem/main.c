@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem_kmem: a dax bus driver that hot-adds dax devices as System RAM,
+ * like drivers/dax/kmem.c, but one memory block per hot-add with the
+ * memmap on the memory where the kernel can, and with a removal that
+ * never leaks: blocks that cannot be removed at unbind stay tracked.
+ *
+ * It registers as the dax driver "kmem", so daxctl's system-ram flows
+ * drive it unchanged; the in-kernel kmem must not be loaded at the same
+ * time.
+ */
+#include <linux/bitmap.h>
+#include <linux/device.h>
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/nodemask.h>
+#include <linux/pageblock-flags.h>
+#include <linux/range.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "dax-private.h"
+#include "hkm.h"
+
+bool hkm_default_memmap_on_memory = true;
+module_param_named(memmap_on_memory, hkm_default_memmap_on_memory, bool, 0444);
+MODULE_PARM_DESC(memmap_on_memory,
+		 "Put the memmap of hot-added blocks on the blocks themselves where the kernel can (default: Y)");
+
+/* Devices unbound with memory still added; protected by hkm_stuck_lock. */
+static LIST_HEAD(hkm_stuck);
+/* protects hkm_stuck; taken before any hkm_dev.lock */
+static DEFINE_MUTEX(hkm_stuck_lock);
+
+static void hkm_dev_free(struct hkm_dev *hd)
+{
+	int i;
+
+	for (i = 0; i < hd->nr_range; i++)
+		bitmap_free(hd->ranges[i].on_dev);
+	kfree(hd->name);
+	kfree(hd);
+}
+
+static struct hkm_dev *hkm_dev_alloc(struct dev_dax *dev_dax)
+{
+	const struct hkm_plan_rules rules = {
+		.block_size = memory_block_size_bytes(),
+		.page_size = PAGE_SIZE,
+		.struct_page_size = sizeof(struct page),
+		.pmd_size = PMD_SIZE,
+		.pageblock_size = pageblock_nr_pages << PAGE_SHIFT,
+	};
+	struct hkm_dev *hd;
+	int i, rc;
+
+	hd = kzalloc(struct_size(hd, ranges, dev_dax->nr_range), GFP_KERNEL);
+	if (!hd)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&hd->stuck);
+	mutex_init(&hd->lock);
+	hd->nr_range = dev_dax->nr_range;
+	hd->nid = dev_dax->target_node;
+	hd->mgid = -1;
+	hd->name = kstrdup(dev_name(&dev_dax->dev), GFP_KERNEL);
+	rc = -ENOMEM;
+	if (!hd->name)
+		goto out_free;
+	for (i = 0; i < hd->nr_range; i++) {
+		struct hkm_range *r = &hd->ranges[i];
+		struct range *range = &dev_dax->ranges[i].range;
+
+		r->start = range->start;
+		r->size = range_len(range);
+		rc = hkm_plan_range(r->start, r->size, &rules, &r->plan);
+		if (rc)
+			goto out_free;
+		rc = -ENOMEM;
+		r->on_dev = bitmap_zalloc(max_t(u64, r->plan.nr_blocks, 1),
+					  GFP_KERNEL);
+		if (!r->on_dev)
+			goto out_free;
+	}
+	hd->memmap_on_memory = hkm_default_memmap_on_memory;
+	return hd;
+
+out_free:
+	hkm_dev_free(hd);
+	return ERR_PTR(rc);
+}
+
+static bool hkm_same_ranges(struct hkm_dev *hd, struct dev_dax *dev_dax)
+{
+	int i;
+
+	if (hd->nr_range != dev_dax->nr_range)
+		return false;
+	for (i = 0; i < hd->nr_range; i++)
+		if (hd->ranges[i].start != dev_dax->ranges[i].range.start ||
+		    hd->ranges[i].size != range_len(&dev_dax->ranges[i].range))
+			return false;
+	return true;
+}
+
+static bool hkm_overlaps(struct hkm_dev *hd, struct dev_dax *dev_dax)
+{
+	int i, j;
+
+	for (i = 0; i < hd->nr_range; i++) {
+		u64 s = hd->ranges[i].start, e = s + hd->ranges[i].size - 1;
+
+		for (j = 0; j < dev_dax->nr_range; j++) {
+			struct range *r = &dev_dax->ranges[j].range;
+
+			if (s <= r->end && r->start <= e)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A device bound again over memory left stuck by an earlier unbind takes
+ * that memory back, if its ranges are the same; any other overlap is
+ * refused, the stuck memory being in the way.
+ */
+static struct hkm_dev *hkm_adopt(struct dev_dax *dev_dax)
+{
+	struct hkm_dev *hd, *found = NULL;
+
+	mutex_lock(&hkm_stuck_lock);
+	list_for_each_entry(hd, &hkm_stuck, stuck) {
+		if (!hkm_overlaps(hd, dev_dax))
+			continue;
+		if (!hkm_same_ranges(hd, dev_dax)) {
+			found = ERR_PTR(-EBUSY);
+			dev_err(&dev_dax->dev, "overlaps memory still added for %s: retry_unplug first\n",
+				hd->name);
+			break;
+		}
+		list_del_init(&hd->stuck);
+		hd->dev_dax = dev_dax;
+		found = hd;
+		dev_info(&dev_dax->dev, "takes back %llu blocks left added by %s\n",
+			 hkm_nr_added(hd), hd->name);
+		break;
+	}
+	mutex_unlock(&hkm_stuck_lock);
+	return found;
+}
+
+/*
+ * Done with a device: free it if nothing is added, else keep it, with its
+ * module reference, on hkm_stuck until retry_unplug or a rebind.
+ */
+static void hkm_dev_retire(struct hkm_dev *hd)
+{
+	u64 left;
+
+	mutex_lock(&hkm_stuck_lock);
+	mutex_lock(&hd->lock);
+	left = hkm_nr_added(hd);
+	hd->dev_dax = NULL;
+	mutex_unlock(&hd->lock);
+	if (left) {
+		list_add_tail(&hd->stuck, &hkm_stuck);
+		pr_err("%s: %llu blocks stay added and tracked: echo 1 > /sys/bus/dax/drivers/kmem/retry_unplug once their pages are free\n",
+		       hd->name, left);
+	}
+	mutex_unlock(&hkm_stuck_lock);
+	if (!left)
+		hkm_dev_free(hd);
+}
+
+/**
+ * hkm_retry_stuck() - unplug again every device left stuck at unbind
+ *
+ * Return: 0 if no stuck memory remains, -EBUSY if some does, or
+ * -EINTR if interrupted.
+ */
+int hkm_retry_stuck(void)
+{
+	struct hkm_dev *hd, *tmp;
+	int rc = 0, err;
+
+	if (mutex_lock_interruptible(&hkm_stuck_lock))
+		return -EINTR;
+	list_for_each_entry_safe(hd, tmp, &hkm_stuck, stuck) {
+		mutex_lock(&hd->lock);
+		err = hkm_unplug(hd);
+		mutex_unlock(&hd->lock);
+		if (err) {
+			rc = err;
+			continue;
+		}
+		list_del(&hd->stuck);
+		pr_info("%s: stuck memory removed\n", hd->name);
+		hkm_dev_free(hd);
+	}
+	mutex_unlock(&hkm_stuck_lock);
+	return rc;
+}
+
+/**
+ * hkm_show_stuck() - list the stuck devices for sysfs
+ * @buf: sysfs page
+ *
+ * One line each: name, first and last byte of each range, blocks added.
+ * Return: bytes written, or -EINTR.
+ */
+ssize_t hkm_show_stuck(char *buf)
+{
+	struct hkm_dev *hd;
+	ssize_t len = 0;
+	int i;
+
+	if (mutex_lock_interruptible(&hkm_stuck_lock))
+		return -EINTR;
+	list_for_each_entry(hd, &hkm_stuck, stuck) {
+		mutex_lock(&hd->lock);
+		len += sysfs_emit_at(buf, len, "%s", hd->name);
+		for (i = 0; i < hd->nr_range; i++)
+			len += sysfs_emit_at(buf, len, " %#llx-%#llx",
+					     hd->ranges[i].start,
+					     hd->ranges[i].start +
+					     hd->ranges[i].size - 1);
+		len += sysfs_emit_at(buf, len, " blocks=%llu\n",
+				     hkm_nr_added(hd));
+		mutex_unlock(&hd->lock);
+	}
+	mutex_unlock(&hkm_stuck_lock);
+	return len;
+}
+
+static int hkm_check_node(struct dev_dax *dev_dax)
+{
+	int nid = dev_dax->target_node;
+
+	/* add_memory() WARNs on an impossible node: refuse it here */
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_possible(nid)) {
+		dev_err(&dev_dax->dev, "target node %d does not exist\n", nid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int hkm_probe(struct dev_dax *dev_dax)
+{
+	struct device *dev = &dev_dax->dev;
+	struct hkm_dev *hd;
+	int rc;
+
+	rc = hkm_check_node(dev_dax);
+	if (rc)
+		return rc;
+	hd = hkm_adopt(dev_dax);
+	if (IS_ERR(hd))
+		return PTR_ERR(hd);
+	if (!hd) {
+		hd = hkm_dev_alloc(dev_dax);
+		if (IS_ERR(hd))
+			return PTR_ERR(hd);
+		hd->dev_dax = dev_dax;
+	}
+	if (!hkm_nr_planned(hd)) {
+		dev_err(dev, "no whole %llu MiB memory block in the device: nothing to add\n",
+			hkm_block_size() >> 20);
+		rc = -ENOSPC;
+		goto out_retire;
+	}
+	if (hd->memmap_on_memory && !hkm_memmap_on_memory_possible(hd))
+		dev_info(dev, "memmap_on_memory not possible here: memmap in DRAM\n");
+
+	dev_set_drvdata(dev, hd);
+	rc = device_add_group(dev, &hkm_dev_group);
+	if (rc)
+		goto out_clear_drvdata;
+	mutex_lock(&hd->lock);
+	rc = hkm_plug(hd);
+	mutex_unlock(&hd->lock);
+	if (rc) {
+		dev_err(dev, "hot-add failed (%d), rolled back\n", rc);
+		goto out_remove_group;
+	}
+	return 0;
+
+out_remove_group:
+	device_remove_group(dev, &hkm_dev_group);
+out_clear_drvdata:
+	dev_set_drvdata(dev, NULL);
+out_retire:
+	hkm_dev_retire(hd);
+	return rc;
+}
+
+static void hkm_remove(struct dev_dax *dev_dax)
+{
+	struct device *dev = &dev_dax->dev;
+	struct hkm_dev *hd = dev_get_drvdata(dev);
+
+	/* waits for running sysfs handlers; none can start after it */
+	device_remove_group(dev, &hkm_dev_group);
+	mutex_lock(&hd->lock);
+	hkm_unplug(hd);
+	mutex_unlock(&hd->lock);
+	dev_set_drvdata(dev, NULL);
+	hkm_dev_retire(hd);
+}
+
+static struct dax_device_driver hkm_driver = {
+	.probe = hkm_probe,
+	.remove = hkm_remove,
+	.drv.groups = hkm_drv_groups,
+};
+
+static int __init hkm_init(void)
+{
+	int rc;
+
+	hkm_compat_driver_type(&hkm_driver);
+	/* the name daxctl binds system-ram devices to */
+	rc = __dax_driver_register(&hkm_driver, THIS_MODULE, "kmem");
+	if (rc)
+		pr_err("cannot register dax driver \"kmem\" (%d): is the in-kernel kmem loaded?\n",
+		       rc);
+	return rc;
+}
+
+static void __exit hkm_exit(void)
+{
+	dax_driver_unregister(&hkm_driver);
+	/* every stuck device pins the module: none can be left here */
+	WARN_ON_ONCE(!list_empty(&hkm_stuck));
+}
+
+module_init(hkm_init);
+module_exit(hkm_exit);
+MODULE_DESCRIPTION("hotmem: hot-add dax devices as System RAM, memmap on memory, leak-free removal");
+MODULE_LICENSE("GPL");

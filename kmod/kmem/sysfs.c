@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs of hotmem_kmem: the "hotmem" group of every bound dax device and
+ * the driver's "stuck" / "retry_unplug" files.  Every store parses
+ * strictly and checks the state before it acts; the ABI is documented in
+ * README.md.
+ */
+#include <linux/device.h>
+#include <linux/kstrtox.h>
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/sysfs.h>
+
+#include "dax-private.h"
+#include "hkm.h"
+
+static struct hkm_dev *hkm_from_dev(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+/* Accept exactly "0" or "1" (and a trailing newline). */
+static int hkm_parse_bool(const char *buf, bool *val)
+{
+	unsigned int v;
+	int rc;
+
+	rc = kstrtouint(buf, 10, &v);
+	if (rc)
+		return rc;
+	if (v > 1)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+/*
+ * Online zone of an added block, or NULL if it is offline.  The last page
+ * is probed: the first ones may be the block's own memmap, never online.
+ */
+static const char *hkm_block_zone(u64 start)
+{
+	struct page *page;
+
+	page = pfn_to_online_page(PHYS_PFN(start + hkm_block_size()) - 1);
+	return page ? page_zone(page)->name : NULL;
+}
+
+/**
+ * hkm_dev_state() - one word for the hot-add state of a device
+ * @hd: the device; caller holds hd->lock
+ *
+ * Return: "unplugged", "partial", "offline", "online" or "mixed".
+ */
+const char *hkm_dev_state(struct hkm_dev *hd)
+{
+	u64 added = hkm_nr_added(hd), online = 0, b;
+	int i;
+
+	lockdep_assert_held(&hd->lock);
+	if (!added)
+		return "unplugged";
+	if (added != hkm_nr_planned(hd))
+		return "partial";
+	for (i = 0; i < hd->nr_range; i++) {
+		struct hkm_range *r = &hd->ranges[i];
+
+		for (b = 0; b < r->nr_added; b++)
+			online += !!hkm_block_zone(r->plan.start +
+						   b * hkm_block_size());
+	}
+	if (!online)
+		return "offline";
+	return online == added ? "online" : "mixed";
+}
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	ssize_t rc;
+
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	rc = sysfs_emit(buf, "%s\n", hkm_dev_state(hd));
+	mutex_unlock(&hd->lock);
+	return rc;
+}
+static DEVICE_ATTR_RO(state);
+
+/* One line per run of blocks in the same state: first-last, state, zone, memmap. */
+static ssize_t blocks_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	u64 bs = hkm_block_size(), b, run;
+	ssize_t len = 0;
+	int i, rc;
+
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	for (i = 0; i < hd->nr_range; i++) {
+		struct hkm_range *r = &hd->ranges[i];
+
+		for (b = 0; b < r->plan.nr_blocks; b = run) {
+			bool added = b < r->nr_added;
+			bool on_dev = added && test_bit(b, r->on_dev);
+			const char *zone = added ?
+				hkm_block_zone(r->plan.start + b * bs) : NULL;
+
+			for (run = b + 1; run < r->plan.nr_blocks; run++) {
+				bool a = run < r->nr_added;
+				u64 s = r->plan.start + run * bs;
+
+				if (a != added || (a && (test_bit(run, r->on_dev) != on_dev ||
+							 hkm_block_zone(s) != zone)))
+					break;
+			}
+			len += sysfs_emit_at(buf, len, "memory%llu-memory%llu %#llx-%#llx %s %s %s\n",
+					     div64_u64(r->plan.start + b * bs, bs),
+					     div64_u64(r->plan.start + (run - 1) * bs, bs),
+					     r->plan.start + b * bs,
+					     r->plan.start + run * bs - 1,
+					     !added ? "removed" : zone ? "online" : "offline",
+					     zone ? zone : "-",
+					     !added ? "-" : on_dev ? "device" : "dram");
+		}
+	}
+	mutex_unlock(&hd->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(blocks);
+
+/* Bytes of memmap of the added blocks that live on the device / in DRAM. */
+static ssize_t hkm_memmap_bytes(struct device *dev, char *buf, bool on_dev)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	u64 bytes = 0, b;
+	int i, rc;
+
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	for (i = 0; i < hd->nr_range; i++) {
+		struct hkm_range *r = &hd->ranges[i];
+
+		for (b = 0; b < r->nr_added; b++)
+			if (test_bit(b, r->on_dev) == on_dev)
+				bytes += r->plan.memmap_bytes;
+	}
+	mutex_unlock(&hd->lock);
+	return sysfs_emit(buf, "%llu\n", bytes);
+}
+
+static ssize_t memmap_device_bytes_show(struct device *dev,
+					struct device_attribute *attr, char *buf)
+{
+	return hkm_memmap_bytes(dev, buf, true);
+}
+static DEVICE_ATTR_RO(memmap_device_bytes);
+
+static ssize_t memmap_dram_bytes_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	return hkm_memmap_bytes(dev, buf, false);
+}
+static DEVICE_ATTR_RO(memmap_dram_bytes);
+
+static ssize_t stranded_bytes_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	u64 bytes = 0;
+	int i;
+
+	/* plans are fixed at probe: no lock needed */
+	for (i = 0; i < hd->nr_range; i++)
+		bytes += hd->ranges[i].plan.head + hd->ranges[i].plan.tail;
+	return sysfs_emit(buf, "%llu\n", bytes);
+}
+static DEVICE_ATTR_RO(stranded_bytes);
+
+static ssize_t memmap_on_memory_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(hd->memmap_on_memory));
+}
+
+static ssize_t memmap_on_memory_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t len)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	bool val;
+	int rc;
+
+	rc = hkm_parse_bool(buf, &val);
+	if (rc)
+		return rc;
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	if (hkm_nr_added(hd))
+		rc = -EBUSY;
+	else if (val && !hkm_memmap_on_memory_possible(hd))
+		rc = -EOPNOTSUPP;
+	else
+		WRITE_ONCE(hd->memmap_on_memory, val);
+	mutex_unlock(&hd->lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(memmap_on_memory);
+
+/* "1": add every block not added (after an unplug). */
+static ssize_t plug_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t len)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	bool val;
+	int rc;
+
+	rc = hkm_parse_bool(buf, &val);
+	if (rc || !val)
+		return rc ? rc : -EINVAL;
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	rc = hkm_plug(hd);
+	mutex_unlock(&hd->lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_WO(plug);
+
+/* "1": offline and remove every block, backwards; -EBUSY if one cannot. */
+static ssize_t unplug_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	bool val;
+	int rc;
+
+	rc = hkm_parse_bool(buf, &val);
+	if (rc || !val)
+		return rc ? rc : -EINVAL;
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	rc = hkm_unplug(hd);
+	mutex_unlock(&hd->lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_WO(unplug);
+
+static struct attribute *hkm_dev_attrs[] = {
+	&dev_attr_state.attr,
+	&dev_attr_blocks.attr,
+	&dev_attr_memmap_on_memory.attr,
+	&dev_attr_memmap_device_bytes.attr,
+	&dev_attr_memmap_dram_bytes.attr,
+	&dev_attr_stranded_bytes.attr,
+	&dev_attr_plug.attr,
+	&dev_attr_unplug.attr,
+	NULL,
+};
+
+const struct attribute_group hkm_dev_group = {
+	.name = "hotmem",
+	.attrs = hkm_dev_attrs,
+};
+
+static ssize_t stuck_show(struct device_driver *drv, char *buf)
+{
+	return hkm_show_stuck(buf);
+}
+static DRIVER_ATTR_RO(stuck);
+
+static ssize_t retry_unplug_store(struct device_driver *drv, const char *buf,
+				  size_t len)
+{
+	bool val;
+	int rc;
+
+	rc = hkm_parse_bool(buf, &val);
+	if (rc || !val)
+		return rc ? rc : -EINVAL;
+	rc = hkm_retry_stuck();
+	return rc ? rc : len;
+}
+static DRIVER_ATTR_WO(retry_unplug);
+
+static struct attribute *hkm_drv_attrs[] = {
+	&driver_attr_stuck.attr,
+	&driver_attr_retry_unplug.attr,
+	NULL,
+};
+
+static const struct attribute_group hkm_drv_group = {
+	.attrs = hkm_drv_attrs,
+};
+
+const struct attribute_group *hkm_drv_groups[] = {
+	&hkm_drv_group,
+	NULL,
+};
