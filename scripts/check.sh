@@ -50,6 +50,7 @@ for k in $(hm_kvers); do
 		KDIR="/lib/modules/$k/build"
 done
 step build-selftests make --no-print-directory selftests
+step dkms-check scripts/dkms-check.sh
 
 # tap_tally LOG PREFIX: count a suite's TAP lines into the totals.
 tap_tally() {

@@ -148,6 +148,8 @@ base=$("$HOTMEM_ROOT/scripts/mkinitramfs.sh" "$kver") || exit 125
 ov=$work/overlay
 mkdir -p "$ov/hotmem/selftests" "$ov/hotmem/bin" "$ov/lib/modules/$kver/extra"
 install -m 0755 "$HOTMEM_ROOT/scripts/guest/run-tests" "$ov/hotmem/bin/run-tests"
+install -m 0755 "$HOTMEM_ROOT/scripts/guest/demo" "$ov/hotmem/bin/demo"
+install -D -m 0644 "$HOTMEM_ROOT/kmod/kmem/hotmem-kmem.conf" "$ov/hotmem/etc/hotmem-kmem.conf"
 [ -n "$moddir" ] || moddir=$HOTMEM_ROOT/build/$kver
 if [ -d "$moddir" ]; then
 	find "$moddir" -name '*.ko' -exec cp {} "$ov/lib/modules/$kver/extra/" \;

@@ -25,62 +25,6 @@ static __u64 memmap_bytes(__u64 bytes)
 	return bytes / 4096 * 64;
 }
 
-/* dax device name -> region id ("dax3.1" -> 3) */
-static int dax_region_id(const char *dev)
-{
-	return atoi(dev + 3);
-}
-
-/*
- * Bring the soft-reserved region back to one devdax device spanning it,
- * whatever a failed test left behind.  Returns the device in @dev.
- */
-static int sr_reset(char *dev, size_t len)
-{
-	char rdir[512], mode[32], name[64];
-	long long rsize;
-	int r, i, rc;
-
-	rc = hm_dax_find(dev, len, "/hmem");
-	if (rc)
-		return rc;
-	r = dax_region_id(dev);
-	rc = hm_dax_region_dir(rdir, sizeof(rdir), dev);
-	if (rc)
-		return rc;
-	rsize = hm_read_ll("%s/size", rdir);
-	for (i = 63; i >= 0; i--) {
-		snprintf(name, sizeof(name), "dax%d.%d", r, i);
-		if (!hm_exists(SYS_DAX "/%s", name))
-			continue;
-		if (hm_dax_mode(name, mode, sizeof(mode)) == 0 &&
-		    !strcmp(mode, "system-ram"))
-			hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s",
-			      name);
-		if (i && hm_read_ll(SYS_DAX "/%s/size", name) > 0) {
-			hm_sh(NULL, 0, "daxctl disable-device %s", name);
-			hm_sh(NULL, 0, "daxctl destroy-device %s", name);
-		}
-	}
-	snprintf(name, sizeof(name), "dax%d.0", r);
-	if (hm_read_ll(SYS_DAX "/%s/size", name) != rsize) {
-		char sz[32];
-
-		hm_sh(NULL, 0, "daxctl disable-device %s", name);
-		snprintf(sz, sizeof(sz), "%lld", rsize);
-		rc = hm_write(sz, SYS_DAX "/%s/size", name);
-		if (rc)
-			return rc;
-		hm_sh(NULL, 0, "daxctl enable-device %s", name);
-	}
-	if (hm_dax_mode(name, mode, sizeof(mode)) || strcmp(mode, "devdax"))
-		if (hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s",
-			  name))
-			return -EIO;
-	snprintf(dev, len, "%s", name);
-	return 0;
-}
-
 FIXTURE(sr) {
 	char dev[64];		/* the devdax device spanning the region */
 	char rdir[512];		/* its region's sysfs directory */
@@ -98,9 +42,9 @@ FIXTURE_SETUP(sr)
 
 	if (hm_dax_find(self->dev, sizeof(self->dev), "/hmem"))
 		SKIP(return, "no soft-reserved dax device (vm.sh -p soft-reserved)");
-	ASSERT_EQ(0, sr_reset(self->dev, sizeof(self->dev)));
+	ASSERT_EQ(0, hm_sr_reset(self->dev, sizeof(self->dev)));
 	ASSERT_EQ(0, hm_dax_region_dir(self->rdir, sizeof(self->rdir), self->dev));
-	self->region = dax_region_id(self->dev);
+	self->region = hm_dax_region_id(self->dev);
 	n = hm_iomem(res, HM_MAX_RES);
 	ASSERT_GT(n, 0);
 	i = hm_iomem_find(res, n, "Soft Reserved", 0);
@@ -115,7 +59,7 @@ FIXTURE_TEARDOWN(sr)
 {
 	char dev[64];
 
-	sr_reset(dev, sizeof(dev));
+	hm_sr_reset(dev, sizeof(dev));
 }
 
 /* Soft-reserved memory appears as one devdax device spanning it. */
@@ -210,18 +154,6 @@ static int dev_mapping(const char *dev, int idx, __u64 *start, __u64 *end)
 	return (s % HM_SZ_2M || (e + 1) % HM_SZ_2M) ? -EINVAL : 0;
 }
 
-/* name of the device a "daxctl create-device" printed */
-static int created_dev(const char *out, char *dev, size_t len)
-{
-	const char *p = strstr(out, "\"chardev\":\"");
-
-	if (!p)
-		return -ENOENT;
-	p += strlen("\"chardev\":\"");
-	snprintf(dev, len, "%.*s", (int)strcspn(p, "\""), p);
-	return 0;
-}
-
 /*
  * daxctl create-device sub-divides the dynamic region at 2 MiB
  * granularity: first fit, holes reused as extra mapping ranges, and
@@ -241,10 +173,10 @@ TEST_F(sr, subdivide)
 
 	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s 256M",
 			   self->region));
-	ASSERT_EQ(0, created_dev(self->out, a, sizeof(a)));
+	ASSERT_EQ(0, hm_created_dev(self->out, a, sizeof(a)));
 	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s 256M",
 			   self->region));
-	ASSERT_EQ(0, created_dev(self->out, b, sizeof(b)));
+	ASSERT_EQ(0, hm_created_dev(self->out, b, sizeof(b)));
 	ASSERT_EQ(0, dev_mapping(a, 0, &s, &en));
 	EXPECT_EQ(self->start, s);
 	EXPECT_EQ(self->start + (256 << 20) - 1, en);
@@ -261,7 +193,7 @@ TEST_F(sr, subdivide)
 	/* the smallest device is one sub-section */
 	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s 2M",
 			   self->region));
-	ASSERT_EQ(0, created_dev(self->out, e, sizeof(e)));
+	ASSERT_EQ(0, hm_created_dev(self->out, e, sizeof(e)));
 	ASSERT_EQ(0, dev_mapping(e, 0, &s, &en));
 	EXPECT_EQ(HM_SZ_2M, en + 1 - s);
 	EXPECT_EQ(self->start + (512 << 20), s);
@@ -276,7 +208,7 @@ TEST_F(sr, subdivide)
 	EXPECT_EQ(avail, hm_read_ll("%s/available_size", self->rdir));
 	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s 512M",
 			   self->region));
-	ASSERT_EQ(0, created_dev(self->out, c, sizeof(c)));
+	ASSERT_EQ(0, hm_created_dev(self->out, c, sizeof(c)));
 	ASSERT_EQ(0, dev_mapping(c, 0, &s, &en));
 	ASSERT_EQ(0, dev_mapping(c, 1, &s1, &e1));
 	EXPECT_EQ(self->start, s);
@@ -382,7 +314,7 @@ TEST_F(pmem, devdax_mmap)
 	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN,
 			   "ndctl create-namespace -f -e %s -m devdax -a 2M",
 			   self->ns));
-	ASSERT_EQ(0, created_dev(self->out, self->dev, sizeof(self->dev)));
+	ASSERT_EQ(0, hm_created_dev(self->out, self->dev, sizeof(self->dev)));
 	ASSERT_EQ(0, hm_dax_mode(self->dev, mode, sizeof(mode)));
 	EXPECT_STREQ("devdax", mode);
 	ASSERT_GE(hm_read_ll(SYS_DAX "/%s/size", self->dev), (long long)len);

@@ -480,3 +480,87 @@ void hm_dmesg_allow(const char *regex)
 	fprintf(f, "%s\n", regex);
 	fclose(f);
 }
+
+/**
+ * hm_dax_region_id() - region id of a dax device name ("dax3.1" -> 3)
+ * @dev: device name
+ *
+ * Return: the region id.
+ */
+int hm_dax_region_id(const char *dev)
+{
+	return atoi(dev + 3);
+}
+
+/**
+ * hm_sr_reset() - bring the soft-reserved region back to one devdax device
+ *	spanning it, whatever a failed test left behind
+ * @dev: set to that device's name
+ * @len: size of @dev
+ *
+ * Return: 0, or -errno.
+ */
+int hm_sr_reset(char *dev, size_t len)
+{
+	char rdir[512], mode[32], name[64];
+	long long rsize;
+	int r, i, rc;
+
+	rc = hm_dax_find(dev, len, "/hmem");
+	if (rc)
+		return rc;
+	r = hm_dax_region_id(dev);
+	rc = hm_dax_region_dir(rdir, sizeof(rdir), dev);
+	if (rc)
+		return rc;
+	rsize = hm_read_ll("%s/size", rdir);
+	for (i = 63; i >= 0; i--) {
+		snprintf(name, sizeof(name), "dax%d.%d", r, i);
+		if (!hm_exists(HM_SYS_DAX "/%s", name))
+			continue;
+		if (hm_dax_mode(name, mode, sizeof(mode)) == 0 &&
+		    !strcmp(mode, "system-ram"))
+			hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s",
+			      name);
+		if (i && hm_read_ll(HM_SYS_DAX "/%s/size", name) > 0) {
+			hm_sh(NULL, 0, "daxctl disable-device %s", name);
+			hm_sh(NULL, 0, "daxctl destroy-device %s", name);
+		}
+	}
+	snprintf(name, sizeof(name), "dax%d.0", r);
+	if (hm_read_ll(HM_SYS_DAX "/%s/size", name) != rsize) {
+		char sz[32];
+
+		hm_sh(NULL, 0, "daxctl disable-device %s", name);
+		snprintf(sz, sizeof(sz), "%lld", rsize);
+		rc = hm_write(sz, HM_SYS_DAX "/%s/size", name);
+		if (rc)
+			return rc;
+		hm_sh(NULL, 0, "daxctl enable-device %s", name);
+	}
+	if (hm_dax_mode(name, mode, sizeof(mode)) || strcmp(mode, "devdax"))
+		if (hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s",
+			  name))
+			return -EIO;
+	snprintf(dev, len, "%s", name);
+	return 0;
+}
+
+/**
+ * hm_created_dev() - the device a daxctl or ndctl command printed
+ * @out: the command's output
+ * @dev: set to the first "chardev" in it
+ * @len: size of @dev
+ *
+ * Return: 0, or -ENOENT.
+ */
+int hm_created_dev(const char *out, char *dev, size_t len)
+{
+	const char *p = strstr(out, "\"chardev\":\"");
+
+	if (!p)
+		return -ENOENT;
+	p += strlen("\"chardev\":\"");
+	snprintf(dev, len, "%.*s", (int)strcspn(p, "\""), p);
+	return 0;
+}

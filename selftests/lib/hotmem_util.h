@@ -15,6 +15,7 @@
 
 #define HM_SZ_2M	(2ULL << 20)
 #define HM_MAX_RES	256
+#define HM_SYS_DAX	"/sys/bus/dax/devices"
 
 /**
  * struct hm_res - one line of /proc/iomem
@@ -51,6 +52,9 @@ int hm_kernel_version(void);
 int hm_dax_find(char *dev, size_t len, const char *path_part);
 int hm_dax_region_dir(char *dir, size_t len, const char *dev);
 int hm_dax_mode(const char *dev, char *mode, size_t len);
+int hm_dax_region_id(const char *dev);
+int hm_sr_reset(char *dev, size_t len);
+int hm_created_dev(const char *out, char *dev, size_t len);
 
 void hm_dmesg_allow(const char *regex);
 

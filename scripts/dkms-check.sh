@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make dkms-check: "dkms add" and "dkms build" of this tree for every
+# supported installed kernel, in a private dkms tree (nothing is installed
+# into /lib/modules; dkms may create its signing key in /var/lib/dkms), and
+# a check that a kernel without ZONE_DEVICE is declined with a message.
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$HOTMEM_ROOT/dkms.conf")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+src=$tmp/src/hotmem-$ver
+mkdir -p "$src" "$tmp/tree"
+(cd "$HOTMEM_ROOT" && git ls-files -co --exclude-standard Kbuild dkms.conf kmod scripts |
+	cpio -pdm --quiet "$src")
+dk=(dkms --dkmstree "$tmp/tree" --sourcetree "$tmp/src")
+
+"${dk[@]}" add -m hotmem -v "$ver"
+for k in $(hm_kvers); do
+	"${dk[@]}" build -m hotmem -v "$ver" -k "$k"
+	f=$(find "$tmp/tree/hotmem/$ver/$k" -name 'hotmem_kmem.ko*' | head -1)
+	[ -n "$f" ] || hm_die "dkms build for $k left no hotmem_kmem.ko"
+	modinfo -F vermagic "$f" | grep -q "^${k} " ||
+		hm_die "$f: vermagic is not $k"
+	hm_log "dkms: built $f for $k"
+done
+
+# A kernel without the features: the same headers with them switched off.
+k=$(hm_kver 6.1)
+fake=$tmp/fake-kernel
+cp -r "/lib/modules/$k/build/." "$fake" 2>/dev/null ||
+	cp -rL "/lib/modules/$k/build" "$fake"
+sed -i 's/^CONFIG_ZONE_DEVICE=y/# CONFIG_ZONE_DEVICE is not set/' "$fake/.config"
+set +e
+out=$("${dk[@]}" build -m hotmem -v "$ver" -k "$k" --kernelsourcedir "$fake" --force 2>&1)
+rc=$?
+set -e
+echo "$out" | tail -n 3
+if [ $rc = 0 ] || ! echo "$out" | grep -qi 'BUILD_EXCLUSIVE\|not.*configured\|exclusive'; then
+	hm_die "dkms built for a kernel without CONFIG_ZONE_DEVICE (status $rc)"
+fi
+hm_log "dkms: declines a kernel without CONFIG_ZONE_DEVICE (status $rc)"
+"${dk[@]}" remove -m hotmem -v "$ver" --all >/dev/null
