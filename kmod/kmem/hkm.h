@@ -75,7 +75,7 @@ struct hkm_dev {
 	struct dev_dax *dev_dax;
 	const char *name;
 	int nid;
-	struct mutex lock;
+	struct mutex lock;	/* protects the fields below */
 	int mgid;
 	bool memmap_on_memory;
 	bool holds_module;

@@ -109,11 +109,12 @@ u64 hkm_nr_planned(const struct hkm_dev *hd)
  */
 static int hkm_first_block(struct hkm_dev *hd)
 {
+	unsigned long max_pages;
 	int rc;
 
 	lockdep_assert_held(&hd->lock);
-	rc = memory_group_register_static(hd->nid,
-			PHYS_PFN(hkm_nr_planned(hd) * hkm_block_size()));
+	max_pages = PHYS_PFN(hkm_nr_planned(hd) * hkm_block_size());
+	rc = memory_group_register_static(hd->nid, max_pages);
 	if (rc < 0)
 		return rc;
 	hd->mgid = rc;

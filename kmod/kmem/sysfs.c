@@ -119,7 +119,8 @@ static ssize_t blocks_show(struct device *dev, struct device_attribute *attr,
 							 hkm_block_zone(s) != zone)))
 					break;
 			}
-			len += sysfs_emit_at(buf, len, "memory%llu-memory%llu %#llx-%#llx %s %s %s\n",
+			len += sysfs_emit_at(buf, len,
+					     "memory%llu-memory%llu %#llx-%#llx %s %s %s\n",
 					     div64_u64(r->plan.start + b * bs, bs),
 					     div64_u64(r->plan.start + (run - 1) * bs, bs),
 					     r->plan.start + b * bs,

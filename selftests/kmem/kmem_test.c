@@ -19,6 +19,7 @@
 #define DRV		"/sys/bus/dax/drivers/kmem/"
 #define INJECT		"/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error"
 #define RAM_NAME	"System RAM (hotmem)"
+#define MEMBLK		"/sys/devices/system/memory/memory%llu/"
 
 /* memmap of @bytes of memory: one 64-byte struct page per 4 KiB page */
 static __u64 memmap_of(__u64 bytes)
@@ -314,8 +315,8 @@ static int empty_region(const char *dev)
 	return hm_write("0", HM_SYS_DAX "/%s/size", dev);
 }
 
-static int create(struct _test_data_hk *self, const char *size, char *dev,
-		  size_t len)
+static int new_dev(struct _test_data_hk *self, const char *size, char *dev,
+		   size_t len)
 {
 	if (hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s %s",
 		  self->region, size))
@@ -336,7 +337,7 @@ TEST_F(hk, too_small_and_stranded)
 
 	nb0 = hm_memblocks(NULL);
 	ASSERT_EQ(0, empty_region(self->dev));
-	ASSERT_EQ(0, create(self, "64M", a, sizeof(a)));
+	ASSERT_EQ(0, new_dev(self, "64M", a, sizeof(a)));
 	EXPECT_NE(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s", a));
 	EXPECT_EQ(0, hm_dax_mode(a, mode, sizeof(mode)));
 	EXPECT_STRNE("system-ram", mode);
@@ -345,7 +346,7 @@ TEST_F(hk, too_small_and_stranded)
 	hm_dmesg_allow("no whole .* memory block");
 
 	/* [64M, 320M): 64M head, one block, 64M tail */
-	ASSERT_EQ(0, create(self, "256M", b, sizeof(b)));
+	ASSERT_EQ(0, new_dev(self, "256M", b, sizeof(b)));
 	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s", b));
 	EXPECT_EQ(128 << 20, hm_read_ll(HK "stranded_bytes", b));
 	EXPECT_EQ(1, hotmem_ram(b, self->bs, &bad));
@@ -366,11 +367,11 @@ TEST_F(hk, multi_range)
 
 	nb0 = hm_memblocks(NULL);
 	ASSERT_EQ(0, empty_region(self->dev));
-	ASSERT_EQ(0, create(self, "256M", a, sizeof(a)));
-	ASSERT_EQ(0, create(self, "256M", b, sizeof(b)));
+	ASSERT_EQ(0, new_dev(self, "256M", a, sizeof(a)));
+	ASSERT_EQ(0, new_dev(self, "256M", b, sizeof(b)));
 	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", a));
 	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl destroy-device %s", a));
-	ASSERT_EQ(0, create(self, "512M", c, sizeof(c)));
+	ASSERT_EQ(0, new_dev(self, "512M", c, sizeof(c)));
 	ASSERT_TRUE(hm_exists(HM_SYS_DAX "/%s/mapping1", c));
 
 	/*
@@ -387,9 +388,9 @@ TEST_F(hk, multi_range)
 	for (i = 0; i < 2; i++) {
 		__u64 s0 = hm_read_ll(HM_SYS_DAX "/%s/mapping%d/start", c, i);
 
-		ASSERT_EQ(0, hm_write("online_movable", "/sys/devices/system/memory/memory%llu/state",
+		ASSERT_EQ(0, hm_write("online_movable", MEMBLK "state",
 				      s0 / self->bs));
-		ASSERT_EQ(0, hm_write("online_movable", "/sys/devices/system/memory/memory%llu/state",
+		ASSERT_EQ(0, hm_write("online_movable", MEMBLK "state",
 				      s0 / self->bs + 1));
 	}
 	hm_read_str(st, sizeof(st), HK "state", c);
@@ -442,14 +443,14 @@ TEST_F(hk, sysfs_bad_input)
 	hm_read_str(st0, sizeof(st0), HK "state", self->dev);
 	mom0 = hm_read_ll(HK "memmap_on_memory", self->dev);
 	snapshot(before, sizeof(before));
-	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
-		for (j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
-			EXPECT_EQ(bad[j].err, hm_write(bad[j].in, HK "%s",
-						      self->dev, attrs[i]))
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		for (j = 0; j < ARRAY_SIZE(bad); j++) {
+			EXPECT_EQ(bad[j].err,
+				  hm_write(bad[j].in, HK "%s", self->dev, attrs[i]))
 				TH_LOG("%s <- \"%s\"", attrs[i], bad[j].in);
 		}
 	}
-	for (j = 0; j < sizeof(bad) / sizeof(bad[0]); j++)
+	for (j = 0; j < ARRAY_SIZE(bad); j++)
 		EXPECT_EQ(bad[j].err, hm_write(bad[j].in, DRV "retry_unplug"));
 	/* well-formed but not allowed now */
 	EXPECT_EQ(-EBUSY, hm_write("0", HK "memmap_on_memory", self->dev));

@@ -9,8 +9,8 @@
 #include "kselftest_harness.h"
 #include "../../kmod/kmem/plan.h"
 
-#define M (1ULL << 20)
-#define G (1ULL << 30)
+#define M (1024ULL * 1024)
+#define G (1024 * M)
 
 /* x86-64: 128 MiB blocks, 4 KiB pages, 64-byte struct page, 2 MiB PMDs */
 #define X86 { 128 * M, 4096, 64, 2 * M, 2 * M }
@@ -55,7 +55,7 @@ TEST(table)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct hkm_plan p = { 0 };
 		int rc = hkm_plan_range(cases[i].start, cases[i].size,
 					&cases[i].rules, &p);
