@@ -53,14 +53,19 @@ lint:
 check:
 	@$(ROOT)/scripts/check.sh
 
-test: selftests matrix
+# set-up, then a fresh make (the kernel list is only known after set-up)
+prep: setup
+	@$(MAKE) --no-print-directory matrix selftests > $(ROOT)/build.log 2>&1 || \
+		{ tail -n 30 $(ROOT)/build.log; exit 1; }
+
+test: prep
 	@$(ROOT)/scripts/vm.sh -k $(KERNEL) $$(cat selftests/$(or $(SUITE),baseline)/vmargs 2>/dev/null) -t $(or $(SUITE),baseline)
 
-demo: matrix selftests
+demo: prep
 	@$(ROOT)/scripts/demo.sh $(KERNEL)
 
-shell: matrix selftests
-	@$(ROOT)/scripts/vm.sh -k $(KERNEL) -p soft-reserved,pmem --shell
+shell: prep
+	@$(ROOT)/scripts/vm.sh -k $(KERNEL) -p soft-reserved,pmem --kmem hotmem --shell
 
 dkms-check:
 	@$(ROOT)/scripts/dkms-check.sh
@@ -69,5 +74,5 @@ clean:
 	rm -rf build
 	$(MAKE) -C selftests clean
 
-.PHONY: all help setup modules matrix selftests lint check test demo shell \
-	dkms-check clean
+.PHONY: all help setup prep modules matrix selftests lint check test demo \
+	shell dkms-check clean
