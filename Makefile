@@ -76,3 +76,8 @@ clean:
 
 .PHONY: all help setup prep modules matrix selftests lint check test demo \
 	shell dkms-check clean
+
+bench: prep
+	@$(ROOT)/scripts/bench.sh $(BENCH_KERNELS)
+
+.PHONY: bench

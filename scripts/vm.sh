@@ -138,7 +138,7 @@ if [ $prealloc = 1 ]; then
 	machine="$machine,memory-backend=ram0"
 fi
 
-karg="console=ttyS0,115200 panic=-1 loglevel=5 memhp_default_state=offline$karg"
+karg="console=ttyS0,115200 panic=-1 loglevel=5 nokaslr memhp_default_state=offline$karg"
 [ $mom = 1 ] && karg="$karg memory_hotplug.memmap_on_memory=1"
 [ -n "$numa" ] && karg="$karg numa=fake=$numa"
 karg="$karg$append"

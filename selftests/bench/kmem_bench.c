@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hot-add benchmark, run in the VM: the in-kernel kmem (and on 6.8+ kmem
+ * with its memmap_on_memory attribute set) against hotmem_kmem, on devices
+ * of 1, 4 and 16 GiB carved from one soft-reserved region, in one boot,
+ * RUNS runs each in alternating order.  Times the daxctl commands a user
+ * runs (add with -N, online-memory, back to devdax) and the DRAM an add
+ * spends; prints a table of medians with min/max, and the samples as JSON
+ * between BENCH-JSON-BEGIN/END lines.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hotmem_util.h"
+
+#define RUNS	5
+#define NSIZE	3
+#define NCFG	3
+#define GIB	(1024ULL * 1024 * 1024)
+
+struct cfg {
+	const char *name;	/* table label */
+	bool hotmem;		/* hotmem_kmem, else the in-kernel kmem */
+	int dax_mom;		/* the dax device's memmap_on_memory, -1: leave */
+};
+
+static const struct cfg cfgs[NCFG] = {
+	{ "kmem", false, 0 },
+	{ "kmem+mom", false, 1 },
+	{ "hotmem", true, -1 },
+};
+
+static const unsigned int sizes[NSIZE] = { 1, 4, 16 };
+
+/* one sample: seconds for add/online/remove, bytes of DRAM spent by add */
+struct sample {
+	double add, online, remove;
+	long long dram;
+};
+
+static struct sample samples[NCFG][NSIZE][RUNS];
+static bool have_cfg[NCFG];
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int use_driver(bool hotmem)
+{
+	if (hotmem) {
+		if (hm_exists("/sys/module/kmem") && hm_sh(NULL, 0, "rmmod kmem"))
+			return -EBUSY;
+		hm_sh(NULL, 0, "mkdir -p /etc/modprobe.d && cp /hotmem/etc/hotmem-kmem.conf /etc/modprobe.d/");
+		hm_sh(NULL, 0, "/sbin/modprobe hotmem_kmem");
+		return hm_exists("/sys/module/hotmem_kmem") ? 0 : -ENOENT;
+	}
+	if (hm_exists("/sys/module/hotmem_kmem") && hm_sh(NULL, 0, "rmmod hotmem_kmem"))
+		return -EBUSY;
+	hm_sh(NULL, 0, "rm -f /etc/modprobe.d/hotmem-kmem.conf");
+	hm_sh(NULL, 0, "/sbin/modprobe kmem");
+	return hm_exists("/sys/module/kmem") ? 0 : -ENOENT;
+}
+
+/* make @dev a devdax device of @gib GiB */
+static int resize(const char *dev, unsigned int gib)
+{
+	char sz[32];
+
+	hm_sh(NULL, 0, "daxctl disable-device %s", dev);
+	snprintf(sz, sizeof(sz), "%llu", gib * GIB);
+	if (hm_write("0", HM_SYS_DAX "/%s/size", dev) ||
+	    hm_write(sz, HM_SYS_DAX "/%s/size", dev))
+		return -EINVAL;
+	return hm_sh(NULL, 0, "daxctl enable-device %s", dev) ? -EIO : 0;
+}
+
+static int measure(const char *dev, const struct cfg *c, unsigned int gib,
+		   struct sample *s)
+{
+	long long f0, f1;
+	double t;
+
+	if (use_driver(c->hotmem) || resize(dev, gib))
+		return -EIO;
+	if (c->dax_mom >= 0 &&
+	    hm_write(c->dax_mom ? "1" : "0", HM_SYS_DAX "/%s/memmap_on_memory", dev))
+		return -EIO;
+	f0 = hm_memfree_settled_kb();
+	t = now();
+	if (hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s", dev))
+		return -EIO;
+	s->add = now() - t;
+	f1 = hm_memfree_settled_kb();
+	s->dram = (f0 - f1) * 1024;
+	t = now();
+	if (hm_sh(NULL, 0, "daxctl online-memory %s", dev))
+		return -EIO;
+	s->online = now() - t;
+	t = now();
+	if (hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s", dev))
+		return -EIO;
+	s->remove = now() - t;
+	if (c->dax_mom >= 0)
+		hm_write("0", HM_SYS_DAX "/%s/memmap_on_memory", dev);
+	return 0;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* median, min, max of field @off of the runs of one cell, per GiB */
+static void stats(struct sample *s, size_t off, unsigned int gib, double *out)
+{
+	double v[RUNS];
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		char *p = (char *)&s[i] + off;
+
+		v[i] = off == offsetof(struct sample, dram) ?
+			*(long long *)p : *(double *)p;
+		v[i] /= gib;
+	}
+	qsort(v, RUNS, sizeof(v[0]), cmp);
+	out[0] = v[RUNS / 2];
+	out[1] = v[0];
+	out[2] = v[RUNS - 1];
+}
+
+static void report(void)
+{
+	static const struct { const char *name; size_t off; const char *fmt; } f[] = {
+		{ "add s/GiB", offsetof(struct sample, add), "%7.3f [%.3f-%.3f]" },
+		{ "online s/GiB", offsetof(struct sample, online), "%7.3f [%.3f-%.3f]" },
+		{ "remove s/GiB", offsetof(struct sample, remove), "%7.3f [%.3f-%.3f]" },
+	};
+	double st[3], add[3], onl[3];
+	int c, z, k, r;
+
+	printf("\n%-9s %5s | %-26s | %-26s | %-26s | %s\n", "driver", "GiB",
+	       f[0].name, f[1].name, f[2].name, "DRAM MiB/GiB (median [min-max])");
+	for (c = 0; c < NCFG; c++) {
+		if (!have_cfg[c])
+			continue;
+		for (z = 0; z < NSIZE; z++) {
+			printf("%-9s %5u |", cfgs[c].name, sizes[z]);
+			for (k = 0; k < 3; k++) {
+				stats(samples[c][z], f[k].off, sizes[z], st);
+				printf(" ");
+				printf(f[k].fmt, st[0], st[1], st[2]);
+				printf(" |");
+			}
+			stats(samples[c][z], offsetof(struct sample, dram), sizes[z], st);
+			printf(" %6.1f [%.1f-%.1f]\n", st[0] / (1 << 20),
+			       st[1] / (1 << 20), st[2] / (1 << 20));
+		}
+	}
+	/* add+online per GiB, hotmem against kmem+mom (6.8+) or kmem */
+	for (z = 0; z < NSIZE; z++) {
+		int base = have_cfg[1] ? 1 : 0;
+
+		stats(samples[2][z], offsetof(struct sample, add), sizes[z], add);
+		stats(samples[2][z], offsetof(struct sample, online), sizes[z], onl);
+		st[0] = add[0] + onl[0];
+		stats(samples[base][z], offsetof(struct sample, add), sizes[z], add);
+		stats(samples[base][z], offsetof(struct sample, online), sizes[z], onl);
+		printf("add+online %2u GiB: hotmem / %s = %.3f\n", sizes[z],
+		       cfgs[base].name, st[0] / (add[0] + onl[0]));
+	}
+
+	printf("BENCH-JSON-BEGIN\n{\"kernel\": \"%s\", \"runs\": %d, \"samples\": [",
+	       getenv("HOTMEM_KVER") ? getenv("HOTMEM_KVER") : "?", RUNS);
+	k = 0;
+	for (c = 0; c < NCFG; c++)
+		for (z = 0; c < NCFG && have_cfg[c] && z < NSIZE; z++)
+			for (r = 0; r < RUNS; r++) {
+				struct sample *s = &samples[c][z][r];
+
+				printf("%s\n {\"driver\": \"%s\", \"gib\": %u, \"run\": %d, \"add_s\": %.4f, \"online_s\": %.4f, \"remove_s\": %.4f, \"dram_bytes\": %lld}",
+				       k++ ? "," : "", cfgs[c].name, sizes[z], r,
+				       s->add, s->online, s->remove, s->dram);
+			}
+	printf("\n]}\nBENCH-JSON-END\n");
+}
+
+int main(void)
+{
+	char dev[64];
+	int run, z, i, c;
+
+	if (hm_sr_reset(dev, sizeof(dev)))
+		return fprintf(stderr, "no soft-reserved dax device\n"), 1;
+	if (hm_read_ll(HM_SYS_DAX "/%s/size", dev) < (long long)(sizes[NSIZE - 1] * GIB))
+		return fprintf(stderr, "need %u GiB of soft-reserved memory\n",
+			       sizes[NSIZE - 1]), 1;
+	have_cfg[0] = have_cfg[2] = true;
+	have_cfg[1] = hm_exists(HM_SYS_DAX "/%s/memmap_on_memory", dev);
+
+	for (run = 0; run < RUNS; run++) {
+		for (z = 0; z < NSIZE; z++) {
+			for (i = 0; i < NCFG; i++) {
+				c = run % 2 ? NCFG - 1 - i : i;
+				if (!have_cfg[c])
+					continue;
+				if (measure(dev, &cfgs[c], sizes[z], &samples[c][z][run]))
+					return fprintf(stderr, "%s %u GiB failed\n",
+						       cfgs[c].name, sizes[z]), 1;
+				fprintf(stderr, "# run %d %-8s %2u GiB: add %.3fs online %.3fs remove %.3fs dram %lld\n",
+					run, cfgs[c].name, sizes[z],
+					samples[c][z][run].add, samples[c][z][run].online,
+					samples[c][z][run].remove, samples[c][z][run].dram);
+			}
+		}
+	}
+	report();
+	return 0;
+}
