@@ -90,7 +90,8 @@ static int measure(const char *dev, const struct cfg *c, unsigned int gib,
 
 	if (use_driver(c->hotmem) || resize(dev, gib))
 		return -EIO;
-	if (c->dax_mom >= 0 &&
+	/* the dax attribute exists from 6.8 on */
+	if (c->dax_mom >= 0 && hm_exists(HM_SYS_DAX "/%s/memmap_on_memory", dev) &&
 	    hm_write(c->dax_mom ? "1" : "0", HM_SYS_DAX "/%s/memmap_on_memory", dev))
 		return -EIO;
 	f0 = hm_memfree_settled_kb();
@@ -108,7 +109,7 @@ static int measure(const char *dev, const struct cfg *c, unsigned int gib,
 	if (hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s", dev))
 		return -EIO;
 	s->remove = now() - t;
-	if (c->dax_mom >= 0)
+	if (c->dax_mom > 0)
 		hm_write("0", HM_SYS_DAX "/%s/memmap_on_memory", dev);
 	return 0;
 }
