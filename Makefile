@@ -27,6 +27,7 @@ help:
 	@echo "make demo [KERNEL=6.12]   walk-through in a VM"
 	@echo "make shell [KERNEL=6.12]  interactive shell in the VM"
 	@echo "make dkms-check  dkms add/build/remove for every kernel"
+	@echo "make bench       hot-add benchmark, kmem vs hotmem_kmem"
 
 setup:
 	@$(ROOT)/scripts/setup.sh
