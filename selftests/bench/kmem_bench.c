@@ -60,7 +60,8 @@ static int use_driver(bool hotmem)
 	if (hotmem) {
 		if (hm_exists("/sys/module/kmem") && hm_sh(NULL, 0, "rmmod kmem"))
 			return -EBUSY;
-		hm_sh(NULL, 0, "mkdir -p /etc/modprobe.d && cp /hotmem/etc/hotmem-kmem.conf /etc/modprobe.d/");
+		hm_sh(NULL, 0, "mkdir -p /etc/modprobe.d && cp %s /etc/modprobe.d/",
+		      "/hotmem/etc/hotmem-kmem.conf");
 		hm_sh(NULL, 0, "/sbin/modprobe hotmem_kmem");
 		return hm_exists("/sys/module/hotmem_kmem") ? 0 : -ENOENT;
 	}
@@ -225,7 +226,9 @@ static void report(void)
 			for (r = 0; r < RUNS; r++) {
 				struct sample *s = &samples[c][z][r];
 
-				printf("%s\n {\"driver\": \"%s\", \"gib\": %u, \"run\": %d, \"add_s\": %.4f, \"online_s\": %.4f, \"remove_s\": %.4f, \"dram_bytes\": %lld}",
+				printf("%s\n {\"driver\": \"%s\", \"gib\": %u, \"run\": %d, "
+				       "\"add_s\": %.4f, \"online_s\": %.4f, "
+				       "\"remove_s\": %.4f, \"dram_bytes\": %lld}",
 				       k++ ? "," : "", cfgs[c].name, sizes[z], r,
 				       s->add, s->online, s->remove, s->dram);
 			}
@@ -242,7 +245,8 @@ int main(void)
 	if (hm_read_ll(HM_SYS_DAX "/%s/size", dev) < (long long)(sizes[NSIZE - 1] * GIB))
 		return fprintf(stderr, "need %u GiB of soft-reserved memory\n",
 			       sizes[NSIZE - 1]), 1;
-	have_cfg[0] = have_cfg[2] = true;
+	have_cfg[0] = true;
+	have_cfg[2] = true;
 	have_cfg[1] = hm_exists(HM_SYS_DAX "/%s/memmap_on_memory", dev);
 
 	for (run = 0; run < RUNS; run++) {
@@ -254,7 +258,8 @@ int main(void)
 				if (measure(dev, &cfgs[c], sizes[z], &samples[c][z][run]))
 					return fprintf(stderr, "%s %u GiB failed\n",
 						       cfgs[c].name, sizes[z]), 1;
-				fprintf(stderr, "# run %d %-8s %2u GiB: add %.3fs online %.3fs remove %.3fs dram %lld\n",
+				fprintf(stderr, "# run %d %-8s %2u GiB: add %.3fs online %.3fs "
+					"remove %.3fs dram %lld\n",
 					run, cfgs[c].name, sizes[z],
 					samples[c][z][run].add, samples[c][z][run].online,
 					samples[c][z][run].remove, samples[c][z][run].dram);
