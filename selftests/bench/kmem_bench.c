@@ -226,11 +226,12 @@ static void report(void)
 			for (r = 0; r < RUNS; r++) {
 				struct sample *s = &samples[c][z][r];
 
-				printf("%s\n {\"driver\": \"%s\", \"gib\": %u, \"run\": %d, "
-				       "\"add_s\": %.4f, \"online_s\": %.4f, "
-				       "\"remove_s\": %.4f, \"dram_bytes\": %lld}",
-				       k++ ? "," : "", cfgs[c].name, sizes[z], r,
-				       s->add, s->online, s->remove, s->dram);
+				printf("%s\n {\"driver\": \"%s\", \"gib\": %u, \"run\": %d, ",
+				       k++ ? "," : "", cfgs[c].name, sizes[z], r);
+				printf("\"add_s\": %.4f, \"online_s\": %.4f, ",
+				       s->add, s->online);
+				printf("\"remove_s\": %.4f, \"dram_bytes\": %lld}",
+				       s->remove, s->dram);
 			}
 	printf("\n]}\nBENCH-JSON-END\n");
 }
