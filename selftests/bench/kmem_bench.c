@@ -238,6 +238,7 @@ static void report(void)
 
 int main(void)
 {
+	struct sample *s;
 	char dev[64];
 	int run, z, i, c;
 
@@ -259,11 +260,11 @@ int main(void)
 				if (measure(dev, &cfgs[c], sizes[z], &samples[c][z][run]))
 					return fprintf(stderr, "%s %u GiB failed\n",
 						       cfgs[c].name, sizes[z]), 1;
-				fprintf(stderr, "# run %d %-8s %2u GiB: add %.3fs online %.3fs "
-					"remove %.3fs dram %lld\n",
-					run, cfgs[c].name, sizes[z],
-					samples[c][z][run].add, samples[c][z][run].online,
-					samples[c][z][run].remove, samples[c][z][run].dram);
+				s = &samples[c][z][run];
+				fprintf(stderr, "# run %d %-8s %2u GiB: ", run,
+					cfgs[c].name, sizes[z]);
+				fprintf(stderr, "add %.3fs online %.3fs remove %.3fs dram %lld\n",
+					s->add, s->online, s->remove, s->dram);
 			}
 		}
 	}
