@@ -74,7 +74,7 @@ tap_tally() {
 
 # runner_selftests: the runner must report known outcomes as such.
 runner_selftests() {
-	local log=$RES/runner.log rc t
+	local log=$RES/runner.log
 	scripts/vm.sh -k 6.1 -p none --timeout 180 -t runner > "$log" 2>&1
 	expect() {
 		if grep -qE "^$2 [0-9]+ runner:global\\.$1( |$)$3" "$log"; then
@@ -90,28 +90,22 @@ runner_selftests() {
 	expect warn_declared "ok" ""
 	expect hang "not ok" ".*timeout after 5s"
 
-	t=$(date +%s)
-	scripts/vm.sh -k 6.1 -p none --timeout 25 -- sleep 3600 > "$RES/runner-hang.log" 2>&1
-	rc=$? t=$(($(date +%s) - t))
-	if [ $rc = 124 ] && [ $t -le 40 ]; then
-		result "runner-selftest:guest-hang-is-timeout" ok
-	else
-		result "runner-selftest:guest-hang-is-timeout" fail "status $rc after ${t}s"
-	fi
-	scripts/vm.sh -k 6.1 -p none --timeout 60 -- 'echo c > /proc/sysrq-trigger' > "$RES/runner-panic.log" 2>&1
-	rc=$?
-	if [ $rc = 120 ]; then
-		result "runner-selftest:guest-panic-reported" ok
-	else
-		result "runner-selftest:guest-panic-reported" fail "status $rc"
-	fi
-	scripts/vm.sh -k 6.1 -p none --timeout 60 -- 'exit 7' > "$RES/runner-status.log" 2>&1
-	rc=$?
-	if [ $rc = 7 ]; then
-		result "runner-selftest:guest-status-returned" ok
-	else
-		result "runner-selftest:guest-status-returned" fail "status $rc"
-	fi
+	# expect_vm NAME STATUS MAX_SECONDS VM.SH-ARGS...
+	expect_vm() {
+		local name=$1 want=$2 max=$3 rc t
+		shift 3
+		t=$(date +%s)
+		scripts/vm.sh -k 6.1 -p none "$@" > "$RES/runner-$name.log" 2>&1
+		rc=$? t=$(($(date +%s) - t))
+		if [ "$rc" = "$want" ] && [ "$t" -le "$max" ]; then
+			result "runner-selftest:$name" ok
+		else
+			result "runner-selftest:$name" fail "status $rc after ${t}s, want $want within ${max}s"
+		fi
+	}
+	expect_vm guest-hang-is-timeout 124 40 --timeout 25 -- sleep 3600
+	expect_vm guest-panic-reported 120 60 --timeout 60 -- 'echo c > /proc/sysrq-trigger'
+	expect_vm guest-status-returned 7 60 --timeout 60 -- 'exit 7'
 }
 [ -z "${HOTMEM_SKIP_RUNNER_SELFTESTS:-}" ] && runner_selftests
 

@@ -217,9 +217,9 @@ static ssize_t memmap_on_memory_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(memmap_on_memory);
 
-/* "1": add every block not added (after an unplug). */
-static ssize_t plug_store(struct device *dev, struct device_attribute *attr,
-			  const char *buf, size_t len)
+/* A store that takes exactly "1" and runs @op on the device, locked. */
+static ssize_t hkm_store_op(struct device *dev, const char *buf, size_t len,
+			    int (*op)(struct hkm_dev *hd))
 {
 	struct hkm_dev *hd = hkm_from_dev(dev);
 	bool val;
@@ -231,9 +231,16 @@ static ssize_t plug_store(struct device *dev, struct device_attribute *attr,
 	rc = mutex_lock_interruptible(&hd->lock);
 	if (rc)
 		return rc;
-	rc = hkm_plug(hd);
+	rc = op(hd);
 	mutex_unlock(&hd->lock);
 	return rc ? rc : len;
+}
+
+/* "1": add every block not added (after an unplug). */
+static ssize_t plug_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t len)
+{
+	return hkm_store_op(dev, buf, len, hkm_plug);
 }
 static DEVICE_ATTR_WO(plug);
 
@@ -241,19 +248,7 @@ static DEVICE_ATTR_WO(plug);
 static ssize_t unplug_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t len)
 {
-	struct hkm_dev *hd = hkm_from_dev(dev);
-	bool val;
-	int rc;
-
-	rc = hkm_parse_bool(buf, &val);
-	if (rc || !val)
-		return rc ? rc : -EINVAL;
-	rc = mutex_lock_interruptible(&hd->lock);
-	if (rc)
-		return rc;
-	rc = hkm_unplug(hd);
-	mutex_unlock(&hd->lock);
-	return rc ? rc : len;
+	return hkm_store_op(dev, buf, len, hkm_unplug);
 }
 static DEVICE_ATTR_WO(unplug);
 

@@ -37,20 +37,12 @@ FIXTURE(sr) {
 
 FIXTURE_SETUP(sr)
 {
-	struct hm_res res[HM_MAX_RES];
-	int n, i;
-
 	if (hm_dax_find(self->dev, sizeof(self->dev), "/hmem"))
 		SKIP(return, "no soft-reserved dax device (vm.sh -p soft-reserved)");
 	ASSERT_EQ(0, hm_sr_reset(self->dev, sizeof(self->dev)));
 	ASSERT_EQ(0, hm_dax_region_dir(self->rdir, sizeof(self->rdir), self->dev));
 	self->region = hm_dax_region_id(self->dev);
-	n = hm_iomem(res, HM_MAX_RES);
-	ASSERT_GT(n, 0);
-	i = hm_iomem_find(res, n, "Soft Reserved", 0);
-	ASSERT_GE(i, 0);
-	self->start = res[i].start;
-	self->size = res[i].end + 1 - res[i].start;
+	ASSERT_EQ(0, hm_sr_range(&self->start, &self->size));
 	self->bs = hm_block_size();
 	ASSERT_NE(0, self->bs);
 }

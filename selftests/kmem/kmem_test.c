@@ -27,16 +27,6 @@ static __u64 memmap_of(__u64 bytes)
 	return bytes / 4096 * 64;
 }
 
-/* Make "kmem" mean hotmem_kmem: unload the in-kernel one, load ours. */
-static int use_hotmem(void)
-{
-	if (hm_exists("/sys/module/kmem") && hm_sh(NULL, 0, "rmmod kmem"))
-		return -EBUSY;
-	if (!hm_exists("/sys/module/hotmem_kmem"))
-		hm_sh(NULL, 0, "/sbin/modprobe kmem");
-	return hm_exists("/sys/module/hotmem_kmem") ? 0 : -ENOENT;
-}
-
 /* number of "System RAM (hotmem)" resources, each checked for nesting */
 static int hotmem_ram(const char *dev, __u64 bs, int *bad)
 {
@@ -76,20 +66,13 @@ FIXTURE(hk) {
 
 FIXTURE_SETUP(hk)
 {
-	struct hm_res res[HM_MAX_RES];
-	int n, i;
-
 	if (hm_dax_find(self->dev, sizeof(self->dev), "/hmem"))
 		SKIP(return, "no soft-reserved dax device (vm.sh -p soft-reserved)");
 	ASSERT_EQ(0, hm_sr_reset(self->dev, sizeof(self->dev)));
-	ASSERT_EQ(0, use_hotmem());
+	ASSERT_EQ(0, hm_use_hotmem_kmem());
 	ASSERT_EQ(0, hm_dax_region_dir(self->rdir, sizeof(self->rdir), self->dev));
 	self->region = hm_dax_region_id(self->dev);
-	n = hm_iomem(res, HM_MAX_RES);
-	i = hm_iomem_find(res, n, "Soft Reserved", 0);
-	ASSERT_GE(i, 0);
-	self->start = res[i].start;
-	self->size = res[i].end + 1 - res[i].start;
+	ASSERT_EQ(0, hm_sr_range(&self->start, &self->size));
 	self->bs = hm_block_size();
 	ASSERT_NE(0, self->bs);
 	self->nblk = self->size / self->bs;

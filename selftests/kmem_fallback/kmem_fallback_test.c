@@ -24,10 +24,7 @@ TEST(falls_back_to_dram)
 	if (hm_dax_find(dev, sizeof(dev), "/hmem"))
 		SKIP(return, "no soft-reserved dax device");
 	ASSERT_EQ(0, hm_sr_reset(dev, sizeof(dev)));
-	if (hm_exists("/sys/module/kmem"))
-		ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod kmem"));
-	hm_sh(NULL, 0, "/sbin/modprobe kmem");
-	ASSERT_TRUE(hm_exists("/sys/module/hotmem_kmem"));
+	ASSERT_EQ(0, hm_use_hotmem_kmem());
 	size = hm_read_ll(HM_SYS_DAX "/%s/size", dev);
 
 	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s", dev));

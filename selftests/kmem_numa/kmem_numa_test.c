@@ -40,10 +40,7 @@ TEST(target_node)
 	if (hm_dax_find(dev, sizeof(dev), "/hmem"))
 		SKIP(return, "no soft-reserved dax device");
 	ASSERT_EQ(0, hm_sr_reset(dev, sizeof(dev)));
-	if (hm_exists("/sys/module/kmem"))
-		ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod kmem"));
-	hm_sh(NULL, 0, "/sbin/modprobe kmem");
-	ASSERT_TRUE(hm_exists("/sys/module/hotmem_kmem"));
+	ASSERT_EQ(0, hm_use_hotmem_kmem());
 
 	nid = hm_read_ll(HM_SYS_DAX "/%s/target_node", dev);
 	size = hm_read_ll(HM_SYS_DAX "/%s/size", dev);

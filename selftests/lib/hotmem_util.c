@@ -564,3 +564,42 @@ int hm_created_dev(const char *out, char *dev, size_t len)
 	snprintf(dev, len, "%.*s", (int)strcspn(p, "\""), p);
 	return 0;
 }
+
+/**
+ * hm_sr_range() - the first "Soft Reserved" range of /proc/iomem
+ * @start: set to its first byte
+ * @size: set to its size
+ *
+ * Return: 0, or -ENOENT.
+ */
+int hm_sr_range(__u64 *start, __u64 *size)
+{
+	struct hm_res res[HM_MAX_RES];
+	int n = hm_iomem(res, HM_MAX_RES), i;
+
+	i = n > 0 ? hm_iomem_find(res, n, "Soft Reserved", 0) : -1;
+	if (i < 0)
+		return -ENOENT;
+	*start = res[i].start;
+	*size = res[i].end + 1 - res[i].start;
+	return 0;
+}
+
+/**
+ * hm_use_hotmem_kmem() - make the dax driver "kmem" be hotmem_kmem
+ *
+ * Unloads the in-kernel kmem if loaded (its devices must be in devdax
+ * mode) and loads "kmem" through modprobe, which the VM's modprobe.d
+ * (vm.sh --kmem hotmem) turns into hotmem_kmem.
+ *
+ * Return: 0, -EBUSY if kmem cannot be unloaded, -ENOENT if hotmem_kmem
+ * did not load.
+ */
+int hm_use_hotmem_kmem(void)
+{
+	if (hm_exists("/sys/module/kmem") && hm_sh(NULL, 0, "rmmod kmem"))
+		return -EBUSY;
+	if (!hm_exists("/sys/module/hotmem_kmem"))
+		hm_sh(NULL, 0, "/sbin/modprobe kmem");
+	return hm_exists("/sys/module/hotmem_kmem") ? 0 : -ENOENT;
+}

@@ -55,6 +55,8 @@ int hm_dax_mode(const char *dev, char *mode, size_t len);
 int hm_dax_region_id(const char *dev);
 int hm_sr_reset(char *dev, size_t len);
 int hm_created_dev(const char *out, char *dev, size_t len);
+int hm_sr_range(__u64 *start, __u64 *size);
+int hm_use_hotmem_kmem(void);
 
 void hm_dmesg_allow(const char *regex);
 
