@@ -37,6 +37,7 @@
 
 struct dev_dax;
 struct device;
+struct memory_dev_type;
 struct resource;
 
 /**
@@ -65,6 +66,7 @@ struct hkm_range {
  * @nid: target node of the memory
  * @lock: protects every field below
  * @mgid: memory group id while a block is added, else -1
+ * @mtype: memory tier type given to @nid while a block is added
  * @memmap_on_memory: wanted memmap placement for the next plug
  * @holds_module: a module reference is held for the added memory
  * @nr_range: number of @ranges
@@ -77,6 +79,7 @@ struct hkm_dev {
 	int nid;
 	struct mutex lock;	/* protects the fields below */
 	int mgid;
+	struct memory_dev_type *mtype;
 	bool memmap_on_memory;
 	bool holds_module;
 	int nr_range;
@@ -92,8 +95,15 @@ u64 hkm_nr_added(const struct hkm_dev *hd);
 u64 hkm_nr_planned(const struct hkm_dev *hd);
 u64 hkm_block_size(void);
 
+/* tier.c */
+struct memory_dev_type *hkm_tier_get(int nid);
+void hkm_tier_put(int nid, struct memory_dev_type *mtype);
+int hkm_tier_init(void);
+void hkm_tier_exit(void);
+
 /* main.c */
 extern bool hkm_default_memmap_on_memory;
+extern const char *hkm_ram_name;
 int hkm_retry_stuck(void);
 ssize_t hkm_show_stuck(char *buf);
 

@@ -5,6 +5,8 @@
  * memmap on the block where the kernel can, and remove them backwards one
  * block per call.  See hkm.h for the states and the lock order.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitmap.h>
 #include <linux/device.h>
 #include <linux/ioport.h>
@@ -12,14 +14,12 @@
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "compat.h"
 #include "dax-private.h"
 #include "hkm.h"
-
-/* add_memory_driver_managed() wants a name of the form "System RAM (...)" */
-static const char hkm_ram_name[] = "System RAM (hotmem)";
 
 /*
  * Set once an add with MHP_MEMMAP_ON_MEMORY failed with -EINVAL and the
@@ -103,31 +103,54 @@ u64 hkm_nr_planned(const struct hkm_dev *hd)
 }
 
 /*
- * The first block of the device to be added: register the memory group
- * all blocks join (so they are onlined and accounted together) and pin
- * the module while memory is added.
+ * The first block of the device to be added: pin the module (the memory
+ * and its resource names must not outlive it), register the memory group
+ * all blocks join (so they are onlined and accounted together), and give
+ * the node a memory tier before the memory can come online.
  */
 static int hkm_first_block(struct hkm_dev *hd)
 {
+	struct memory_dev_type *mtype;
 	unsigned long max_pages;
 	int rc;
 
 	lockdep_assert_held(&hd->lock);
+	if (!hd->holds_module) {
+		/* fails while the module is being unloaded */
+		if (!try_module_get(THIS_MODULE))
+			return -ENODEV;
+		hd->holds_module = true;
+	}
 	max_pages = PHYS_PFN(hkm_nr_planned(hd) * hkm_block_size());
 	rc = memory_group_register_static(hd->nid, max_pages);
 	if (rc < 0)
-		return rc;
+		goto out_put_module;
 	hd->mgid = rc;
-	if (!hd->holds_module) {
-		__module_get(THIS_MODULE);
-		hd->holds_module = true;
+	mtype = hkm_tier_get(hd->nid);
+	if (IS_ERR(mtype)) {
+		rc = PTR_ERR(mtype);
+		goto out_unregister_group;
 	}
+	hd->mtype = mtype;
 	return 0;
+
+out_unregister_group:
+	memory_group_unregister(hd->mgid);
+	hd->mgid = -1;
+out_put_module:
+	hd->holds_module = false;
+	module_put(THIS_MODULE);
+	return rc;
 }
 
+/* The last block of the device is gone: undo hkm_first_block(). */
 static void hkm_last_block(struct hkm_dev *hd)
 {
 	lockdep_assert_held(&hd->lock);
+	if (hd->mtype) {
+		hkm_tier_put(hd->nid, hd->mtype);
+		hd->mtype = NULL;
+	}
 	if (hd->mgid >= 0 && !memory_group_unregister(hd->mgid))
 		hd->mgid = -1;
 	if (hd->mgid < 0 && hd->holds_module) {
@@ -200,13 +223,25 @@ static int hkm_add_block(struct hkm_dev *hd, struct hkm_range *r)
 	return 0;
 }
 
-/* Offline (if online) and remove the last added block of @r. */
-static int hkm_remove_block(struct hkm_dev *hd, struct hkm_range *r)
+static bool hkm_block_online(u64 start)
+{
+	return pfn_to_online_page(PHYS_PFN(start + hkm_block_size()) - 1);
+}
+
+/*
+ * Offline (if online) and remove the last added block of @r.  With
+ * @offline_only an online block is left alone (-EBUSY): offlining retries
+ * until a signal arrives, and a kernel thread never gets one.
+ */
+static int hkm_remove_block(struct hkm_dev *hd, struct hkm_range *r,
+			    bool offline_only)
 {
 	u64 start = hkm_block_start(r, r->nr_added - 1);
 	int rc;
 
 	lockdep_assert_held(&hd->lock);
+	if (offline_only && hkm_block_online(start))
+		return -EBUSY;
 	rc = offline_and_remove_memory(start, hkm_block_size());
 	if (rc)
 		return rc;
@@ -218,28 +253,23 @@ static int hkm_remove_block(struct hkm_dev *hd, struct hkm_range *r)
  * Remove blocks backwards until each range has at most @keep[i] blocks;
  * the first block that cannot be removed stops the walk.
  */
-static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep)
+static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
 {
-	struct device *dev = hd->dev_dax ? &hd->dev_dax->dev : NULL;
 	struct hkm_range *r;
 	int i, rc;
 
 	for (i = hd->nr_range - 1; i >= 0; i--) {
 		r = &hd->ranges[i];
 		while (r->nr_added > (keep ? keep[i] : 0)) {
-			rc = hkm_remove_block(hd, r);
+			rc = hkm_remove_block(hd, r, offline_only);
 			if (rc) {
 				u64 s = hkm_block_start(r, r->nr_added - 1);
 
-				if (dev)
-					dev_warn(dev, "block %#llx-%#llx busy (%d): %llu blocks stay added\n",
-						 s, s + hkm_block_size() - 1,
-						 rc, hkm_nr_added(hd));
-				else
-					pr_warn("%s: block %#llx-%#llx busy (%d): %llu blocks stay added\n",
-						hd->name, s, s + hkm_block_size() - 1,
-						rc, hkm_nr_added(hd));
-				return -EBUSY;
+				pr_warn("%s: block %#llx-%#llx not removed (%d): %llu blocks stay added\n",
+					hd->name, s, s + hkm_block_size() - 1,
+					rc, hkm_nr_added(hd));
+				/* a signal or no memory: say so; else busy */
+				return rc == -EINTR || rc == -ENOMEM ? rc : -EBUSY;
 			}
 		}
 		hkm_range_put_res(r);
@@ -287,7 +317,7 @@ int hkm_plug(struct hkm_dev *hd)
 			rc = hkm_add_block(hd, r);
 	}
 	if (rc) {
-		hkm_remove_to(hd, before);
+		hkm_remove_to(hd, before, false);
 		for (i = 0; i < hd->nr_range; i++)
 			hkm_range_put_res(&hd->ranges[i]);
 		if (!hkm_nr_added(hd))
@@ -307,11 +337,15 @@ int hkm_plug(struct hkm_dev *hd)
  *
  * Context: must not be called with device_hotplug_lock held; may sleep
  * for as long as offlining a block takes.
- * Return: 0 when nothing is added any more, -EBUSY if a block could not
- * be offlined or removed: it and the blocks before it stay added.
+ * From a kernel thread (an unbind by a driver core worker) online blocks
+ * are not offlined: that could retry forever; they stay added, stuck.
+ *
+ * Return: 0 when nothing is added any more; -EBUSY if a block could not
+ * be offlined or removed (it and the blocks before it stay added), -EINTR
+ * if a signal interrupted the offlining, -ENOMEM.
  */
 int hkm_unplug(struct hkm_dev *hd)
 {
 	lockdep_assert_held(&hd->lock);
-	return hkm_remove_to(hd, NULL);
+	return hkm_remove_to(hd, NULL, current->flags & PF_KTHREAD);
 }

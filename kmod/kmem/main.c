@@ -9,6 +9,8 @@
  * drive it unchanged; the in-kernel kmem must not be loaded at the same
  * time.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitmap.h>
 #include <linux/device.h>
 #include <linux/memory.h>
@@ -28,10 +30,30 @@ module_param_named(memmap_on_memory, hkm_default_memmap_on_memory, bool, 0444);
 MODULE_PARM_DESC(memmap_on_memory,
 		 "Put the memmap of hot-added blocks on the blocks themselves where the kernel can (default: Y)");
 
+/*
+ * The name of every "System RAM (hotmem)" resource: the resources keep the
+ * pointer, so it lives on the heap and is leaked, not freed, should memory
+ * ever outlive the module.
+ */
+const char *hkm_ram_name;
+
 /* Devices unbound with memory still added; protected by hkm_stuck_lock. */
 static LIST_HEAD(hkm_stuck);
 /* protects hkm_stuck; taken before any hkm_dev.lock */
 static DEFINE_MUTEX(hkm_stuck_lock);
+
+/*
+ * Added memory pins the module, so at unload nothing is stuck, unless a
+ * failed load unbound devices it could not unplug: then the name stays.
+ */
+static void hkm_free_ram_name(void)
+{
+	if (!list_empty(&hkm_stuck)) {
+		pr_err("memory stays added after unload: reboot to reclaim it\n");
+		return;
+	}
+	kfree(hkm_ram_name);
+}
 
 static void hkm_dev_free(struct hkm_dev *hd)
 {
@@ -182,11 +204,16 @@ static void hkm_dev_retire(struct hkm_dev *hd)
 int hkm_retry_stuck(void)
 {
 	struct hkm_dev *hd, *tmp;
+	LIST_HEAD(retry);
 	int rc = 0, err;
 
+	/* offlining can take long: do it off the list, so probes go on */
 	if (mutex_lock_interruptible(&hkm_stuck_lock))
 		return -EINTR;
-	list_for_each_entry_safe(hd, tmp, &hkm_stuck, stuck) {
+	list_splice_init(&hkm_stuck, &retry);
+	mutex_unlock(&hkm_stuck_lock);
+
+	list_for_each_entry_safe(hd, tmp, &retry, stuck) {
 		mutex_lock(&hd->lock);
 		err = hkm_unplug(hd);
 		mutex_unlock(&hd->lock);
@@ -198,6 +225,9 @@ int hkm_retry_stuck(void)
 		pr_info("%s: stuck memory removed\n", hd->name);
 		hkm_dev_free(hd);
 	}
+
+	mutex_lock(&hkm_stuck_lock);
+	list_splice_tail(&retry, &hkm_stuck);
 	mutex_unlock(&hkm_stuck_lock);
 	return rc;
 }
@@ -318,20 +348,34 @@ static int __init hkm_init(void)
 {
 	int rc;
 
+	hkm_ram_name = kstrdup("System RAM (hotmem)", GFP_KERNEL);
+	if (!hkm_ram_name)
+		return -ENOMEM;
+	rc = hkm_tier_init();
+	if (rc)
+		goto out_free_name;
 	hkm_compat_driver_type(&hkm_driver);
 	/* the name daxctl binds system-ram devices to */
 	rc = __dax_driver_register(&hkm_driver, THIS_MODULE, "kmem");
-	if (rc)
+	if (rc) {
 		pr_err("cannot register dax driver \"kmem\" (%d): is the in-kernel kmem loaded?\n",
 		       rc);
+		goto out_tier_exit;
+	}
+	return 0;
+
+out_tier_exit:
+	hkm_tier_exit();
+out_free_name:
+	hkm_free_ram_name();
 	return rc;
 }
 
 static void __exit hkm_exit(void)
 {
 	dax_driver_unregister(&hkm_driver);
-	/* every stuck device pins the module: none can be left here */
-	WARN_ON_ONCE(!list_empty(&hkm_stuck));
+	hkm_tier_exit();
+	hkm_free_ram_name();
 }
 
 module_init(hkm_init);

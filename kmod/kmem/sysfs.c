@@ -5,6 +5,8 @@
  * strictly and checks the state before it acts; the ABI is documented in
  * README.md.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
 #include <linux/kstrtox.h>
 #include <linux/memory.h>
