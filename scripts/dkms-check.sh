@@ -44,3 +44,12 @@ if [ $rc = 0 ] || ! echo "$out" | grep -qi 'BUILD_EXCLUSIVE\|not.*configured\|ex
 fi
 hm_log "dkms: declines a kernel without CONFIG_ZONE_DEVICE (status $rc)"
 "${dk[@]}" remove -m hotmem -v "$ver" --all >/dev/null
+
+# The POST_INSTALL/POST_REMOVE hook, into a scratch root.
+HOTMEM_ROOTDIR=$tmp/root "$src/scripts/dkms-modprobe-conf.sh" install
+grep -q '^install kmem .*hotmem_kmem' "$tmp/root/etc/modprobe.d/hotmem-kmem.conf" ||
+	hm_die "POST_INSTALL did not install the modprobe.d file"
+HOTMEM_ROOTDIR=$tmp/root "$src/scripts/dkms-modprobe-conf.sh" remove
+[ ! -e "$tmp/root/etc/modprobe.d/hotmem-kmem.conf" ] ||
+	hm_die "POST_REMOVE left the modprobe.d file"
+hm_log "dkms: POST_INSTALL/POST_REMOVE install and remove the modprobe.d file"
