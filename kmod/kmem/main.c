@@ -164,8 +164,6 @@ static struct hkm_dev *hkm_adopt(struct dev_dax *dev_dax)
 		list_del_init(&hd->stuck);
 		hd->dev_dax = dev_dax;
 		found = hd;
-		dev_info(&dev_dax->dev, "takes back %llu blocks left added by %s\n",
-			 hkm_nr_added(hd), hd->name);
 		break;
 	}
 	mutex_unlock(&hkm_stuck_lock);
@@ -279,6 +277,7 @@ static int hkm_probe(struct dev_dax *dev_dax)
 {
 	struct device *dev = &dev_dax->dev;
 	struct hkm_dev *hd;
+	u64 adopted = 0;
 	int rc;
 
 	rc = hkm_check_node(dev_dax);
@@ -287,6 +286,8 @@ static int hkm_probe(struct dev_dax *dev_dax)
 	hd = hkm_adopt(dev_dax);
 	if (IS_ERR(hd))
 		return PTR_ERR(hd);
+	if (hd)
+		adopted = hkm_nr_added(hd);
 	if (!hd) {
 		hd = hkm_dev_alloc(dev_dax);
 		if (IS_ERR(hd))
@@ -313,6 +314,9 @@ static int hkm_probe(struct dev_dax *dev_dax)
 		dev_err(dev, "hot-add failed (%d), rolled back\n", rc);
 		goto out_remove_group;
 	}
+	if (adopted)
+		dev_info(dev, "took back %llu blocks left added by %s\n",
+			 adopted, hd->name);
 	return 0;
 
 out_remove_group:

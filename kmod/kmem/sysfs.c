@@ -113,6 +113,11 @@ static ssize_t blocks_show(struct device *dev, struct device_attribute *attr,
 			const char *zone = added ?
 				hkm_block_zone(r->plan.start + b * bs) : NULL;
 
+			/* room for one more line and the marker, else stop */
+			if (len > PAGE_SIZE - 160) {
+				len += sysfs_emit_at(buf, len, "(truncated)\n");
+				goto out_unlock;
+			}
 			for (run = b + 1; run < r->plan.nr_blocks; run++) {
 				bool a = run < r->nr_added;
 				u64 s = r->plan.start + run * bs;
@@ -132,6 +137,7 @@ static ssize_t blocks_show(struct device *dev, struct device_attribute *attr,
 					     !added ? "-" : on_dev ? "device" : "dram");
 		}
 	}
+out_unlock:
 	mutex_unlock(&hd->lock);
 	return len;
 }
@@ -208,7 +214,9 @@ static ssize_t memmap_on_memory_store(struct device *dev,
 	rc = mutex_lock_interruptible(&hd->lock);
 	if (rc)
 		return rc;
-	if (hkm_nr_added(hd))
+	if (val == hd->memmap_on_memory)
+		rc = 0;
+	else if (hkm_nr_added(hd))
 		rc = -EBUSY;
 	else if (val && !hkm_memmap_on_memory_possible(hd))
 		rc = -EOPNOTSUPP;
