@@ -211,6 +211,8 @@ static int hkm_add_block(struct hkm_dev *hd, struct hkm_range *r)
 			WRITE_ONCE(hkm_kernel_refuses_memmap_on_memory, true);
 			pr_info_once("memmap_on_memory refused by the kernel (boot with memory_hotplug.memmap_on_memory=1): memmap in DRAM\n");
 			on_dev = false;
+			/* the attribute shows what happens, not what was asked */
+			WRITE_ONCE(hd->memmap_on_memory, false);
 		}
 	}
 	if (rc)

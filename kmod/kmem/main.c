@@ -300,8 +300,10 @@ static int hkm_probe(struct dev_dax *dev_dax)
 		rc = -ENOSPC;
 		goto out_retire;
 	}
-	if (hd->memmap_on_memory && !hkm_memmap_on_memory_possible(hd))
+	if (hd->memmap_on_memory && !hkm_memmap_on_memory_possible(hd)) {
 		dev_info(dev, "memmap_on_memory not possible here: memmap in DRAM\n");
+		hd->memmap_on_memory = false;
+	}
 
 	dev_set_drvdata(dev, hd);
 	rc = device_add_group(dev, &hkm_dev_group);

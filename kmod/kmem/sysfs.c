@@ -214,12 +214,12 @@ static ssize_t memmap_on_memory_store(struct device *dev,
 	rc = mutex_lock_interruptible(&hd->lock);
 	if (rc)
 		return rc;
-	if (val == hd->memmap_on_memory)
+	if (val && !hkm_memmap_on_memory_possible(hd))
+		rc = -EOPNOTSUPP;
+	else if (val == hd->memmap_on_memory)
 		rc = 0;
 	else if (hkm_nr_added(hd))
 		rc = -EBUSY;
-	else if (val && !hkm_memmap_on_memory_possible(hd))
-		rc = -EOPNOTSUPP;
 	else
 		WRITE_ONCE(hd->memmap_on_memory, val);
 	mutex_unlock(&hd->lock);

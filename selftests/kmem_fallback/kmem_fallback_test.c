@@ -30,6 +30,8 @@ TEST(falls_back_to_dram)
 	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s", dev));
 	EXPECT_EQ(size / 4096 * 64, hm_read_ll(HK "memmap_dram_bytes", dev));
 	EXPECT_EQ(0, hm_read_ll(HK "memmap_device_bytes", dev));
+	/* the attribute says what happens: memmap in DRAM */
+	EXPECT_EQ(0, hm_read_ll(HK "memmap_on_memory", dev));
 	hm_sh(log, sizeof(log), "dmesg | grep -c 'memmap_on_memory.*memmap in DRAM'");
 	EXPECT_EQ(1, atoi(log));
 
