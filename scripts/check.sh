@@ -106,6 +106,14 @@ runner_selftests() {
 	expect_vm guest-hang-is-timeout 124 40 --timeout 25 -- sleep 3600
 	expect_vm guest-panic-reported 120 60 --timeout 60 -- 'echo c > /proc/sysrq-trigger'
 	expect_vm guest-status-returned 7 60 --timeout 60 -- 'exit 7'
+	# a guest dying before its job starts is retried twice, then reported
+	expect_vm boot-panic-retried 120 120 --timeout 60 \
+		--append "rdinit=/nonexistent init=/nonexistent" -- true
+	if [ "$(grep -c 'retrying' "$RES/runner-boot-panic-retried.log")" != 2 ]; then
+		result "runner-selftest:boot-panic-retried-twice" fail "see results/runner-boot-panic-retried.log"
+	else
+		result "runner-selftest:boot-panic-retried-twice" ok
+	fi
 }
 [ -z "${HOTMEM_SKIP_RUNNER_SELFTESTS:-}" ] && runner_selftests
 

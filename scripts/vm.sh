@@ -205,28 +205,40 @@ if [ $shell = 1 ]; then
 fi
 
 [ -n "$log" ] || log=$work/console.log
-hm_log "booting $kver ($profiles) under $accel, limit ${timeout_s}s"
-set +e
-timeout -k 5 "$timeout_s" "${qemu[@]}" -serial stdio < /dev/null > "$log" 2>&1 &
-qpid=$!
-# Follow the console: everything with -v, otherwise TAP results, failure
-# details and kernel panics.
 mode=cmd
 [ -n "$tests" ] && mode=tests
-tail -n +1 --pid=$qpid -f "$log" 2>/dev/null | awk -v verbose=$verbose -v mode=$mode '
-	{ sub(/\r$/, "") }
-	verbose { print; fflush(); next }
-	/Kernel panic/ { print; fflush(); next }
-	/^HOTMEM-BEGIN$/ { injob = 1; next }
-	/^HOTMEM-EXIT=/ { injob = 0; next }
-	!injob || /^\[ *[0-9]+\.[0-9]+\] / { next }
-	mode == "cmd" || /^(not )?ok [0-9]+ / || /^#! / || /^1\.\.[0-9]+$/ { print; fflush() }'
-wait $qpid
-qrc=$?
-qpid=""
-set -e
+# A guest that dies while booting, before the job starts, is retried (at
+# most twice): under multi-threaded TCG the kernel's int3-based text
+# patching occasionally oopses at boot.  A death after the job started is
+# never retried.
+for attempt in 1 2 3; do
+	hm_log "booting $kver ($profiles) under $accel, limit ${timeout_s}s"
+	set +e
+	timeout -k 5 "$timeout_s" "${qemu[@]}" -serial stdio < /dev/null > "$log" 2>&1 &
+	qpid=$!
+	# Follow the console: everything with -v, otherwise the job's output
+	# (commands) or TAP results and failure details (tests), and panics.
+	tail -n +1 --pid=$qpid -f "$log" 2>/dev/null | awk -v verbose=$verbose -v mode=$mode '
+		{ sub(/\r$/, "") }
+		verbose { print; fflush(); next }
+		/Kernel panic/ { print; fflush(); next }
+		/^HOTMEM-BEGIN$/ { injob = 1; next }
+		/^HOTMEM-EXIT=/ { injob = 0; next }
+		!injob || /^\[ *[0-9]+\.[0-9]+\] / { next }
+		mode == "cmd" || /^(not )?ok [0-9]+ / || /^#! / || /^1\.\.[0-9]+$/ { print; fflush() }'
+	wait $qpid
+	qrc=$?
+	qpid=""
+	set -e
+	if grep -q "^HOTMEM-BEGIN" "$log" || [ "$qrc" = 124 ] || [ "$qrc" = 137 ] ||
+	   [ $shell = 1 ] || [ $attempt = 3 ]; then
+		break
+	fi
+	hm_log "guest died while booting (attempt $attempt): $(grep -a -m1 -E 'Oops|BUG|Kernel panic' "$log" | tr -d '\r'); retrying"
+	cp "$log" "$log.boot$attempt"
+done
 status=$(sed -n 's/^HOTMEM-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -1)
-if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	hm_log "TIMEOUT: guest did not finish within ${timeout_s}s; last console lines:"
 	tail -n 15 "$log" >&2
 	exit 124

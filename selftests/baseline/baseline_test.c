@@ -290,6 +290,63 @@ FIXTURE_TEARDOWN(pmem)
 {
 }
 
+FIXTURE(nvdimm) {
+	char region[64];	/* the NFIT region */
+	char out[OUT_LEN];	/* output of the last command */
+};
+
+FIXTURE_SETUP(nvdimm)
+{
+	const char *p;
+
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "ndctl list -b ACPI.NFIT -R"));
+	p = strstr(self->out, "\"dev\":\"region");
+	if (!p)
+		SKIP(return, "no NFIT NVDIMM region (vm.sh -p nvdimm)");
+	p += strlen("\"dev\":\"");
+	snprintf(self->region, sizeof(self->region), "%.*s",
+		 (int)strcspn(p, "\""), p);
+}
+
+FIXTURE_TEARDOWN(nvdimm)
+{
+	hm_sh(NULL, 0, "ndctl destroy-namespace -f -r %s all", self->region);
+}
+
+/*
+ * A labelled NVDIMM is sub-divided by ndctl into several devdax
+ * namespaces; each maps on its own and keeps its own data.
+ */
+TEST_F(nvdimm, labelled_namespaces)
+{
+	const size_t len = 64 << 20;
+	char a[64], b[64];
+	long long avail;
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "ndctl disable-region %s", self->region));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "ndctl init-labels -f all"));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "ndctl enable-region %s", self->region));
+	avail = hm_read_ll("/sys/bus/nd/devices/%s/available_size", self->region);
+	ASSERT_GE(avail, 512LL << 20);
+
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN,
+			   "ndctl create-namespace -r %s -m devdax -s 256M -a 2M",
+			   self->region));
+	ASSERT_EQ(0, hm_created_dev(self->out, a, sizeof(a)));
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN,
+			   "ndctl create-namespace -r %s -m devdax -s 256M -a 2M",
+			   self->region));
+	ASSERT_EQ(0, hm_created_dev(self->out, b, sizeof(b)));
+	EXPECT_STRNE(a, b);
+	EXPECT_EQ(avail - (512LL << 20),
+		  hm_read_ll("/sys/bus/nd/devices/%s/available_size", self->region));
+
+	ASSERT_EQ(0, hm_dax_fill(a, len, 1));
+	ASSERT_EQ(0, hm_dax_fill(b, len, 2));
+	EXPECT_EQ(0, hm_dax_verify(a, len, 1));
+	EXPECT_EQ(0, hm_dax_verify(b, len, 2));
+}
+
 /*
  * A legacy pmem region becomes a devdax namespace with ndctl; its
  * character device maps with MAP_SHARED and what is written through one
@@ -298,7 +355,6 @@ FIXTURE_TEARDOWN(pmem)
 TEST_F(pmem, devdax_mmap)
 {
 	const size_t len = 64 << 20;
-	__u64 *a, *b, i, bad = 0;
 	char path[96], mode[32];
 	struct hm_res res[HM_MAX_RES];
 	int fd, n, d;
@@ -321,28 +377,9 @@ TEST_F(pmem, devdax_mmap)
 	ASSERT_GE(fd, 0);
 	/* device dax refuses private mappings */
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0));
-	a = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ASSERT_NE(MAP_FAILED, a);
-	b = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	ASSERT_NE(MAP_FAILED, b);
-	for (i = 0; i < len / 8; i++)
-		a[i] = i * 0x9e3779b97f4a7c15ULL;
-	for (i = 0; i < len / 8; i++)
-		bad += b[i] != i * 0x9e3779b97f4a7c15ULL;
-	EXPECT_EQ(0, bad);
-	munmap(a, len);
-	munmap(b, len);
 	close(fd);
-
-	fd = open(path, O_RDONLY);
-	ASSERT_GE(fd, 0);
-	b = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	ASSERT_NE(MAP_FAILED, b);
-	for (i = 0, bad = 0; i < len / 8; i++)
-		bad += b[i] != i * 0x9e3779b97f4a7c15ULL;
-	EXPECT_EQ(0, bad);
-	munmap(b, len);
-	close(fd);
+	ASSERT_EQ(0, hm_dax_fill(self->dev, len, 3));
+	EXPECT_EQ(0, hm_dax_verify(self->dev, len, 3));
 }
 
 TEST_HARNESS_MAIN
