@@ -21,11 +21,13 @@ dk=(dkms --dkmstree "$tmp/tree" --sourcetree "$tmp/src")
 "${dk[@]}" add -m hotmem -v "$ver"
 for k in $(hm_kvers); do
 	"${dk[@]}" build -m hotmem -v "$ver" -k "$k"
-	f=$(find "$tmp/tree/hotmem/$ver/$k" -name 'hotmem_kmem.ko*' | head -1)
-	[ -n "$f" ] || hm_die "dkms build for $k left no hotmem_kmem.ko"
-	modinfo -F vermagic "$f" | grep -q "^${k} " ||
-		hm_die "$f: vermagic is not $k"
-	hm_log "dkms: built $f for $k"
+	for m in hotmem_kmem hotmem_pagemap; do
+		f=$(find "$tmp/tree/hotmem/$ver/$k" -name "$m.ko*" | head -1)
+		[ -n "$f" ] || hm_die "dkms build for $k left no $m.ko"
+		modinfo -F vermagic "$f" | grep -q "^${k} " ||
+			hm_die "$f: vermagic is not $k"
+		hm_log "dkms: built $f for $k"
+	done
 done
 
 # A kernel without the features: the same headers with them switched off.

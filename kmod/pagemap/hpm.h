@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotmem_pagemap: a sub-section aware ZONE_DEVICE pagemap allocator.
+ * Regions own a physical range of device memory and the sub-section map
+ * of it (subsec.h); instances are carved from a region at 2 MiB
+ * granularity, in one or more discontiguous ranges.
+ *
+ * Locking: hpm_lock protects every region and instance field and the
+ * sub-section maps.  Sysfs handlers take it interruptibly.  A device is
+ * never unregistered with hpm_lock held: it is detached (->dead) under
+ * the lock and unregistered after, so its own handlers, which recheck
+ * ->dead under the lock, cannot deadlock the removal.
+ *
+ * Instance states: created (size 0, the region's seed) -> sized (size > 0)
+ * -> deleted; size changes in place while sized.
+ */
+#ifndef HPM_H
+#define HPM_H
+
+#include <linux/device.h>
+#include <linux/idr.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+
+#include "subsec.h"
+
+/* most ranges an instance may have */
+#define HPM_MAX_RANGES	64
+
+extern struct mutex hpm_lock;
+extern struct class hpm_class;
+
+/**
+ * struct hpm_region - a physical range of device memory owned by hotmem
+ * @dev: the region device, /sys/class/hotmem/regionN
+ * @id: region id
+ * @res: the iomem resource claimed for it
+ * @map: owner of each sub-section
+ * @instances: its instances, by creation
+ * @ida: instance ids
+ * @seed: the first instance of size 0, or NULL
+ * @youngest: the most recently created instance, or NULL
+ * @node: entry in hpm_regions
+ * @dead: removed; handlers return -ENXIO
+ */
+struct hpm_region {
+	struct device dev;
+	int id;
+	struct resource *res;
+	struct hpm_map map;
+	struct list_head instances;
+	struct ida ida;
+	struct device *seed;
+	struct device *youngest;
+	struct list_head node;
+	bool dead;
+};
+
+/**
+ * struct hpm_instance - a piece of a region
+ * @dev: the instance device, "pmR.I", a child of its region
+ * @region: its region
+ * @id: id within the region; owner value id + 1 in the map
+ * @align: allocation and fault granularity, >= 2 MiB
+ * @nr_range: number of @ranges
+ * @ranges: the physical ranges, in allocation order
+ * @node: entry in the region's instances
+ * @dead: deleted; handlers return -ENXIO
+ */
+struct hpm_instance {
+	struct device dev;
+	struct hpm_region *region;
+	int id;
+	u64 align;
+	int nr_range;
+	struct hpm_range ranges[HPM_MAX_RANGES];
+	struct list_head node;
+	bool dead;
+};
+
+/* region.c */
+int hpm_region_add(u64 start, u64 size, struct hpm_region **out);
+void hpm_regions_remove_all(void);
+int hpm_regions_show(char *buf);
+
+/* instance.c */
+struct hpm_instance *hpm_instance_create(struct hpm_region *region);
+int hpm_instance_delete(struct hpm_region *region, const char *name);
+u64 hpm_instance_size(const struct hpm_instance *inst);
+
+#endif /* HPM_H */

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Instances of hotmem_pagemap: pieces of a region, created empty (the
+ * region's seed), sized first fit at their alignment into one or more
+ * discontiguous ranges, grown and shrunk in place, deleted once empty.
+ * Every store validates before it changes anything.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kstrtox.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "hpm.h"
+
+static struct hpm_instance *to_hpm_instance(struct device *dev)
+{
+	return container_of(dev, struct hpm_instance, dev);
+}
+
+static void hpm_instance_release(struct device *dev)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+
+	put_device(&inst->region->dev);
+	kfree(inst);
+}
+
+/* Lock, and fail with -ENXIO if @inst was deleted meanwhile. */
+static int hpm_instance_lock(struct hpm_instance *inst)
+{
+	if (mutex_lock_interruptible(&hpm_lock))
+		return -EINTR;
+	if (inst->dead) {
+		mutex_unlock(&hpm_lock);
+		return -ENXIO;
+	}
+	return 0;
+}
+
+/**
+ * hpm_instance_size() - bytes an instance holds
+ * @inst: the instance; caller holds hpm_lock
+ *
+ * Return: the sum of its ranges.
+ */
+u64 hpm_instance_size(const struct hpm_instance *inst)
+{
+	u64 size = 0;
+	int i;
+
+	for (i = 0; i < inst->nr_range; i++)
+		size += inst->ranges[i].len;
+	return size;
+}
+
+static u16 hpm_owner(const struct hpm_instance *inst)
+{
+	return inst->id + 1;
+}
+
+/* Append [start, start + len), merged with the last range if adjacent. */
+static void hpm_instance_append(struct hpm_instance *inst, u64 start, u64 len)
+{
+	struct hpm_range *last = inst->nr_range ?
+		&inst->ranges[inst->nr_range - 1] : NULL;
+
+	if (last && last->start + last->len == start) {
+		last->len += len;
+		return;
+	}
+	inst->ranges[inst->nr_range].start = start;
+	inst->ranges[inst->nr_range].len = len;
+	inst->nr_range++;
+}
+
+static int hpm_instance_grow(struct hpm_instance *inst, u64 by)
+{
+	struct hpm_range got[HPM_MAX_RANGES];
+	int n, i, rc;
+
+	lockdep_assert_held(&hpm_lock);
+	rc = hpm_map_alloc(&inst->region->map, hpm_owner(inst), by, inst->align,
+			   got, HPM_MAX_RANGES - inst->nr_range, &n);
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++)
+		hpm_instance_append(inst, got[i].start, got[i].len);
+	return 0;
+}
+
+/* Give back @by bytes from the end of the last ranges. */
+static void hpm_instance_shrink(struct hpm_instance *inst, u64 by)
+{
+	struct hpm_range *last;
+	u64 cut;
+
+	lockdep_assert_held(&hpm_lock);
+	while (by) {
+		last = &inst->ranges[inst->nr_range - 1];
+		cut = min(by, last->len);
+		hpm_map_release(&inst->region->map, hpm_owner(inst),
+				last->start + last->len - cut, cut);
+		last->len -= cut;
+		by -= cut;
+		if (!last->len)
+			inst->nr_range--;
+	}
+}
+
+/* The region's seed is its first instance of size 0. */
+static void hpm_region_update_seed(struct hpm_region *region)
+{
+	struct hpm_instance *i;
+
+	lockdep_assert_held(&hpm_lock);
+	region->seed = NULL;
+	list_for_each_entry(i, &region->instances, node) {
+		if (!i->nr_range) {
+			region->seed = &i->dev;
+			break;
+		}
+	}
+}
+
+static ssize_t size_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	ssize_t rc;
+
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	rc = sysfs_emit(buf, "%llu\n", hpm_instance_size(inst));
+	mutex_unlock(&hpm_lock);
+	return rc;
+}
+
+/*
+ * Grow first fit or shrink from the end.  -EINVAL unless a multiple of
+ * the instance alignment; -ENOSPC if the region has no room (or the
+ * growth needs more than HPM_MAX_RANGES ranges); nothing changes on error.
+ */
+static ssize_t size_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t len)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	u64 val, cur;
+	int rc;
+
+	rc = kstrtou64(buf, 0, &val);
+	if (rc)
+		return rc;
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	cur = hpm_instance_size(inst);
+	if (!IS_ALIGNED(val, inst->align))
+		rc = -EINVAL;
+	else if (val > cur)
+		rc = hpm_instance_grow(inst, val - cur);
+	else if (val < cur)
+		hpm_instance_shrink(inst, cur - val);
+	if (!rc)
+		hpm_region_update_seed(inst->region);
+	mutex_unlock(&hpm_lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(size);
+
+static ssize_t align_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_hpm_instance(dev)->align));
+}
+static DEVICE_ATTR_RO(align);
+
+/* "START-END" of each range, one per line, like a dax device's mappings */
+static ssize_t mapping_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	ssize_t len = 0;
+	int i, rc;
+
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	for (i = 0; i < inst->nr_range; i++)
+		len += sysfs_emit_at(buf, len, "%#llx-%#llx\n",
+				     inst->ranges[i].start,
+				     inst->ranges[i].start + inst->ranges[i].len - 1);
+	mutex_unlock(&hpm_lock);
+	return len;
+}
+static DEVICE_ATTR_ADMIN_RO(mapping);
+
+static struct attribute *hpm_instance_attrs[] = {
+	&dev_attr_size.attr,
+	&dev_attr_align.attr,
+	&dev_attr_mapping.attr,
+	NULL,
+};
+
+static const struct attribute_group hpm_instance_group = {
+	.attrs = hpm_instance_attrs,
+};
+
+static const struct attribute_group *hpm_instance_groups[] = {
+	&hpm_instance_group,
+	NULL,
+};
+
+static const struct device_type hpm_instance_type = {
+	.name = "hotmem_instance",
+	.groups = hpm_instance_groups,
+	.release = hpm_instance_release,
+};
+
+/**
+ * hpm_instance_create() - a new empty instance in @region
+ * @region: the region
+ *
+ * Return: the instance, or an ERR_PTR: -ENOSPC if the region has no free
+ * space, -ENXIO if it is being removed, -ENOMEM.
+ */
+struct hpm_instance *hpm_instance_create(struct hpm_region *region)
+{
+	struct hpm_instance *inst;
+	int rc;
+
+	if (mutex_lock_interruptible(&hpm_lock))
+		return ERR_PTR(-EINTR);
+	rc = -ENXIO;
+	if (region->dead)
+		goto out_unlock;
+	rc = -ENOSPC;
+	if (!hpm_map_free_bytes(&region->map, HPM_SUBSECTION_SIZE))
+		goto out_unlock;
+	rc = -ENOMEM;
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		goto out_unlock;
+	/* the owner value id + 1 must fit the map */
+	rc = ida_alloc_max(&region->ida, U16_MAX - 1, GFP_KERNEL);
+	if (rc < 0)
+		goto out_free;
+	inst->id = rc;
+	inst->region = region;
+	inst->align = HPM_SUBSECTION_SIZE;
+	get_device(&region->dev);
+
+	device_initialize(&inst->dev);
+	inst->dev.parent = &region->dev;
+	inst->dev.class = &hpm_class;
+	inst->dev.type = &hpm_instance_type;
+	rc = dev_set_name(&inst->dev, "pm%d.%d", region->id, inst->id);
+	if (!rc)
+		rc = device_add(&inst->dev);
+	if (rc) {
+		ida_free(&region->ida, inst->id);
+		mutex_unlock(&hpm_lock);
+		/* the release callback drops the region and frees inst */
+		put_device(&inst->dev);
+		return ERR_PTR(rc);
+	}
+	list_add_tail(&inst->node, &region->instances);
+	region->youngest = &inst->dev;
+	hpm_region_update_seed(region);
+	mutex_unlock(&hpm_lock);
+	return inst;
+
+out_free:
+	kfree(inst);
+out_unlock:
+	mutex_unlock(&hpm_lock);
+	return ERR_PTR(rc);
+}
+
+/**
+ * hpm_instance_delete() - delete the instance named @name of @region
+ * @region: the region
+ * @name: e.g. "pm0.3"
+ *
+ * Return: 0; -ENXIO if there is no such instance; -EBUSY if it still has
+ * memory (write 0 to its size first).
+ */
+int hpm_instance_delete(struct hpm_region *region, const char *name)
+{
+	struct hpm_instance *inst, *found = NULL;
+
+	if (mutex_lock_interruptible(&hpm_lock))
+		return -EINTR;
+	list_for_each_entry(inst, &region->instances, node)
+		if (!strcmp(dev_name(&inst->dev), name))
+			found = inst;
+	if (!found || region->dead) {
+		mutex_unlock(&hpm_lock);
+		return -ENXIO;
+	}
+	if (found->nr_range) {
+		mutex_unlock(&hpm_lock);
+		return -EBUSY;
+	}
+	found->dead = true;
+	list_del(&found->node);
+	ida_free(&region->ida, found->id);
+	if (region->youngest == &found->dev)
+		region->youngest = NULL;
+	hpm_region_update_seed(region);
+	mutex_unlock(&hpm_lock);
+	/* outside hpm_lock: this waits for the instance's own handlers */
+	device_unregister(&found->dev);
+	return 0;
+}

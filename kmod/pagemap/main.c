@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem_pagemap: a sub-section aware ZONE_DEVICE pagemap allocator.
+ * Module glue: the "hotmem" class that regions and instances live in, and
+ * the "regions" parameter that names regions at load and adds more when
+ * written.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kstrtox.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "hpm.h"
+
+/* protects every region and instance; see hpm.h */
+DEFINE_MUTEX(hpm_lock);
+
+struct class hpm_class = {
+	.name = "hotmem",
+};
+
+static bool hpm_class_ready;
+
+/* "START:SIZE": parse strictly (decimal or 0x hex, no sign) and add */
+static int hpm_region_param(char *spec)
+{
+	char *size = strchr(spec, ':');
+	u64 s, n;
+	int rc;
+
+	if (!size)
+		return -EINVAL;
+	*size++ = '\0';
+	rc = kstrtou64(spec, 0, &s);
+	if (!rc)
+		rc = kstrtou64(size, 0, &n);
+	if (rc)
+		return rc;
+	return hpm_region_add(s, n, NULL);
+}
+
+/*
+ * regions=START:SIZE[,START:SIZE...] at load; a write at run time adds
+ * the regions it names, stopping at the first that fails (whose errno it
+ * returns); a read lists every region.
+ */
+static int hpm_regions_set(const char *val, const struct kernel_param *kp)
+{
+	char *buf, *cur, *spec;
+	int rc = 0;
+
+	/* at load, the class is registered after the parameters are parsed */
+	if (!hpm_class_ready)
+		return param_set_charp(val, kp);
+	buf = kstrdup(val, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	cur = strim(buf);
+	if (!*cur)
+		rc = -EINVAL;
+	while (!rc && (spec = strsep(&cur, ",")))
+		rc = hpm_region_param(spec);
+	kfree(buf);
+	return rc;
+}
+
+static int hpm_regions_get(char *buf, const struct kernel_param *kp)
+{
+	return hpm_regions_show(buf);
+}
+
+static const struct kernel_param_ops hpm_regions_ops = {
+	.set = hpm_regions_set,
+	.get = hpm_regions_get,
+};
+
+static char *hpm_regions_at_load;
+module_param_cb(regions, &hpm_regions_ops, &hpm_regions_at_load, 0644);
+MODULE_PARM_DESC(regions,
+		 "Device memory to manage, START:SIZE[,START:SIZE...] in bytes (decimal or 0x hex, 2 MiB aligned); write to add (default: none)");
+
+static int __init hpm_init(void)
+{
+	int rc;
+
+	rc = class_register(&hpm_class);
+	if (rc)
+		return rc;
+	hpm_class_ready = true;
+	if (hpm_regions_at_load) {
+		rc = hpm_regions_set(hpm_regions_at_load, NULL);
+		if (rc) {
+			pr_err("regions=%s: %d\n", hpm_regions_at_load, rc);
+			hpm_regions_remove_all();
+			class_unregister(&hpm_class);
+		}
+	}
+	return rc;
+}
+
+static void __exit hpm_exit(void)
+{
+	hpm_regions_remove_all();
+	class_unregister(&hpm_class);
+}
+
+module_init(hpm_init);
+module_exit(hpm_exit);
+MODULE_DESCRIPTION("hotmem: sub-section aware ZONE_DEVICE pagemap allocator");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Regions of hotmem_pagemap: claim a physical range of device memory that
+ * no one owns, describe it with a sub-section map, and expose it with the
+ * names and meanings of a dax region (id, size, align, available_size,
+ * seed, create, delete) plus the readable sub-section map.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ioport.h>
+#include <linux/kstrtox.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "hpm.h"
+
+/* every region; protected by hpm_lock */
+static LIST_HEAD(hpm_regions);
+static DEFINE_IDA(hpm_region_ida);
+
+static struct hpm_region *to_hpm_region(struct device *dev)
+{
+	return container_of(dev, struct hpm_region, dev);
+}
+
+static void hpm_region_release(struct device *dev)
+{
+	struct hpm_region *region = to_hpm_region(dev);
+
+	ida_destroy(&region->ida);
+	ida_free(&hpm_region_ida, region->id);
+	kvfree(region->map.owner);
+	kfree(region);
+}
+
+/* Lock, and fail with -ENXIO if @region was removed meanwhile. */
+static int hpm_region_lock(struct hpm_region *region)
+{
+	if (mutex_lock_interruptible(&hpm_lock))
+		return -EINTR;
+	if (region->dead) {
+		mutex_unlock(&hpm_lock);
+		return -ENXIO;
+	}
+	return 0;
+}
+
+static ssize_t id_show(struct device *dev, struct device_attribute *attr,
+		       char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_hpm_region(dev)->id);
+}
+static DEVICE_ATTR_RO(id);
+
+static ssize_t size_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  to_hpm_region(dev)->map.nr << HPM_SUBSECTION_SHIFT);
+}
+static DEVICE_ATTR_RO(size);
+
+static ssize_t align_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", HPM_SUBSECTION_SIZE);
+}
+static DEVICE_ATTR_RO(align);
+
+/* physical addresses: root only, as for dax */
+static ssize_t start_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", to_hpm_region(dev)->map.base);
+}
+static DEVICE_ATTR_ADMIN_RO(start);
+
+static ssize_t available_size_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct hpm_region *region = to_hpm_region(dev);
+	ssize_t rc;
+
+	rc = hpm_region_lock(region);
+	if (rc)
+		return rc;
+	rc = sysfs_emit(buf, "%llu\n",
+			hpm_map_free_bytes(&region->map, HPM_SUBSECTION_SIZE));
+	mutex_unlock(&hpm_lock);
+	return rc;
+}
+static DEVICE_ATTR_RO(available_size);
+
+static ssize_t hpm_show_dev(struct device *dev, char *buf, bool youngest)
+{
+	struct hpm_region *region = to_hpm_region(dev);
+	struct device *d;
+	ssize_t rc;
+
+	rc = hpm_region_lock(region);
+	if (rc)
+		return rc;
+	d = youngest ? region->youngest : region->seed;
+	rc = sysfs_emit(buf, "%s\n", d ? dev_name(d) : "");
+	mutex_unlock(&hpm_lock);
+	return rc;
+}
+
+static ssize_t seed_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return hpm_show_dev(dev, buf, false);
+}
+static DEVICE_ATTR_RO(seed);
+
+static ssize_t create_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return hpm_show_dev(dev, buf, true);
+}
+
+/* "1": a new instance of size 0; -ENOSPC if the region is full */
+static ssize_t create_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct hpm_region *region = to_hpm_region(dev);
+	struct hpm_instance *inst;
+	unsigned int val;
+	int rc;
+
+	rc = kstrtouint(buf, 10, &val);
+	if (rc)
+		return rc;
+	if (val != 1)
+		return -EINVAL;
+	inst = hpm_instance_create(region);
+	return IS_ERR(inst) ? PTR_ERR(inst) : len;
+}
+static DEVICE_ATTR_RW(create);
+
+/* an instance name: delete it; it must have size 0 */
+static ssize_t delete_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	char name[32];
+	int rc;
+
+	if (!len || len >= sizeof(name) || strnlen(buf, len) != len)
+		return -EINVAL;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	if (name[len - 1] == '\n')
+		name[len - 1] = '\0';
+	rc = hpm_instance_delete(to_hpm_region(dev), name);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_WO(delete);
+
+/* what lies at a sub-section outside the region */
+static char hpm_classify(u64 addr, void *arg)
+{
+	if (region_intersects(addr, HPM_SUBSECTION_SIZE, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return 'R';
+	return '-';
+}
+
+/*
+ * The readable map: one line per 128 MiB section the region touches, one
+ * character per 2 MiB sub-section: '.' free, an instance's symbol, 'R'
+ * System RAM, '-' anything else.
+ */
+static ssize_t map_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct hpm_region *region = to_hpm_region(dev);
+	ssize_t rc;
+
+	rc = hpm_region_lock(region);
+	if (rc)
+		return rc;
+	rc = hpm_map_render(&region->map, buf, PAGE_SIZE, hpm_classify, NULL);
+	mutex_unlock(&hpm_lock);
+	return rc;
+}
+static DEVICE_ATTR_RO(map);
+
+static struct attribute *hpm_region_attrs[] = {
+	&dev_attr_id.attr,
+	&dev_attr_size.attr,
+	&dev_attr_align.attr,
+	&dev_attr_start.attr,
+	&dev_attr_available_size.attr,
+	&dev_attr_seed.attr,
+	&dev_attr_create.attr,
+	&dev_attr_delete.attr,
+	&dev_attr_map.attr,
+	NULL,
+};
+
+static const struct attribute_group hpm_region_group = {
+	.attrs = hpm_region_attrs,
+};
+
+static const struct attribute_group *hpm_region_groups[] = {
+	&hpm_region_group,
+	NULL,
+};
+
+static const struct device_type hpm_region_type = {
+	.name = "hotmem_region",
+	.groups = hpm_region_groups,
+	.release = hpm_region_release,
+};
+
+/*
+ * Device memory only: the range must lie inside "Soft Reserved" or legacy
+ * persistent memory, must not touch System RAM, and no one may own it.
+ */
+static int hpm_region_check(u64 start, u64 size)
+{
+	struct hpm_region *r;
+
+	if (!size || !IS_ALIGNED(start, HPM_SUBSECTION_SIZE) ||
+	    !IS_ALIGNED(size, HPM_SUBSECTION_SIZE) || start + size < start)
+		return -EINVAL;
+	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return -EINVAL;
+	if (region_intersects(start, size, IORESOURCE_MEM,
+			      IORES_DESC_SOFT_RESERVED) != REGION_INTERSECTS &&
+	    region_intersects(start, size, IORESOURCE_MEM,
+			      IORES_DESC_PERSISTENT_MEMORY_LEGACY) != REGION_INTERSECTS)
+		return -EINVAL;
+	list_for_each_entry(r, &hpm_regions, node)
+		if (start < r->map.base + (r->map.nr << HPM_SUBSECTION_SHIFT) &&
+		    r->map.base < start + size)
+			return -EEXIST;
+	return 0;
+}
+
+/**
+ * hpm_region_add() - claim [@start, @start + @size) as a region
+ * @start: first byte, 2 MiB aligned
+ * @size: length, a multiple of 2 MiB
+ * @out: set to the new region, may be NULL
+ *
+ * Return: 0; -EINVAL if misaligned, not device memory or touching System
+ * RAM; -EEXIST if it overlaps another region; -EBUSY if someone else
+ * owns part of it; -ENOMEM.
+ */
+int hpm_region_add(u64 start, u64 size, struct hpm_region **out)
+{
+	struct hpm_region *region;
+	int rc;
+
+	mutex_lock(&hpm_lock);
+	rc = hpm_region_check(start, size);
+	if (rc)
+		goto out_unlock;
+	rc = -ENOMEM;
+	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	if (!region)
+		goto out_unlock;
+	region->map.owner = kvcalloc(size >> HPM_SUBSECTION_SHIFT,
+				     sizeof(*region->map.owner), GFP_KERNEL);
+	if (!region->map.owner)
+		goto out_free_region;
+	rc = ida_alloc(&hpm_region_ida, GFP_KERNEL);
+	if (rc < 0)
+		goto out_free_owner;
+	region->id = rc;
+	hpm_map_init(&region->map, start, size, region->map.owner);
+	INIT_LIST_HEAD(&region->instances);
+	ida_init(&region->ida);
+
+	device_initialize(&region->dev);
+	region->dev.class = &hpm_class;
+	region->dev.type = &hpm_region_type;
+	rc = dev_set_name(&region->dev, "region%d", region->id);
+	if (rc)
+		goto out_put_device;
+	rc = -EBUSY;
+	region->res = request_mem_region(start, size, dev_name(&region->dev));
+	if (!region->res)
+		goto out_put_device;
+	rc = device_add(&region->dev);
+	if (rc)
+		goto out_release_res;
+	list_add_tail(&region->node, &hpm_regions);
+	mutex_unlock(&hpm_lock);
+	/* like a dax region, a new region comes with a seed instance */
+	if (IS_ERR(hpm_instance_create(region)))
+		dev_warn(&region->dev, "no seed instance\n");
+	if (out)
+		*out = region;
+	return 0;
+
+out_release_res:
+	release_mem_region(start, size);
+out_put_device:
+	/* the release callback frees the owner map, the ida and the region */
+	mutex_unlock(&hpm_lock);
+	put_device(&region->dev);
+	return rc;
+out_free_owner:
+	kvfree(region->map.owner);
+out_free_region:
+	kfree(region);
+out_unlock:
+	mutex_unlock(&hpm_lock);
+	return rc;
+}
+
+/**
+ * hpm_regions_remove_all() - module unload: delete every instance and
+ *	region
+ */
+void hpm_regions_remove_all(void)
+{
+	struct hpm_region *region, *tmp;
+	struct hpm_instance *inst;
+	LIST_HEAD(dead);
+
+	mutex_lock(&hpm_lock);
+	list_splice_init(&hpm_regions, &dead);
+	list_for_each_entry(region, &dead, node) {
+		region->dead = true;
+		list_for_each_entry(inst, &region->instances, node)
+			inst->dead = true;
+	}
+	mutex_unlock(&hpm_lock);
+
+	list_for_each_entry_safe(region, tmp, &dead, node) {
+		struct hpm_instance *i, *t;
+
+		list_for_each_entry_safe(i, t, &region->instances, node) {
+			list_del(&i->node);
+			device_unregister(&i->dev);
+		}
+		list_del(&region->node);
+		release_mem_region(region->map.base,
+				   region->map.nr << HPM_SUBSECTION_SHIFT);
+		device_unregister(&region->dev);
+	}
+}
+
+/**
+ * hpm_regions_show() - the regions, "START:SIZE" each, comma separated
+ * @buf: a page
+ *
+ * Return: bytes written.
+ */
+int hpm_regions_show(char *buf)
+{
+	struct hpm_region *region;
+	int len = 0;
+
+	mutex_lock(&hpm_lock);
+	list_for_each_entry(region, &hpm_regions, node)
+		len += sysfs_emit_at(buf, len, "%s%#llx:%#llx", len ? "," : "",
+				     region->map.base,
+				     region->map.nr << HPM_SUBSECTION_SHIFT);
+	mutex_unlock(&hpm_lock);
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}

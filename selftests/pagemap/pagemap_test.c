@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem_pagemap regions and instances, driven through sysfs as a user
+ * would drive a dax region: a region claimed from soft-reserved memory,
+ * instances created, sized first fit into discontiguous ranges, grown,
+ * shrunk and deleted, the readable sub-section map after every step, and
+ * strict errors that change nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "hotmem_util.h"
+
+#define CLS	"/sys/class/hotmem/"
+#define PARAM	"/sys/module/hotmem_pagemap/parameters/regions"
+#define M	(1024ULL * 1024)
+
+FIXTURE(pm) {
+	__u64 start;		/* the soft reserved range */
+	__u64 size;
+	char buf[8192];
+};
+
+FIXTURE_SETUP(pm)
+{
+	if (hm_sr_range(&self->start, &self->size))
+		SKIP(return, "no soft-reserved memory (vm.sh -p soft-reserved)");
+	if (hm_exists("/sys/module/hotmem_pagemap"))
+		hm_sh(NULL, 0, "rmmod hotmem_pagemap");
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+			   self->start, self->size));
+}
+
+FIXTURE_TEARDOWN(pm)
+{
+	hm_sh(NULL, 0, "rmmod hotmem_pagemap");
+}
+
+/* the range a mapping line of an instance names */
+static int inst_range(const char *inst, int idx, __u64 *s, __u64 *e)
+{
+	char buf[1024], *p = buf;
+	int i;
+
+	if (hm_read_str(buf, sizeof(buf), CLS "%s/mapping", inst) < 0)
+		return -EIO;
+	for (i = 0; i < idx && p; i++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p || sscanf(p, "%llx-%llx", s, e) != 2)
+		return -ENOENT;
+	return 0;
+}
+
+static int new_instance(char *name, size_t len)
+{
+	if (hm_write("1", CLS "region0/create"))
+		return -EIO;
+	return hm_read_str(name, len, CLS "region0/create") > 0 ? 0 : -EIO;
+}
+
+/* what the strict-error test compares before and after */
+static void state(char *buf, size_t len)
+{
+	size_t n;
+
+	hm_read_str(buf, len, CLS "region0/map");
+	n = strlen(buf);
+	hm_sh(buf + n, len - n, "cat %s*/size %sregion0/available_size; ls %s",
+	      CLS, CLS, CLS);
+}
+
+/* The region: dax-region attributes, iomem nesting, its seed. */
+TEST_F(pm, region_from_parameter)
+{
+	struct hm_res res[HM_MAX_RES];
+	char s[64];
+	int n, i;
+
+	EXPECT_EQ(0, hm_read_ll(CLS "region0/id"));
+	EXPECT_EQ(self->size, hm_read_ll(CLS "region0/size"));
+	EXPECT_EQ(self->size, hm_read_ll(CLS "region0/available_size"));
+	EXPECT_EQ(2 * M, hm_read_ll(CLS "region0/align"));
+	EXPECT_EQ(self->start, hm_read_ll(CLS "region0/start"));
+	ASSERT_LT(0, hm_read_str(s, sizeof(s), CLS "region0/seed"));
+	EXPECT_STREQ("pm0.0", s);
+	EXPECT_EQ(0, hm_read_ll(CLS "pm0.0/size"));
+	n = hm_iomem(res, HM_MAX_RES);
+	i = hm_iomem_find(res, n, "region0", 0);
+	ASSERT_GE(i, 0);
+	EXPECT_STREQ("Soft Reserved", res[res[i].parent].name);
+	EXPECT_EQ(self->start, res[i].start);
+	hm_read_str(s, sizeof(s), PARAM);
+	snprintf(self->buf, sizeof(self->buf), "%#llx:%#llx", self->start, self->size);
+	EXPECT_STREQ(self->buf, s);
+}
+
+/* Regions named at run time: strict checks, nothing claimed on error. */
+TEST_F(pm, region_write_errors)
+{
+	struct hm_res res[HM_MAX_RES];
+	char before[8192], after[8192];
+	char v[96];
+	int n, i;
+
+	hm_sh(before, sizeof(before), "cat /proc/iomem; ls /sys/class/hotmem");
+	/* overlaps region0 */
+	snprintf(v, sizeof(v), "%llu:%llu", self->start, 2 * M);
+	EXPECT_EQ(-EEXIST, hm_write(v, PARAM));
+	/* misaligned */
+	snprintf(v, sizeof(v), "%llu:%llu", self->start + M, 2 * M);
+	EXPECT_EQ(-EINVAL, hm_write(v, PARAM));
+	/* System RAM */
+	EXPECT_EQ(-EINVAL, hm_write("0x1000000:0x200000", PARAM));
+	/* owned by someone else: the legacy pmem namespace */
+	n = hm_iomem(res, HM_MAX_RES);
+	i = hm_iomem_find(res, n, "Persistent Memory (legacy)", 0);
+	ASSERT_GE(i, 0) TH_LOG("suite needs legacy pmem (vm.sh -p pmem)");
+	ASSERT_LT(i + 1, n);
+	ASSERT_EQ(i, res[i + 1].parent);
+	snprintf(v, sizeof(v), "%llu:%llu", res[i].start, 2 * M);
+	EXPECT_EQ(-EBUSY, hm_write(v, PARAM));
+	EXPECT_EQ(-EINVAL, hm_write("abc", PARAM));
+	EXPECT_EQ(-EINVAL, hm_write("-1:2097152", PARAM));
+	EXPECT_EQ(-EINVAL, hm_write("4294967296", PARAM));
+	EXPECT_EQ(-ERANGE, hm_write("99999999999999999999:2097152", PARAM));
+	EXPECT_EQ(-EINVAL, hm_write("\n", PARAM));
+	hm_sh(after, sizeof(after), "cat /proc/iomem; ls /sys/class/hotmem");
+	EXPECT_STREQ(before, after);
+}
+
+/* 64 instances of 2 MiB pack one 128 MiB section; the map shows each. */
+TEST_F(pm, pack_64_instances)
+{
+	char name[32], want[256];
+	__u64 s, e;
+	int i;
+
+	ASSERT_EQ(0, hm_write("2097152", CLS "pm0.0/size"));
+	for (i = 1; i < 64; i++) {
+		ASSERT_EQ(0, new_instance(name, sizeof(name)));
+		EXPECT_EQ(-EINVAL, hm_write("2M", CLS "%s/size", name));
+		ASSERT_EQ(0, hm_write("2097152", CLS "%s/size", name));
+		ASSERT_EQ(0, inst_range(name, 0, &s, &e));
+		EXPECT_EQ(self->start + i * 2 * M, s);
+		EXPECT_EQ(s + 2 * M - 1, e);
+	}
+	EXPECT_EQ(self->size - 128 * M, hm_read_ll(CLS "region0/available_size"));
+	ASSERT_LT(0, hm_read_str(self->buf, sizeof(self->buf), CLS "region0/map"));
+	snprintf(want, sizeof(want), "0x%016llx: %s##\n0x%016llx: ", self->start,
+		 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+		 self->start + 128 * M);
+	EXPECT_EQ(0, strncmp(self->buf, want, strlen(want)));
+}
+
+/*
+ * Grow, shrink, and holes: a freed hole is filled first, so a grown
+ * instance gets several discontiguous ranges; shrinking gives back the
+ * last bytes first.
+ */
+TEST_F(pm, grow_shrink_holes)
+{
+	char b[32], c[32];
+	__u64 s, e;
+
+	ASSERT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
+	ASSERT_EQ(0, new_instance(b, sizeof(b)));
+	ASSERT_EQ(0, hm_write("4194304", CLS "%s/size", b));
+	ASSERT_EQ(0, new_instance(c, sizeof(c)));
+	ASSERT_EQ(0, hm_write("4194304", CLS "%s/size", c));
+	/* hole at [4M, 8M) */
+	ASSERT_EQ(0, hm_write("0", CLS "%s/size", b));
+	/* pm0.0 grows into the adjacent hole: still one range */
+	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
+	ASSERT_EQ(0, inst_range("pm0.0", 0, &s, &e));
+	EXPECT_EQ(self->start, s);
+	EXPECT_EQ(self->start + 8 * M - 1, e);
+	/* and again: past c, a second range */
+	ASSERT_EQ(0, hm_write("12582912", CLS "pm0.0/size"));
+	ASSERT_EQ(0, inst_range("pm0.0", 1, &s, &e));
+	EXPECT_EQ(self->start + 12 * M, s);
+	EXPECT_EQ(self->start + 16 * M - 1, e);
+	/* shrink gives back the second range first */
+	ASSERT_EQ(0, hm_write("6291456", CLS "pm0.0/size"));
+	EXPECT_EQ(-ENOENT, inst_range("pm0.0", 1, &s, &e));
+	ASSERT_EQ(0, inst_range("pm0.0", 0, &s, &e));
+	EXPECT_EQ(self->start + 6 * M - 1, e);
+	EXPECT_EQ(self->size - 10 * M, hm_read_ll(CLS "region0/available_size"));
+	ASSERT_LT(0, hm_read_str(self->buf, sizeof(self->buf), CLS "region0/map"));
+	EXPECT_EQ(0, strncmp(self->buf + 20, "AAA.CC......", 12));
+}
+
+/* Malformed and not-allowed writes: a clean errno, nothing changes. */
+TEST_F(pm, strict_errors)
+{
+	static const struct { const char *in; int err; } bad[] = {
+		{ "\n", -EINVAL }, { "abc", -EINVAL }, { "-2097152", -EINVAL },
+		{ "3145728", -EINVAL }, { "2097152x", -EINVAL }, { "2M", -EINVAL },
+		{ "99999999999999999999", -ERANGE },
+	};
+	char before[8192], after[8192], b[32];
+	__u64 big;
+	unsigned int i;
+
+	ASSERT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
+	ASSERT_EQ(0, new_instance(b, sizeof(b)));
+	state(before, sizeof(before));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		int rc = hm_write(bad[i].in, CLS "pm0.0/size");
+
+		if (rc != bad[i].err)
+			TH_LOG("size <- \"%s\": %d", bad[i].in, rc);
+		EXPECT_EQ(bad[i].err, rc);
+	}
+	big = self->size + 2 * M;
+	snprintf(self->buf, sizeof(self->buf), "%llu", big);
+	EXPECT_EQ(-ENOSPC, hm_write(self->buf, CLS "%s/size", b));
+	EXPECT_EQ(-EINVAL, hm_write("2", CLS "region0/create"));
+	EXPECT_EQ(-EINVAL, hm_write("0", CLS "region0/create"));
+	EXPECT_EQ(-ENXIO, hm_write("pm0.99", CLS "region0/delete"));
+	EXPECT_EQ(-ENXIO, hm_write("region0", CLS "region0/delete"));
+	EXPECT_EQ(-EBUSY, hm_write("pm0.0", CLS "region0/delete"));
+	EXPECT_EQ(-EACCES, hm_write("1", CLS "region0/available_size"));
+	EXPECT_EQ(-EACCES, hm_write("1", CLS "pm0.0/mapping"));
+	state(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	/* delete works once empty */
+	EXPECT_EQ(0, hm_write(b, CLS "region0/delete"));
+	EXPECT_FALSE(hm_exists(CLS "%s", b));
+}
+
+TEST_HARNESS_MAIN
