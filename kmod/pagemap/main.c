@@ -75,6 +75,8 @@ static int hpm_regions_get(char *buf, const struct kernel_param *kp)
 static const struct kernel_param_ops hpm_regions_ops = {
 	.set = hpm_regions_set,
 	.get = hpm_regions_get,
+	/* frees the string param_set_charp() kept from the load */
+	.free = param_free_charp,
 };
 
 static char *hpm_regions_at_load;
