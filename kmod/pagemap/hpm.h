@@ -12,7 +12,8 @@
  * ->dead under the lock, cannot deadlock the removal.
  *
  * Instance states: created (size 0, the region's seed) -> sized (size > 0)
- * -> deleted; size changes in place while sized.
+ * <-> enabled (its ranges are ZONE_DEVICE pages) -> deleted (size 0 again).
+ * Size, memmap placement and deletion change only while disabled.
  */
 #ifndef HPM_H
 #define HPM_H
@@ -20,6 +21,7 @@
 #include <linux/device.h>
 #include <linux/idr.h>
 #include <linux/list.h>
+#include <linux/memremap.h>
 #include <linux/mutex.h>
 
 #include "subsec.h"
@@ -64,6 +66,9 @@ struct hpm_region {
  * @align: allocation and fault granularity, >= 2 MiB
  * @nr_range: number of @ranges
  * @ranges: the physical ranges, in allocation order
+ * @memmap_dev: struct pages on the device (a vmem_altmap per range), not RAM
+ * @enabled: @pgmaps are mapped
+ * @pgmaps: one ZONE_DEVICE pgmap per range while enabled
  * @node: entry in the region's instances
  * @dead: deleted; handlers return -ENXIO
  */
@@ -74,6 +79,9 @@ struct hpm_instance {
 	u64 align;
 	int nr_range;
 	struct hpm_range ranges[HPM_MAX_RANGES];
+	bool memmap_dev;
+	bool enabled;
+	struct dev_pagemap *pgmaps[HPM_MAX_RANGES];
 	struct list_head node;
 	bool dead;
 };
@@ -87,5 +95,11 @@ int hpm_regions_show(char *buf);
 struct hpm_instance *hpm_instance_create(struct hpm_region *region);
 int hpm_instance_delete(struct hpm_region *region, const char *name);
 u64 hpm_instance_size(const struct hpm_instance *inst);
+
+/* pgmap.c */
+int hpm_instance_enable(struct hpm_instance *inst);
+void hpm_instance_disable(struct hpm_instance *inst);
+void hpm_instance_memmap_bytes(struct hpm_instance *inst, u64 *device,
+			       u64 *dram);
 
 #endif /* HPM_H */

@@ -158,6 +158,8 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 	cur = hpm_instance_size(inst);
 	if (!IS_ALIGNED(val, inst->align))
 		rc = -EINVAL;
+	else if (inst->enabled && val != cur)
+		rc = -EBUSY;
 	else if (val > cur)
 		rc = hpm_instance_grow(inst, val - cur);
 	else if (val < cur)
@@ -196,10 +198,109 @@ static ssize_t mapping_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_ADMIN_RO(mapping);
 
+/* "ram" or "dev": where the struct pages go when enabled */
+static ssize_t memmap_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  READ_ONCE(to_hpm_instance(dev)->memmap_dev) ? "dev" : "ram");
+}
+
+static ssize_t memmap_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	int val, rc;
+
+	val = sysfs_streq(buf, "dev") ? 1 : sysfs_streq(buf, "ram") ? 0 : -1;
+	if (val < 0)
+		return -EINVAL;
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	if (inst->enabled && inst->memmap_dev != val)
+		rc = -EBUSY;
+	else
+		WRITE_ONCE(inst->memmap_dev, val);
+	mutex_unlock(&hpm_lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(memmap);
+
+static ssize_t enabled_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_hpm_instance(dev)->enabled));
+}
+
+/*
+ * "1": map the instance's ranges (-EINVAL while it has size 0); "0":
+ * unmap them, waiting for pages still in use.  The current state: no-op.
+ */
+static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	unsigned int val;
+	int rc;
+
+	rc = kstrtouint(buf, 10, &val);
+	if (rc)
+		return rc;
+	if (val > 1)
+		return -EINVAL;
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	if (val == inst->enabled)
+		rc = 0;
+	else if (!val)
+		hpm_instance_disable(inst);
+	else if (!inst->nr_range)
+		rc = -EINVAL;
+	else
+		rc = hpm_instance_enable(inst);
+	mutex_unlock(&hpm_lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(enabled);
+
+static ssize_t hpm_memmap_show(struct device *dev, char *buf, bool device)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	u64 on_dev, in_dram;
+	ssize_t rc;
+
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	hpm_instance_memmap_bytes(inst, &on_dev, &in_dram);
+	mutex_unlock(&hpm_lock);
+	return sysfs_emit(buf, "%llu\n", device ? on_dev : in_dram);
+}
+
+static ssize_t memmap_device_bytes_show(struct device *dev,
+					struct device_attribute *attr, char *buf)
+{
+	return hpm_memmap_show(dev, buf, true);
+}
+static DEVICE_ATTR_RO(memmap_device_bytes);
+
+static ssize_t memmap_dram_bytes_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	return hpm_memmap_show(dev, buf, false);
+}
+static DEVICE_ATTR_RO(memmap_dram_bytes);
+
 static struct attribute *hpm_instance_attrs[] = {
 	&dev_attr_size.attr,
 	&dev_attr_align.attr,
 	&dev_attr_mapping.attr,
+	&dev_attr_memmap.attr,
+	&dev_attr_enabled.attr,
+	&dev_attr_memmap_device_bytes.attr,
+	&dev_attr_memmap_dram_bytes.attr,
 	NULL,
 };
 
@@ -299,7 +400,7 @@ int hpm_instance_delete(struct hpm_region *region, const char *name)
 		mutex_unlock(&hpm_lock);
 		return -ENXIO;
 	}
-	if (found->nr_range) {
+	if (found->nr_range || found->enabled) {
 		mutex_unlock(&hpm_lock);
 		return -EBUSY;
 	}

@@ -327,8 +327,11 @@ void hpm_regions_remove_all(void)
 	list_splice_init(&hpm_regions, &dead);
 	list_for_each_entry(region, &dead, node) {
 		region->dead = true;
-		list_for_each_entry(inst, &region->instances, node)
+		list_for_each_entry(inst, &region->instances, node) {
 			inst->dead = true;
+			if (inst->enabled)
+				hpm_instance_disable(inst);
+		}
 	}
 	mutex_unlock(&hpm_lock);
 

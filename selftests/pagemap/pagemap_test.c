@@ -233,4 +233,104 @@ TEST_F(pm, strict_errors)
 	EXPECT_FALSE(hm_exists(CLS "%s", b));
 }
 
+/* the free memory an enable of @inst costs, in kB */
+static long long enable_cost(const char *inst)
+{
+	long long f0 = hm_memfree_settled_kb();
+
+	if (hm_write("1", CLS "%s/enabled", inst))
+		return -1000000;
+	return f0 - hm_memfree_settled_kb();
+}
+
+/*
+ * memmap "ram" versus "dev" for a section-sized instance: the struct
+ * pages (2 MiB per 128 MiB) cost DRAM with "ram" and nothing with "dev",
+ * where they live in the instance's own first pages; sysfs says which.
+ */
+TEST_F(pm, memmap_ram_vs_dev)
+{
+	long long cost[2];
+	int round, dev;
+
+	/* an instance in a section of its own, away from the region start */
+	ASSERT_EQ(0, hm_write("1073741824", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "region0/create"));
+	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.1/size"));
+	/* round 0 warms up (the kernel may still hold some vmemmap) */
+	for (round = 0; round < 2; round++) {
+		for (dev = 0; dev < 2; dev++) {
+			ASSERT_EQ(0, hm_write(dev ? "dev" : "ram", CLS "pm0.1/memmap"));
+			cost[dev] = enable_cost("pm0.1");
+			EXPECT_EQ(dev ? 2 * M : 0,
+				  hm_read_ll(CLS "pm0.1/memmap_device_bytes"));
+			EXPECT_EQ(dev ? 0 : 2 * M,
+				  hm_read_ll(CLS "pm0.1/memmap_dram_bytes"));
+			ASSERT_EQ(0, hm_write("0", CLS "pm0.1/enabled"));
+			TH_LOG("round %d memmap=%s: %lld KiB of free memory",
+			       round, dev ? "dev" : "ram", cost[dev]);
+		}
+	}
+	EXPECT_GE(cost[0], 1024);
+	EXPECT_LE(cost[1], 256);
+}
+
+/*
+ * "dev" works for an instance of several ranges (one pgmap and altmap
+ * per range); a range with no whole section keeps its memmap in RAM, as
+ * x86 uses an altmap only for whole sections.
+ */
+TEST_F(pm, memmap_dev_multi_range)
+{
+	char b[32];
+	__u64 s, e;
+
+	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
+	ASSERT_EQ(0, new_instance(b, sizeof(b)));
+	ASSERT_EQ(0, hm_write("134217728", CLS "%s/size", b));
+	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/size"));
+	ASSERT_EQ(0, new_instance(self->buf, sizeof(self->buf)));
+	ASSERT_EQ(0, hm_write("268435456", CLS "%s/size", self->buf));
+	ASSERT_EQ(0, inst_range(self->buf, 1, &s, &e));
+	ASSERT_EQ(0, hm_write("dev", CLS "%s/memmap", self->buf));
+	ASSERT_EQ(0, hm_write("1", CLS "%s/enabled", self->buf));
+	EXPECT_EQ(4 * M, hm_read_ll(CLS "%s/memmap_device_bytes", self->buf));
+	EXPECT_EQ(0, hm_read_ll(CLS "%s/memmap_dram_bytes", self->buf));
+	ASSERT_EQ(0, hm_write("0", CLS "%s/enabled", self->buf));
+
+	/* 2 MiB: no whole section, the memmap (32 KiB) stays in RAM */
+	ASSERT_EQ(0, hm_write("2097152", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("dev", CLS "pm0.0/memmap"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	EXPECT_EQ(0, hm_read_ll(CLS "pm0.0/memmap_device_bytes"));
+	EXPECT_EQ(2 * M / 4096 * 64, hm_read_ll(CLS "pm0.0/memmap_dram_bytes"));
+	/* unloading disables what is enabled */
+}
+
+/* While enabled, size, placement and deletion are refused; bad input too. */
+TEST_F(pm, enabled_rules)
+{
+	char before[8192], after[8192];
+
+	EXPECT_EQ(-EINVAL, hm_write("1", CLS "pm0.0/enabled"));
+	ASSERT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	state(before, sizeof(before));
+	EXPECT_EQ(-EBUSY, hm_write("2097152", CLS "pm0.0/size"));
+	EXPECT_EQ(-EBUSY, hm_write("dev", CLS "pm0.0/memmap"));
+	EXPECT_EQ(-EBUSY, hm_write("pm0.0", CLS "region0/delete"));
+	EXPECT_EQ(-EINVAL, hm_write("2", CLS "pm0.0/enabled"));
+	EXPECT_EQ(-EINVAL, hm_write("yes", CLS "pm0.0/enabled"));
+	EXPECT_EQ(-EINVAL, hm_write("devx", CLS "pm0.0/memmap"));
+	EXPECT_EQ(-EINVAL, hm_write("\n", CLS "pm0.0/memmap"));
+	EXPECT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	EXPECT_EQ(0, hm_write("ram", CLS "pm0.0/memmap"));
+	EXPECT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
+	state(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_EQ(1, hm_read_ll(CLS "pm0.0/enabled"));
+	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+	EXPECT_EQ(0, hm_write("2097152", CLS "pm0.0/size"));
+}
+
 TEST_HARNESS_MAIN

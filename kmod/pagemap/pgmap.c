@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Enabling an instance of hotmem_pagemap: each of its ranges becomes one
+ * ZONE_DEVICE pgmap (MEMORY_DEVICE_GENERIC).  With memmap "dev" a range
+ * keeps its own struct pages in its first pages (a vmem_altmap); the
+ * kernel accepts an altmap only on a single-range pgmap, hence one pgmap
+ * per range.  Disabling is enabling in reverse.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/memory_hotplug.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "hpm.h"
+
+/* bytes of memmap for one 128 MiB section */
+static u64 hpm_section_memmap(void)
+{
+	return HPM_SECTION_SIZE / PAGE_SIZE * sizeof(struct page);
+}
+
+/*
+ * Sections of [start, start + len) the range covers whole.  On x86 only
+ * those take their memmap from an altmap; the vmemmap of a partial
+ * section is made of base pages from RAM whatever the caller asks.
+ */
+static u64 hpm_whole_sections(u64 start, u64 len)
+{
+	u64 first = ALIGN(start, HPM_SECTION_SIZE);
+	u64 last = ALIGN_DOWN(start + len, HPM_SECTION_SIZE);
+
+	return last > first ? (last - first) / HPM_SECTION_SIZE : 0;
+}
+
+static void hpm_range_unmap(struct hpm_instance *inst, int i)
+{
+	memunmap_pages(inst->pgmaps[i]);
+	kfree(inst->pgmaps[i]);
+	inst->pgmaps[i] = NULL;
+}
+
+static int hpm_range_map(struct hpm_instance *inst, int i)
+{
+	struct hpm_range *r = &inst->ranges[i];
+	u64 sections = hpm_whole_sections(r->start, r->len);
+	struct dev_pagemap *pgmap;
+	void *addr;
+
+	pgmap = kzalloc(sizeof(*pgmap), GFP_KERNEL);
+	if (!pgmap)
+		return -ENOMEM;
+	pgmap->type = MEMORY_DEVICE_GENERIC;
+	pgmap->range.start = r->start;
+	pgmap->range.end = r->start + r->len - 1;
+	pgmap->nr_range = 1;
+	if (inst->memmap_dev && sections) {
+		/* the memmap of the whole sections, first in the range */
+		struct vmem_altmap altmap = {
+			.base_pfn = PHYS_PFN(r->start),
+			.end_pfn = PHYS_PFN(r->start + r->len - 1),
+			.free = PHYS_PFN(sections * hpm_section_memmap()),
+		};
+
+		memcpy(&pgmap->altmap, &altmap, sizeof(altmap));
+		pgmap->flags |= PGMAP_ALTMAP_VALID;
+	}
+	addr = memremap_pages(pgmap, memory_add_physaddr_to_nid(r->start));
+	if (IS_ERR(addr)) {
+		kfree(pgmap);
+		return PTR_ERR(addr);
+	}
+	inst->pgmaps[i] = pgmap;
+	return 0;
+}
+
+/**
+ * hpm_instance_enable() - map every range of @inst as ZONE_DEVICE pages
+ * @inst: a sized, disabled instance; caller holds hpm_lock
+ *
+ * Every range was checked against the region's sub-section map when it
+ * was allocated, so no range here overlaps or contains another pgmap of
+ * ours; the region's resource keeps other drivers off it.
+ *
+ * Return: 0, or the errno of the range that failed; the ranges mapped
+ * before it are unmapped again.
+ */
+int hpm_instance_enable(struct hpm_instance *inst)
+{
+	int i, rc;
+
+	lockdep_assert_held(&hpm_lock);
+	for (i = 0; i < inst->nr_range; i++) {
+		rc = hpm_range_map(inst, i);
+		if (rc)
+			goto out_unmap;
+	}
+	inst->enabled = true;
+	return 0;
+
+out_unmap:
+	while (i--)
+		hpm_range_unmap(inst, i);
+	return rc;
+}
+
+/**
+ * hpm_instance_disable() - unmap every range of @inst
+ * @inst: an enabled instance; caller holds hpm_lock
+ *
+ * Context: waits until every page of the instance is free (memunmap_pages()
+ * waits for the pgmap's references); pages are never freed while in use.
+ */
+void hpm_instance_disable(struct hpm_instance *inst)
+{
+	int i;
+
+	lockdep_assert_held(&hpm_lock);
+	for (i = inst->nr_range - 1; i >= 0; i--)
+		hpm_range_unmap(inst, i);
+	inst->enabled = false;
+}
+
+/**
+ * hpm_instance_memmap_bytes() - where the struct pages of @inst live
+ * @inst: an enabled instance; caller holds hpm_lock
+ * @device: set to the bytes on the device (its own first pages)
+ * @dram: set to the bytes in RAM
+ */
+void hpm_instance_memmap_bytes(struct hpm_instance *inst, u64 *device,
+			       u64 *dram)
+{
+	u64 total;
+	int i;
+
+	*device = 0;
+	*dram = 0;
+	for (i = 0; i < inst->nr_range && inst->enabled; i++) {
+		struct dev_pagemap *pgmap = inst->pgmaps[i];
+
+		total = inst->ranges[i].len / PAGE_SIZE * sizeof(struct page);
+		if (pgmap->flags & PGMAP_ALTMAP_VALID) {
+			*device += (u64)pgmap->altmap.alloc << PAGE_SHIFT;
+			total -= min(total, (u64)pgmap->altmap.alloc << PAGE_SHIFT);
+		}
+		*dram += total;
+	}
+}
