@@ -18,7 +18,9 @@
 #ifndef HPM_H
 #define HPM_H
 
+#include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/memremap.h>
@@ -69,6 +71,8 @@ struct hpm_region {
  * @memmap_dev: struct pages on the device (a vmem_altmap per range), not RAM
  * @enabled: @pgmaps are mapped
  * @pgmaps: one ZONE_DEVICE pgmap per range while enabled
+ * @cdev: the character device /dev/pmR.I
+ * @users: open files of @cdev (a mapping holds its file open)
  * @node: entry in the region's instances
  * @dead: deleted; handlers return -ENXIO
  */
@@ -82,6 +86,8 @@ struct hpm_instance {
 	bool memmap_dev;
 	bool enabled;
 	struct dev_pagemap *pgmaps[HPM_MAX_RANGES];
+	struct cdev cdev;
+	int users;
 	struct list_head node;
 	bool dead;
 };
@@ -95,6 +101,15 @@ int hpm_regions_show(char *buf);
 struct hpm_instance *hpm_instance_create(struct hpm_region *region);
 int hpm_instance_delete(struct hpm_region *region, const char *name);
 u64 hpm_instance_size(const struct hpm_instance *inst);
+
+/* cdev.c */
+extern const struct file_operations hpm_fops;
+u64 hpm_instance_usable(const struct hpm_instance *inst);
+
+/* main.c */
+extern dev_t hpm_devt;
+int hpm_minor_get(void);
+void hpm_minor_put(int minor);
 
 /* pgmap.c */
 int hpm_instance_enable(struct hpm_instance *inst);

@@ -22,6 +22,8 @@ static void hpm_instance_release(struct device *dev)
 {
 	struct hpm_instance *inst = to_hpm_instance(dev);
 
+	if (dev->devt)
+		hpm_minor_put(MINOR(dev->devt));
 	put_device(&inst->region->dev);
 	kfree(inst);
 }
@@ -254,6 +256,8 @@ static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
 		return rc;
 	if (val == inst->enabled)
 		rc = 0;
+	else if (!val && inst->users)
+		rc = -EBUSY;	/* open or mapped: close and unmap it first */
 	else if (!val)
 		hpm_instance_disable(inst);
 	else if (!inst->nr_range)
@@ -357,8 +361,15 @@ struct hpm_instance *hpm_instance_create(struct hpm_region *region)
 	inst->dev.class = &hpm_class;
 	inst->dev.type = &hpm_instance_type;
 	rc = dev_set_name(&inst->dev, "pm%d.%d", region->id, inst->id);
-	if (!rc)
-		rc = device_add(&inst->dev);
+	if (!rc) {
+		rc = hpm_minor_get();
+		if (rc >= 0) {
+			inst->dev.devt = MKDEV(MAJOR(hpm_devt), rc);
+			cdev_init(&inst->cdev, &hpm_fops);
+			inst->cdev.owner = THIS_MODULE;
+			rc = cdev_device_add(&inst->cdev, &inst->dev);
+		}
+	}
 	if (rc) {
 		ida_free(&region->ida, inst->id);
 		mutex_unlock(&hpm_lock);
@@ -412,6 +423,7 @@ int hpm_instance_delete(struct hpm_region *region, const char *name)
 	hpm_region_update_seed(region);
 	mutex_unlock(&hpm_lock);
 	/* outside hpm_lock: this waits for the instance's own handlers */
-	device_unregister(&found->dev);
+	cdev_device_del(&found->cdev, &found->dev);
+	put_device(&found->dev);
 	return 0;
 }

@@ -24,6 +24,30 @@ struct class hpm_class = {
 
 static bool hpm_class_ready;
 
+/* instance character devices: major and minors */
+#define HPM_MINORS	BIT(16)
+dev_t hpm_devt;
+static DEFINE_IDA(hpm_minor_ida);
+
+/**
+ * hpm_minor_get() - a free minor for an instance's character device
+ *
+ * Return: the minor, or -errno.
+ */
+int hpm_minor_get(void)
+{
+	return ida_alloc_max(&hpm_minor_ida, HPM_MINORS - 1, GFP_KERNEL);
+}
+
+/**
+ * hpm_minor_put() - give a minor back
+ * @minor: from hpm_minor_get()
+ */
+void hpm_minor_put(int minor)
+{
+	ida_free(&hpm_minor_ida, minor);
+}
+
 /* "START:SIZE": parse strictly (decimal or 0x hex, no sign) and add */
 static int hpm_region_param(char *spec)
 {
@@ -88,9 +112,14 @@ static int __init hpm_init(void)
 {
 	int rc;
 
-	rc = class_register(&hpm_class);
+	rc = alloc_chrdev_region(&hpm_devt, 0, HPM_MINORS, "hotmem");
 	if (rc)
 		return rc;
+	rc = class_register(&hpm_class);
+	if (rc) {
+		unregister_chrdev_region(hpm_devt, HPM_MINORS);
+		return rc;
+	}
 	hpm_class_ready = true;
 	if (hpm_regions_at_load) {
 		rc = hpm_regions_set(hpm_regions_at_load, NULL);
@@ -98,6 +127,7 @@ static int __init hpm_init(void)
 			pr_err("regions=%s: %d\n", hpm_regions_at_load, rc);
 			hpm_regions_remove_all();
 			class_unregister(&hpm_class);
+			unregister_chrdev_region(hpm_devt, HPM_MINORS);
 		}
 	}
 	return rc;
@@ -107,6 +137,7 @@ static void __exit hpm_exit(void)
 {
 	hpm_regions_remove_all();
 	class_unregister(&hpm_class);
+	unregister_chrdev_region(hpm_devt, HPM_MINORS);
 }
 
 module_init(hpm_init);

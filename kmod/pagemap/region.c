@@ -340,7 +340,8 @@ void hpm_regions_remove_all(void)
 
 		list_for_each_entry_safe(i, t, &region->instances, node) {
 			list_del(&i->node);
-			device_unregister(&i->dev);
+			cdev_device_del(&i->cdev, &i->dev);
+			put_device(&i->dev);
 		}
 		list_del(&region->node);
 		release_mem_region(region->map.base,

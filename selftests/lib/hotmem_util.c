@@ -605,7 +605,14 @@ int hm_use_hotmem_kmem(void)
 	return hm_exists("/sys/module/hotmem_kmem") ? 0 : -ENOENT;
 }
 
-static __u64 hm_pattern(__u64 i, __u64 seed)
+/**
+ * hm_pattern() - word @i of the pattern hm_dax_fill() writes
+ * @i: word index from offset 0
+ * @seed: the fill's seed
+ *
+ * Return: the word.
+ */
+__u64 hm_pattern(__u64 i, __u64 seed)
 {
 	return (i + 1) * 0x9e3779b97f4a7c15ULL ^ seed;
 }

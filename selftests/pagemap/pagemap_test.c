@@ -7,6 +7,12 @@
  * strict errors that change nothing.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -331,6 +337,168 @@ TEST_F(pm, enabled_rules)
 	EXPECT_EQ(1, hm_read_ll(CLS "pm0.0/enabled"));
 	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
 	EXPECT_EQ(0, hm_write("2097152", CLS "pm0.0/size"));
+}
+
+/*
+ * An enabled instance is a character device: data written through one
+ * MAP_SHARED mapping reads back through another, at an offset, and after
+ * a disable and enable; private and oversized mappings are refused; the
+ * instance cannot be disabled while mapped.
+ */
+TEST_F(pm, mmap_read_back)
+{
+	const size_t len = 64 * M;
+	__u64 *p;
+	int fd;
+
+	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
+	fd = open("/dev/pm0.0", O_RDWR);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(ENXIO, errno);
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	ASSERT_EQ(0, hm_dax_fill("pm0.0", len, 7));
+	EXPECT_EQ(0, hm_dax_verify("pm0.0", len, 7));
+
+	fd = open("/dev/pm0.0", O_RDWR);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 130 * M, PROT_READ, MAP_SHARED, fd, 0));
+	/* 4 KiB faults at an offset that is not 2 MiB aligned */
+	p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 4096);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(hm_pattern(512, 7), p[0]);
+	EXPECT_EQ(hm_pattern(1023, 7), p[511]);
+	/* mapped: disable refused */
+	EXPECT_EQ(-EBUSY, hm_write("0", CLS "pm0.0/enabled"));
+	munmap(p, 8192);
+	close(fd);
+	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	EXPECT_EQ(0, hm_dax_verify("pm0.0", len, 7));
+}
+
+/* what touch_faults() read, kept so the reads cannot be optimised away */
+unsigned long touch_sum;
+
+/* minor faults taken to read every 4 KiB page of a mapping */
+static long touch_faults(const char *p, size_t len)
+{
+	struct rusage r0, r1;
+	size_t i;
+
+	getrusage(RUSAGE_SELF, &r0);
+	for (i = 0; i < len; i += 4096)
+		touch_sum += p[i];
+	getrusage(RUSAGE_SELF, &r1);
+	return r1.ru_minflt - r0.ru_minflt;
+}
+
+/* minor faults to read a mapping of @len at @off of an enabled 128 MiB pm0.0 */
+static long map_and_touch(size_t len, off_t off, bool *aligned)
+{
+	long faults;
+	char *p;
+	int fd;
+
+	if (hm_write("134217728", CLS "pm0.0/size") ||
+	    hm_write("1", CLS "pm0.0/enabled"))
+		return -1;
+	fd = open("/dev/pm0.0", O_RDWR);
+	if (fd < 0)
+		return -1;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	*aligned = !(((unsigned long)p - off) % (2 * M));
+	faults = touch_faults(p, len);
+	munmap(p, len);
+	return faults;
+}
+
+/* A mapping holding no whole aligned 2 MiB faults 4 KiB at a time. */
+TEST_F(pm, fault_4k)
+{
+	bool aligned;
+	long faults = map_and_touch(1 * M, 4096, &aligned);
+
+	/* 256 pages, give or take a fault of the test's own */
+	EXPECT_GE(faults, 256);
+	EXPECT_LE(faults, 260);
+}
+
+/*
+ * Where the mapping and the memory are 2 MiB aligned, faults are 2 MiB:
+ * 64 MiB in about 32.  6.1 takes huge faults on file mappings of DAX
+ * inodes only, so there every fault is 4 KiB.
+ */
+TEST_F(pm, fault_2m)
+{
+	bool aligned;
+	long faults;
+
+	if (hm_kernel_version() < 606)
+		SKIP(return, "before 6.6 huge faults on file mappings need a DAX inode");
+	faults = map_and_touch(64 * M, 0, &aligned);
+	EXPECT_TRUE(aligned);
+	TH_LOG("64 MiB: %ld faults", faults);
+	EXPECT_GT(faults, 0);
+	EXPECT_LE(faults, 64);
+}
+
+/* memmap "dev": the first 2 MiB hold the struct pages; 126 MiB map. */
+TEST_F(pm, mmap_dev_usable)
+{
+	int fd;
+
+	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("dev", CLS "pm0.0/memmap"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	fd = open("/dev/pm0.0", O_RDWR);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 128 * M, PROT_READ, MAP_SHARED, fd, 0));
+	close(fd);
+	ASSERT_EQ(0, hm_dax_fill("pm0.0", 126 * M, 9));
+	EXPECT_EQ(0, hm_dax_verify("pm0.0", 126 * M, 9));
+	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	EXPECT_EQ(0, hm_dax_verify("pm0.0", 126 * M, 9));
+}
+
+/* O_DIRECT from a block device into a mapping: its pages get pinned. */
+TEST_F(pm, o_direct_into_mapping)
+{
+	const size_t len = 4 * M;
+	char dev[64], *src, *dst;
+	glob_t g;
+	int bfd, fd;
+
+	if (glob("/dev/pmem*", 0, NULL, &g) || !g.gl_pathc)
+		SKIP(return, "no pmem block device (vm.sh -p pmem)");
+	snprintf(dev, sizeof(dev), "%s", g.gl_pathv[0]);
+	globfree(&g);
+	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+
+	/* a known pattern on the block device */
+	src = aligned_alloc(4096, len);
+	ASSERT_NE(NULL, src);
+	memset(src, 0x5a, len);
+	bfd = open(dev, O_RDWR | O_DIRECT);
+	ASSERT_GE(bfd, 0);
+	ASSERT_EQ((ssize_t)len, pwrite(bfd, src, len, 0));
+
+	fd = open("/dev/pm0.0", O_RDWR);
+	ASSERT_GE(fd, 0);
+	dst = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, dst);
+	memset(dst, 0, len);
+	ASSERT_EQ((ssize_t)len, pread(bfd, dst, len, 0));
+	EXPECT_EQ(0, memcmp(src, dst, len));
+	munmap(dst, len);
+	close(fd);
+	close(bfd);
+	free(src);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The character device of an enabled hotmem_pagemap instance: mmap it
+ * MAP_SHARED (private mappings are refused) and its pages fault in at
+ * 2 MiB where the mapping and the memory are 2 MiB aligned, else at
+ * 4 KiB.  Offset 0 is the first byte after the memmap a "dev" instance
+ * keeps in its first pages; the ranges follow each other.  An instance
+ * cannot be disabled while its device is open or mapped.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cdev.h>
+#include <linux/fs.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/pfn_t.h>
+
+#include "compat.h"
+#include "hpm.h"
+
+/* bytes at the start of range @i holding its own memmap */
+static u64 hpm_reserved(const struct hpm_instance *inst, int i)
+{
+	const struct dev_pagemap *pgmap = inst->pgmaps[i];
+
+	if (!(pgmap->flags & PGMAP_ALTMAP_VALID))
+		return 0;
+	return (u64)pgmap->altmap.free << PAGE_SHIFT;
+}
+
+/**
+ * hpm_instance_usable() - bytes of an enabled instance that can be mapped
+ * @inst: the instance; its ranges do not change while it is enabled
+ *
+ * Return: its size less the memmap kept on the device.
+ */
+u64 hpm_instance_usable(const struct hpm_instance *inst)
+{
+	u64 bytes = 0;
+	int i;
+
+	for (i = 0; i < inst->nr_range; i++)
+		bytes += inst->ranges[i].len - hpm_reserved(inst, i);
+	return bytes;
+}
+
+/* Physical address of instance offset @off for a fault of @size; -1 if
+ * out of range, crossing a range end, or misaligned for @size.
+ */
+static phys_addr_t hpm_off_to_phys(const struct hpm_instance *inst, u64 off,
+				   u64 size)
+{
+	u64 usable, phys;
+	int i;
+
+	for (i = 0; i < inst->nr_range; i++) {
+		usable = inst->ranges[i].len - hpm_reserved(inst, i);
+		if (off < usable) {
+			phys = inst->ranges[i].start + hpm_reserved(inst, i) + off;
+			if (off + size > usable || !IS_ALIGNED(phys, size))
+				return -1;
+			return phys;
+		}
+		off -= usable;
+	}
+	return -1;
+}
+
+static vm_fault_t hpm_fault_size(struct vm_fault *vmf, u64 size)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct hpm_instance *inst = vma->vm_file->private_data;
+	unsigned long addr = ALIGN_DOWN(vmf->address, size);
+	phys_addr_t phys;
+	pfn_t pfn;
+
+	if (addr < vma->vm_start || addr + size > vma->vm_end)
+		return size == PAGE_SIZE ? VM_FAULT_SIGBUS : VM_FAULT_FALLBACK;
+	phys = hpm_off_to_phys(inst, (u64)linear_page_index(vma, addr) << PAGE_SHIFT,
+			       size);
+	if (phys == (phys_addr_t)-1)
+		return size == PAGE_SIZE ? VM_FAULT_SIGBUS : VM_FAULT_FALLBACK;
+	pfn = phys_to_pfn_t(phys, PFN_DEV | PFN_MAP);
+	if (size == PAGE_SIZE)
+		return vmf_insert_mixed(vma, vmf->address, pfn);
+	return vmf_insert_pfn_pmd(vmf, pfn, vmf->flags & FAULT_FLAG_WRITE);
+}
+
+static vm_fault_t hpm_fault(struct vm_fault *vmf)
+{
+	return hpm_fault_size(vmf, PAGE_SIZE);
+}
+
+#ifdef HPM_HAVE_HUGE_FAULT_ORDER
+static vm_fault_t hpm_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	return order == PMD_ORDER ? hpm_fault_size(vmf, PMD_SIZE) :
+				    VM_FAULT_FALLBACK;
+}
+#else
+static vm_fault_t hpm_huge_fault(struct vm_fault *vmf,
+				 enum page_entry_size pe_size)
+{
+	return pe_size == PE_SIZE_PMD ? hpm_fault_size(vmf, PMD_SIZE) :
+					VM_FAULT_FALLBACK;
+}
+#endif
+
+static const struct vm_operations_struct hpm_vm_ops = {
+	.fault = hpm_fault,
+	.huge_fault = hpm_huge_fault,
+};
+
+static int hpm_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct hpm_instance *inst = filp->private_data;
+
+	/* device memory has no page cache to copy a private mapping from */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (((u64)vma->vm_pgoff << PAGE_SHIFT) + (vma->vm_end - vma->vm_start) >
+	    hpm_instance_usable(inst))
+		return -EINVAL;
+	vma->vm_ops = &hpm_vm_ops;
+	/*
+	 * Mixed map: the pages are device memory, not page cache, so unmap
+	 * must neither count them as file pages nor touch their rmap (a
+	 * device-dax vma gets the same from its S_DAX inode).
+	 */
+	hpm_compat_vma_flags_set(vma, VM_MIXEDMAP | VM_HUGEPAGE);
+	return 0;
+}
+
+static int hpm_open(struct inode *inode, struct file *filp)
+{
+	struct hpm_instance *inst = container_of(inode->i_cdev,
+						 struct hpm_instance, cdev);
+	int rc;
+
+	if (mutex_lock_interruptible(&hpm_lock))
+		return -EINTR;
+	rc = (inst->dead || !inst->enabled) ? -ENXIO : 0;
+	if (!rc) {
+		inst->users++;
+		get_device(&inst->dev);
+		filp->private_data = inst;
+	}
+	mutex_unlock(&hpm_lock);
+	return rc;
+}
+
+/* the last reference to the file: every fd closed and every vma gone */
+static int hpm_release(struct inode *inode, struct file *filp)
+{
+	struct hpm_instance *inst = filp->private_data;
+
+	mutex_lock(&hpm_lock);
+	inst->users--;
+	mutex_unlock(&hpm_lock);
+	put_device(&inst->dev);
+	return 0;
+}
+
+const struct file_operations hpm_fops = {
+	.owner = THIS_MODULE,
+	.open = hpm_open,
+	.release = hpm_release,
+	.mmap = hpm_mmap,
+	.get_unmapped_area = thp_get_unmapped_area,
+	.llseek = noop_llseek,
+};
