@@ -198,7 +198,71 @@ static ssize_t mapping_show(struct device *dev, struct device_attribute *attr,
 	mutex_unlock(&hpm_lock);
 	return len;
 }
-static DEVICE_ATTR_ADMIN_RO(mapping);
+
+/* "START-END" (hex, inclusive): parse strictly */
+static int hpm_parse_range(const char *buf, u64 *start, u64 *end)
+{
+	char tmp[64], *dash;
+	size_t len = strlen(buf);
+	int rc;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len || len >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, buf, len);
+	tmp[len] = '\0';
+	dash = strchr(tmp, '-');
+	if (!dash)
+		return -EINVAL;
+	*dash = '\0';
+	rc = kstrtou64(tmp, 16, start);
+	if (!rc)
+		rc = kstrtou64(dash + 1, 16, end);
+	if (rc)
+		return rc;
+	return *end < *start ? -EINVAL : 0;
+}
+
+/*
+ * Add an explicit range to a disabled instance: -EINVAL malformed, not
+ * aligned to the instance align or outside the region; -EEXIST if any of
+ * it is taken (overlapping or containing another range); -ENOSPC past
+ * HPM_MAX_RANGES ranges; -EBUSY while enabled.
+ */
+static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	u64 start, end;
+	int rc;
+
+	rc = hpm_parse_range(buf, &start, &end);
+	if (rc)
+		return rc;
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	if (inst->enabled)
+		rc = -EBUSY;
+	else if (!IS_ALIGNED(start, inst->align) ||
+		 !IS_ALIGNED(end - start + 1, inst->align) || end + 1 == 0)
+		rc = -EINVAL;
+	else if (inst->nr_range == HPM_MAX_RANGES)
+		rc = -ENOSPC;
+	else
+		rc = hpm_map_claim(&inst->region->map, hpm_owner(inst), start,
+				   end - start + 1);
+	if (!rc) {
+		hpm_instance_append(inst, start, end - start + 1);
+		hpm_region_update_seed(inst->region);
+	}
+	mutex_unlock(&hpm_lock);
+	return rc ? rc : len;
+}
+
+/* physical addresses: root only */
+static DEVICE_ATTR_ADMIN_RW(mapping);
 
 /* "ram" or "dev": where the struct pages go when enabled */
 static ssize_t memmap_show(struct device *dev, struct device_attribute *attr,

@@ -231,7 +231,7 @@ TEST_F(pm, strict_errors)
 	EXPECT_EQ(-ENXIO, hm_write("region0", CLS "region0/delete"));
 	EXPECT_EQ(-EBUSY, hm_write("pm0.0", CLS "region0/delete"));
 	EXPECT_EQ(-EACCES, hm_write("1", CLS "region0/available_size"));
-	EXPECT_EQ(-EACCES, hm_write("1", CLS "pm0.0/mapping"));
+	EXPECT_EQ(-EINVAL, hm_write("1", CLS "pm0.0/mapping"));
 	state(after, sizeof(after));
 	EXPECT_STREQ(before, after);
 	/* delete works once empty */
@@ -391,6 +391,57 @@ static long touch_faults(const char *p, size_t len)
 		touch_sum += p[i];
 	getrusage(RUSAGE_SELF, &r1);
 	return r1.ru_minflt - r0.ru_minflt;
+}
+
+/* write "START-END" for [start + a, start + b) to @inst's mapping */
+static int place(struct _test_data_pm *self, const char *inst, __u64 a,
+		 __u64 b)
+{
+	char v[64];
+
+	snprintf(v, sizeof(v), "%llx-%llx", self->start + a, self->start + b - 1);
+	return hm_write(v, CLS "%s/mapping", inst);
+}
+
+/*
+ * Explicit placement by writing mapping ranges: holes between them, and
+ * every conflict refused with nothing changed.
+ */
+TEST_F(pm, explicit_mapping)
+{
+	char before[8192], after[8192], b[32];
+	__u64 s, e;
+
+	ASSERT_EQ(0, place(self, "pm0.0", 4 * M, 8 * M));
+	ASSERT_EQ(0, place(self, "pm0.0", 16 * M, 18 * M));
+	EXPECT_EQ(6 * M, hm_read_ll(CLS "pm0.0/size"));
+	ASSERT_EQ(0, inst_range("pm0.0", 1, &s, &e));
+	EXPECT_EQ(self->start + 16 * M, s);
+	ASSERT_LT(0, hm_read_str(self->buf, sizeof(self->buf), CLS "region0/map"));
+	EXPECT_EQ(0, strncmp(self->buf + 20, "..AA....A.......", 16));
+
+	ASSERT_EQ(0, new_instance(b, sizeof(b)));
+	state(before, sizeof(before));
+	EXPECT_EQ(-EEXIST, place(self, b, 6 * M, 10 * M));	/* overlaps */
+	EXPECT_EQ(-EEXIST, place(self, b, 2 * M, 20 * M));	/* contains */
+	EXPECT_EQ(-EEXIST, place(self, b, 16 * M, 18 * M));	/* the same */
+	EXPECT_EQ(-EINVAL, place(self, b, 1 * M, 4 * M));	/* misaligned */
+	EXPECT_EQ(-EINVAL, place(self, b, 20 * M, 21 * M));	/* length */
+	EXPECT_EQ(-EINVAL, place(self, b, self->size, self->size + 2 * M));
+	EXPECT_EQ(-EINVAL, hm_write("abc", CLS "%s/mapping", b));
+	EXPECT_EQ(-EINVAL, hm_write("100000000-", CLS "%s/mapping", b));
+	EXPECT_EQ(-EINVAL, hm_write("-1fffff", CLS "%s/mapping", b));
+	EXPECT_EQ(-EINVAL, hm_write("200000-1fffff", CLS "%s/mapping", b));
+	EXPECT_EQ(-EINVAL, hm_write("\n", CLS "%s/mapping", b));
+	EXPECT_EQ(-ERANGE, hm_write("100000000000000000-1", CLS "%s/mapping", b));
+	state(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+
+	/* a free hole is fine; an enabled instance takes none */
+	EXPECT_EQ(0, place(self, b, 8 * M, 10 * M));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	EXPECT_EQ(-EBUSY, place(self, "pm0.0", 12 * M, 14 * M));
+	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
 }
 
 /* minor faults to read a mapping of @len at @off of an enabled 128 MiB pm0.0 */
