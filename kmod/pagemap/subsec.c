@@ -23,6 +23,25 @@ static u64 hpm_index(const struct hpm_map *map, u64 addr)
 	return (addr - map->base) >> HPM_SUBSECTION_SHIFT;
 }
 
+/* Every sub-section of [first, first + n) is @owner's. */
+static bool hpm_span_is(const struct hpm_map *map, u64 first, u64 n, u16 owner)
+{
+	u64 i;
+
+	for (i = first; i < first + n; i++)
+		if (map->owner[i] != owner)
+			return false;
+	return true;
+}
+
+static void hpm_span_set(struct hpm_map *map, u64 first, u64 n, u16 owner)
+{
+	u64 i;
+
+	for (i = first; i < first + n; i++)
+		map->owner[i] = owner;
+}
+
 /* [start, start + len) lies in the region, on sub-section boundaries */
 static bool hpm_in_map(const struct hpm_map *map, u64 start, u64 len)
 {
@@ -117,7 +136,7 @@ u64 hpm_map_free_bytes(const struct hpm_map *map, u64 align)
 int hpm_map_alloc(struct hpm_map *map, u16 owner, u64 size, u64 align,
 		  struct hpm_range *out, int max, int *nr_out)
 {
-	u64 left, i, first, run, k, take;
+	u64 left, i, first, run, take;
 	int n = 0, pass;
 
 	if (owner == HPM_FREE || !size || !hpm_is_pow2(align) ||
@@ -143,8 +162,7 @@ int hpm_map_alloc(struct hpm_map *map, u16 owner, u64 size, u64 align,
 				n++;
 				left -= take;
 				if (pass)
-					for (k = first; k < first + take; k++)
-						map->owner[k] = owner;
+					hpm_span_set(map, first, take, owner);
 			}
 			while (i < map->nr && map->owner[i] == HPM_FREE)
 				i++;
@@ -169,16 +187,13 @@ int hpm_map_alloc(struct hpm_map *map, u16 owner, u64 size, u64 align,
  */
 int hpm_map_claim(struct hpm_map *map, u16 owner, u64 start, u64 len)
 {
-	u64 i, first;
+	u64 first = hpm_index(map, start), n = len >> HPM_SUBSECTION_SHIFT;
 
 	if (owner == HPM_FREE || !hpm_in_map(map, start, len))
 		return -EINVAL;
-	first = hpm_index(map, start);
-	for (i = first; i < first + (len >> HPM_SUBSECTION_SHIFT); i++)
-		if (map->owner[i] != HPM_FREE)
-			return -EEXIST;
-	for (i = first; i < first + (len >> HPM_SUBSECTION_SHIFT); i++)
-		map->owner[i] = owner;
+	if (!hpm_span_is(map, first, n, HPM_FREE))
+		return -EEXIST;
+	hpm_span_set(map, first, n, owner);
 	return 0;
 }
 
@@ -194,16 +209,13 @@ int hpm_map_claim(struct hpm_map *map, u16 owner, u64 start, u64 len)
  */
 int hpm_map_release(struct hpm_map *map, u16 owner, u64 start, u64 len)
 {
-	u64 i, first;
+	u64 first = hpm_index(map, start), n = len >> HPM_SUBSECTION_SHIFT;
 
 	if (owner == HPM_FREE || !hpm_in_map(map, start, len))
 		return -EINVAL;
-	first = hpm_index(map, start);
-	for (i = first; i < first + (len >> HPM_SUBSECTION_SHIFT); i++)
-		if (map->owner[i] != owner)
-			return -ENXIO;
-	for (i = first; i < first + (len >> HPM_SUBSECTION_SHIFT); i++)
-		map->owner[i] = HPM_FREE;
+	if (!hpm_span_is(map, first, n, owner))
+		return -ENXIO;
+	hpm_span_set(map, first, n, HPM_FREE);
 	return 0;
 }
 
