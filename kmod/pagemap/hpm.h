@@ -94,7 +94,9 @@ struct hpm_instance {
 
 /* region.c */
 int hpm_region_add(u64 start, u64 size, struct hpm_region **out);
+void hpm_region_remove(struct hpm_region *region);
 void hpm_regions_remove_all(void);
+int hpm_region_validate(u64 start, u64 size);
 int hpm_regions_show(char *buf);
 
 /* instance.c */

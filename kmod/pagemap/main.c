@@ -48,46 +48,71 @@ void hpm_minor_put(int minor)
 	ida_free(&hpm_minor_ida, minor);
 }
 
-/* "START:SIZE": parse strictly (decimal or 0x hex, no sign) and add */
-static int hpm_region_param(char *spec)
+/* most regions one "regions" write may name */
+#define HPM_MAX_SPECS	16
+
+/* "START:SIZE": parse strictly (decimal or 0x hex, no sign) */
+static int hpm_region_parse(char *spec, u64 *start, u64 *size)
 {
-	char *size = strchr(spec, ':');
-	u64 s, n;
+	char *colon = strchr(spec, ':');
 	int rc;
 
-	if (!size)
+	if (!colon)
 		return -EINVAL;
-	*size++ = '\0';
-	rc = kstrtou64(spec, 0, &s);
-	if (!rc)
-		rc = kstrtou64(size, 0, &n);
-	if (rc)
-		return rc;
-	return hpm_region_add(s, n, NULL);
+	*colon++ = '\0';
+	rc = kstrtou64(spec, 0, start);
+	return rc ? rc : kstrtou64(colon, 0, size);
 }
 
-/*
- * regions=START:SIZE[,START:SIZE...] at load; a write at run time adds
- * the regions it names, stopping at the first that fails (whose errno it
- * returns); a read lists every region.
- */
-static int hpm_regions_set(const char *val, const struct kernel_param *kp)
+/* Parse and check every spec of @val: nothing is claimed on error. */
+static int hpm_regions_parse(const char *val, u64 *start, u64 *size, int *nr)
 {
 	char *buf, *cur, *spec;
-	int rc = 0;
+	int rc = 0, n = 0;
 
-	/* at load, the class is registered after the parameters are parsed */
-	if (!hpm_class_ready)
-		return param_set_charp(val, kp);
 	buf = kstrdup(val, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	cur = strim(buf);
 	if (!*cur)
 		rc = -EINVAL;
-	while (!rc && (spec = strsep(&cur, ",")))
-		rc = hpm_region_param(spec);
+	while (!rc && (spec = strsep(&cur, ","))) {
+		if (n == HPM_MAX_SPECS)
+			rc = -EINVAL;
+		else
+			rc = hpm_region_parse(spec, &start[n], &size[n]);
+		if (!rc)
+			rc = hpm_region_validate(start[n], size[n]);
+		n++;
+	}
 	kfree(buf);
+	*nr = n;
+	return rc;
+}
+
+/*
+ * regions=START:SIZE[,START:SIZE...] at load; a write at run time adds
+ * the regions it names, all or none: every spec is parsed and checked
+ * first, and if a claim still fails (the ranges overlap each other, or
+ * another driver took the memory meanwhile) the regions this write added
+ * are removed again.  A read lists every region.
+ */
+static int hpm_regions_set(const char *val, const struct kernel_param *kp)
+{
+	struct hpm_region *added[HPM_MAX_SPECS] = {};
+	u64 start[HPM_MAX_SPECS], size[HPM_MAX_SPECS];
+	int i, n, rc;
+
+	/* at load, the class is registered after the parameters are parsed */
+	if (!hpm_class_ready)
+		return param_set_charp(val, kp);
+	rc = hpm_regions_parse(val, start, size, &n);
+	for (i = 0; !rc && i < n; i++)
+		rc = hpm_region_add(start[i], size[i], &added[i]);
+	/* undo: added[] holds exactly the regions this write claimed */
+	for (i = 0; rc && i < n; i++)
+		if (added[i])
+			hpm_region_remove(added[i]);
 	return rc;
 }
 

@@ -314,40 +314,73 @@ out_unlock:
 }
 
 /**
- * hpm_regions_remove_all() - module unload: delete every instance and
- *	region
+ * hpm_region_remove() - disable and delete every instance of @region and
+ *	give its memory back
+ * @region: a region of hpm_regions
+ *
+ * Context: takes hpm_lock; must not be called with it held.  Instances
+ * are disabled at once: callers are the module unload, when no instance
+ * can be open (an open file pins the module), and the undo of a failed
+ * "regions" write, for regions that write itself just added.
  */
-void hpm_regions_remove_all(void)
+void hpm_region_remove(struct hpm_region *region)
 {
-	struct hpm_region *region, *tmp;
-	struct hpm_instance *inst;
-	LIST_HEAD(dead);
+	struct hpm_instance *inst, *tmp;
+	LIST_HEAD(gone);
 
 	mutex_lock(&hpm_lock);
-	list_splice_init(&hpm_regions, &dead);
-	list_for_each_entry(region, &dead, node) {
-		region->dead = true;
-		list_for_each_entry(inst, &region->instances, node) {
-			inst->dead = true;
-			if (inst->enabled)
-				hpm_instance_disable(inst);
-		}
+	list_del(&region->node);
+	region->dead = true;
+	list_for_each_entry(inst, &region->instances, node) {
+		inst->dead = true;
+		if (inst->enabled)
+			hpm_instance_disable(inst);
 	}
+	list_splice_init(&region->instances, &gone);
 	mutex_unlock(&hpm_lock);
 
-	list_for_each_entry_safe(region, tmp, &dead, node) {
-		struct hpm_instance *i, *t;
-
-		list_for_each_entry_safe(i, t, &region->instances, node) {
-			list_del(&i->node);
-			cdev_device_del(&i->cdev, &i->dev);
-			put_device(&i->dev);
-		}
-		list_del(&region->node);
-		release_mem_region(region->map.base,
-				   region->map.nr << HPM_SUBSECTION_SHIFT);
-		device_unregister(&region->dev);
+	/* outside hpm_lock: these wait for the devices' own handlers */
+	list_for_each_entry_safe(inst, tmp, &gone, node) {
+		list_del(&inst->node);
+		cdev_device_del(&inst->cdev, &inst->dev);
+		put_device(&inst->dev);
 	}
+	release_mem_region(region->map.base, region->map.nr << HPM_SUBSECTION_SHIFT);
+	device_unregister(&region->dev);
+}
+
+/** hpm_regions_remove_all() - module unload: remove every region */
+void hpm_regions_remove_all(void)
+{
+	struct hpm_region *region;
+
+	for (;;) {
+		mutex_lock(&hpm_lock);
+		region = list_first_entry_or_null(&hpm_regions, struct hpm_region,
+						  node);
+		mutex_unlock(&hpm_lock);
+		if (!region)
+			break;
+		hpm_region_remove(region);
+	}
+}
+
+/**
+ * hpm_region_validate() - would hpm_region_add() accept this range now
+ * @start: first byte
+ * @size: length
+ *
+ * Return: 0, or the errno hpm_region_add() would give for it before
+ * claiming anything (-EINVAL, -EEXIST).
+ */
+int hpm_region_validate(u64 start, u64 size)
+{
+	int rc;
+
+	mutex_lock(&hpm_lock);
+	rc = hpm_region_check(start, size);
+	mutex_unlock(&hpm_lock);
+	return rc;
 }
 
 /**

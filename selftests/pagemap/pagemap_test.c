@@ -139,6 +139,34 @@ TEST_F(pm, region_write_errors)
 	EXPECT_STREQ(before, after);
 }
 
+/*
+ * A write naming several regions adds all or none: a later spec that is
+ * malformed, or that overlaps an earlier one of the same write, leaves
+ * no region behind.
+ */
+TEST_F(pm, region_write_all_or_nothing)
+{
+	__u64 half = self->size / 2, q = self->size / 4;
+	char before[8192], after[8192], v[160];
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap"));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+			   self->start, half));
+	hm_sh(before, sizeof(before), "cat /proc/iomem; ls /sys/class/hotmem");
+	snprintf(v, sizeof(v), "%llu:%llu,%llu:%llu", self->start + half, q,
+		 self->start + half, 2 * M);
+	EXPECT_EQ(-EEXIST, hm_write(v, PARAM));
+	snprintf(v, sizeof(v), "%llu:%llu,junk", self->start + half, q);
+	EXPECT_EQ(-EINVAL, hm_write(v, PARAM));
+	hm_sh(after, sizeof(after), "cat /proc/iomem; ls /sys/class/hotmem");
+	EXPECT_STREQ(before, after);
+	/* and both at once, when they are fine */
+	snprintf(v, sizeof(v), "%llu:%llu,%llu:%llu", self->start + half, q,
+		 self->start + half + q, q);
+	EXPECT_EQ(0, hm_write(v, PARAM));
+	EXPECT_TRUE(hm_exists(CLS "region2"));
+}
+
 /* 64 instances of 2 MiB pack one 128 MiB section; the map shows each. */
 TEST_F(pm, pack_64_instances)
 {
