@@ -23,9 +23,11 @@ EXTRA := $(addprefix $(OUTPUT)/,$(wildcard settings vmargs))
 
 all: $(TEST_BINS) $(EXTRA)
 
-$(OUTPUT)/%: %.c $(LIBSRC) $(LIBHDR) $(KSFT_DIR)/kselftest_harness.h
+# EXTRA_SRCS: further sources of a suite (the pure kmod/ files), rebuilt
+# from when they change
+$(OUTPUT)/%: %.c $(LIBSRC) $(LIBHDR) $(EXTRA_SRCS) $(KSFT_DIR)/kselftest_harness.h
 	@mkdir -p $(OUTPUT)
-	$(CC) $(CFLAGS) -o $@ $< $(LIBSRC) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBSRC) $(EXTRA_SRCS) $(LDLIBS)
 
 $(OUTPUT)/settings $(OUTPUT)/vmargs: $(OUTPUT)/%: %
 	@mkdir -p $(OUTPUT)
