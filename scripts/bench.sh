@@ -9,7 +9,7 @@
 # usage: bench.sh [6.1|6.12 ...]   (default: both)
 
 set -uo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 res=$HOTMEM_ROOT/results
 mkdir -p "$res"

@@ -6,7 +6,7 @@
 # a check that a kernel without ZONE_DEVICE is declined with a message.
 
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$HOTMEM_ROOT/dkms.conf")

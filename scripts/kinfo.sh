@@ -8,7 +8,7 @@
 #   kinfo.sh src-dir KVER   cached source pieces of KVER
 
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 case ${1:-} in

@@ -8,7 +8,7 @@
 
 # shellcheck disable=SC2317 # the gate functions run through gate()
 set -uo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$HOTMEM_ROOT" || exit 1
 

@@ -8,7 +8,7 @@
 # usage: mkinitramfs.sh KVER  -> prints the path of the base cpio archive
 
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 kver=${1:?usage: mkinitramfs.sh KVER}

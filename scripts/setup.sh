@@ -7,7 +7,7 @@
 # into the cache, keyed by kernel version.  A second run does nothing.
 
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(linux-headers-amd64 linux-source-6.1

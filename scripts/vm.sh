@@ -9,7 +9,7 @@
 
 # shellcheck disable=SC2317 # cleanup() runs from the EXIT trap
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 usage() {
@@ -231,7 +231,7 @@ for attempt in 1 2 3; do
 	qpid=""
 	set -e
 	if grep -q "^HOTMEM-BEGIN" "$log" || [ "$qrc" = 124 ] || [ "$qrc" = 137 ] ||
-	   [ $shell = 1 ] || [ $attempt = 3 ]; then
+	   [ $attempt = 3 ]; then
 		break
 	fi
 	hm_log "guest died while booting (attempt $attempt): $(grep -a -m1 -E 'Oops|BUG|Kernel panic' "$log" | tr -d '\r'); retrying"
