@@ -112,6 +112,7 @@ static int hkm_first_block(struct hkm_dev *hd)
 {
 	struct memory_dev_type *mtype;
 	unsigned long max_pages;
+	bool took = false;
 	int rc;
 
 	lockdep_assert_held(&hd->lock);
@@ -120,6 +121,7 @@ static int hkm_first_block(struct hkm_dev *hd)
 		if (!try_module_get(THIS_MODULE))
 			return -ENODEV;
 		hd->holds_module = true;
+		took = true;
 	}
 	max_pages = PHYS_PFN(hkm_nr_planned(hd) * hkm_block_size());
 	rc = memory_group_register_static(hd->nid, max_pages);
@@ -138,8 +140,10 @@ out_unregister_group:
 	memory_group_unregister(hd->mgid);
 	hd->mgid = -1;
 out_put_module:
-	hd->holds_module = false;
-	module_put(THIS_MODULE);
+	if (took) {
+		hd->holds_module = false;
+		module_put(THIS_MODULE);
+	}
 	return rc;
 }
 

@@ -27,6 +27,7 @@ static bool hpm_class_ready;
 /* instance character devices: major and minors */
 #define HPM_MINORS	BIT(16)
 dev_t hpm_devt;
+/* minors of the instances (the ida locks itself) */
 static DEFINE_IDA(hpm_minor_ida);
 
 /**

@@ -17,6 +17,7 @@
 
 /* every region; protected by hpm_lock */
 static LIST_HEAD(hpm_regions);
+/* region ids (the ida locks itself) */
 static DEFINE_IDA(hpm_region_ida);
 
 static struct hpm_region *to_hpm_region(struct device *dev)
