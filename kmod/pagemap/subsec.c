@@ -81,11 +81,16 @@ static u64 hpm_free_run(const struct hpm_map *map, u64 i, u64 align,
 {
 	u64 subs = align >> HPM_SUBSECTION_SHIFT, j, start, end;
 
+	for (end = i; end < map->nr && map->owner[end] == HPM_FREE; end++)
+		;
+	/*
+	 * The first aligned sub-section of this run; when it lies past the
+	 * run's end, the run holds no aligned unit (and the next run is not
+	 * this one's to count).
+	 */
 	start = map->base + (i << HPM_SUBSECTION_SHIFT);
 	start = (start + align - 1) & ~(align - 1);
 	j = hpm_index(map, start);
-	for (end = j; end < map->nr && map->owner[end] == HPM_FREE; end++)
-		;
 	*first = j;
 	if (j >= end)
 		return 0;

@@ -115,6 +115,33 @@ TEST(align_1g)
 	EXPECT_EQ(2 * G - 1 * G, hpm_map_free_bytes(&map, 2 * M));
 }
 
+/*
+ * A short free run whose aligned start falls in the next run: the next
+ * run's gigabyte is counted once, and a 2 GiB request that does not fit
+ * fails without taking anything.
+ */
+TEST(align_1g_short_run_first)
+{
+	static u16 owner[2048];
+	struct hpm_map map;
+	struct hpm_range r[4];
+	int n;
+
+	/* [4G + 2M, 6G + 2M) with [4G + 100M, 5G) taken: the free run
+	 * [4G + 2M, 4G + 100M) is short, its aligned start is 5G
+	 */
+	ASSERT_EQ(0, hpm_map_init(&map, 4 * G + 2 * M, 2 * G, owner));
+	ASSERT_EQ(0, hpm_map_claim(&map, 9, 4 * G + 100 * M, 1 * G - 100 * M));
+	EXPECT_EQ(1 * G, hpm_map_free_bytes(&map, 1 * G));
+	EXPECT_EQ(-ENOSPC, hpm_map_alloc(&map, 1, 2 * G, 1 * G, r, 4, &n));
+	/* nothing was taken by the failed request */
+	EXPECT_EQ(1 * G + 100 * M, hpm_map_free_bytes(&map, 2 * M));
+	EXPECT_EQ(1 * G, hpm_map_free_bytes(&map, 1 * G));
+	ASSERT_EQ(0, hpm_map_alloc(&map, 1, 1 * G, 1 * G, r, 4, &n));
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(5 * G, r[0].start);
+}
+
 /* explicit placement: misaligned, outside, overlapping, containing */
 TEST_F(map, claim_conflicts)
 {
