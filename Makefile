@@ -37,7 +37,7 @@ setup:
 modules:
 	@test -d "$(KDIR)" || { echo "hotmem: no kernel build dir $(KDIR) (make setup, or KDIR=)"; exit 1; }
 	@mkdir -p $(BUILD)
-	@cp -a --update Kbuild kmod $(BUILD)/
+	@cp -a --update Kbuild kmod include $(BUILD)/
 	$(MAKE) -C $(KDIR) M=$(BUILD) HOTMEM_SRC=$(shell $(KINFO) src-dir $(KVER)) modules
 
 matrix:

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The character device of an enabled hotmem_pagemap instance: mmap it
- * MAP_SHARED (private mappings are refused) and its pages fault in at
- * 2 MiB where the mapping and the memory are 2 MiB aligned, else at
- * 4 KiB.  Offset 0 is the first byte after the memmap a "dev" instance
- * keeps in its first pages; the ranges follow each other.  An instance
- * cannot be disabled while its device is open or mapped.
+ * MAP_SHARED (private mappings are refused) and its pages fault in at the
+ * largest of 1 GiB, 2 MiB and 4 KiB that the instance align allows and
+ * that the mapping and the memory are aligned to.  Offset 0 is the first
+ * byte after the memmap a "dev" instance keeps in its first pages; the
+ * ranges follow each other.  An instance cannot be disabled through sysfs
+ * while its device is open or mapped; a region's owner can revoke it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,16 +20,6 @@
 #include "compat.h"
 #include "hpm.h"
 
-/* bytes at the start of range @i holding its own memmap */
-static u64 hpm_reserved(const struct hpm_instance *inst, int i)
-{
-	const struct dev_pagemap *pgmap = inst->pgmaps[i];
-
-	if (!(pgmap->flags & PGMAP_ALTMAP_VALID))
-		return 0;
-	return (u64)pgmap->altmap.free << PAGE_SHIFT;
-}
-
 /**
  * hpm_instance_usable() - bytes of an enabled instance that can be mapped
  * @inst: the instance; its ranges do not change while it is enabled
@@ -41,7 +32,7 @@ u64 hpm_instance_usable(const struct hpm_instance *inst)
 	int i;
 
 	for (i = 0; i < inst->nr_range; i++)
-		bytes += inst->ranges[i].len - hpm_reserved(inst, i);
+		bytes += inst->ranges[i].len - hpm_range_reserved(inst, i);
 	return bytes;
 }
 
@@ -55,9 +46,9 @@ static phys_addr_t hpm_off_to_phys(const struct hpm_instance *inst, u64 off,
 	int i;
 
 	for (i = 0; i < inst->nr_range; i++) {
-		usable = inst->ranges[i].len - hpm_reserved(inst, i);
+		usable = inst->ranges[i].len - hpm_range_reserved(inst, i);
 		if (off < usable) {
-			phys = inst->ranges[i].start + hpm_reserved(inst, i) + off;
+			phys = inst->ranges[i].start + hpm_range_reserved(inst, i) + off;
 			if (off + size > usable || !IS_ALIGNED(phys, size))
 				return -1;
 			return phys;
@@ -67,11 +58,12 @@ static phys_addr_t hpm_off_to_phys(const struct hpm_instance *inst, u64 off,
 	return -1;
 }
 
-static vm_fault_t hpm_fault_size(struct vm_fault *vmf, u64 size)
+static vm_fault_t hpm_insert(struct vm_fault *vmf, u64 size)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct hpm_instance *inst = vma->vm_file->private_data;
 	unsigned long addr = ALIGN_DOWN(vmf->address, size);
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	phys_addr_t phys;
 	pfn_t pfn;
 
@@ -84,7 +76,26 @@ static vm_fault_t hpm_fault_size(struct vm_fault *vmf, u64 size)
 	pfn = phys_to_pfn_t(phys, PFN_DEV | PFN_MAP);
 	if (size == PAGE_SIZE)
 		return vmf_insert_mixed(vma, vmf->address, pfn);
-	return vmf_insert_pfn_pmd(vmf, pfn, vmf->flags & FAULT_FLAG_WRITE);
+	if (size == PMD_SIZE)
+		return vmf_insert_pfn_pmd(vmf, pfn, write);
+	return vmf_insert_pfn_pud(vmf, pfn, write);
+}
+
+/*
+ * Fault in @size bytes, if the instance align allows pages that large
+ * and the instance has not been revoked meanwhile.
+ */
+static vm_fault_t hpm_fault_size(struct vm_fault *vmf, u64 size)
+{
+	struct hpm_instance *inst = vmf->vma->vm_file->private_data;
+	vm_fault_t ret;
+
+	if (size > inst->align)
+		return VM_FAULT_FALLBACK;
+	down_read(&inst->fault_lock);
+	ret = inst->enabled ? hpm_insert(vmf, size) : VM_FAULT_SIGBUS;
+	up_read(&inst->fault_lock);
+	return ret;
 }
 
 static vm_fault_t hpm_fault(struct vm_fault *vmf)
@@ -95,15 +106,21 @@ static vm_fault_t hpm_fault(struct vm_fault *vmf)
 #ifdef HPM_HAVE_HUGE_FAULT_ORDER
 static vm_fault_t hpm_huge_fault(struct vm_fault *vmf, unsigned int order)
 {
-	return order == PMD_ORDER ? hpm_fault_size(vmf, PMD_SIZE) :
-				    VM_FAULT_FALLBACK;
+	if (order == PMD_ORDER)
+		return hpm_fault_size(vmf, PMD_SIZE);
+	if (order == PUD_ORDER)
+		return hpm_fault_size(vmf, PUD_SIZE);
+	return VM_FAULT_FALLBACK;
 }
 #else
 static vm_fault_t hpm_huge_fault(struct vm_fault *vmf,
 				 enum page_entry_size pe_size)
 {
-	return pe_size == PE_SIZE_PMD ? hpm_fault_size(vmf, PMD_SIZE) :
-					VM_FAULT_FALLBACK;
+	if (pe_size == PE_SIZE_PMD)
+		return hpm_fault_size(vmf, PMD_SIZE);
+	if (pe_size == PE_SIZE_PUD)
+		return hpm_fault_size(vmf, PUD_SIZE);
+	return VM_FAULT_FALLBACK;
 }
 #endif
 
@@ -132,6 +149,29 @@ static int hpm_mmap(struct file *filp, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * Place a mapping so that file offsets and addresses agree modulo the
+ * largest page the instance faults in, as thp_get_unmapped_area() does
+ * for 2 MiB: ask for @len plus that much and move up within it.
+ */
+static unsigned long hpm_get_unmapped_area(struct file *filp,
+					   unsigned long addr,
+					   unsigned long len,
+					   unsigned long pgoff,
+					   unsigned long flags)
+{
+	struct hpm_instance *inst = filp->private_data;
+	unsigned long align = min_t(u64, inst->align, PUD_SIZE);
+	unsigned long off = pgoff << PAGE_SHIFT, got;
+
+	if (addr || align <= PAGE_SIZE || len < align || len + align < len)
+		return hpm_compat_get_unmapped_area(filp, addr, len, pgoff, flags);
+	got = hpm_compat_get_unmapped_area(filp, 0, len + align, pgoff, flags);
+	if (IS_ERR_VALUE(got))
+		return hpm_compat_get_unmapped_area(filp, addr, len, pgoff, flags);
+	return got + ((off - got) & (align - 1));
+}
+
 static int hpm_open(struct inode *inode, struct file *filp)
 {
 	struct hpm_instance *inst = container_of(inode->i_cdev,
@@ -145,6 +185,8 @@ static int hpm_open(struct inode *inode, struct file *filp)
 		inst->users++;
 		get_device(&inst->dev);
 		filp->private_data = inst;
+		/* every file of the instance maps through its S_DAX inode */
+		filp->f_mapping = inst->inode->i_mapping;
 	}
 	mutex_unlock(&hpm_lock);
 	return rc;
@@ -167,6 +209,6 @@ const struct file_operations hpm_fops = {
 	.open = hpm_open,
 	.release = hpm_release,
 	.mmap = hpm_mmap,
-	.get_unmapped_area = thp_get_unmapped_area,
+	.get_unmapped_area = hpm_get_unmapped_area,
 	.llseek = noop_llseek,
 };

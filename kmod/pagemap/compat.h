@@ -8,6 +8,7 @@
 #define HPM_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 
 /* 6.3 made vma->vm_flags read-only: set flags through vm_flags_set() */
 static inline void hpm_compat_vma_flags_set(struct vm_area_struct *vma,
@@ -17,6 +18,19 @@ static inline void hpm_compat_vma_flags_set(struct vm_area_struct *vma,
 	vm_flags_set(vma, flags);
 #else
 	vma->vm_flags |= flags;
+#endif
+}
+
+/* 6.10 replaced mm->get_unmapped_area with mm_get_unmapped_area() */
+static inline unsigned long
+hpm_compat_get_unmapped_area(struct file *filp, unsigned long addr,
+			     unsigned long len, unsigned long pgoff,
+			     unsigned long flags)
+{
+#ifdef HPM_HAVE_MM_GET_UNMAPPED_AREA
+	return mm_get_unmapped_area(current->mm, filp, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(filp, addr, len, pgoff, flags);
 #endif
 }
 

@@ -25,6 +25,9 @@
 #include <linux/list.h>
 #include <linux/memremap.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
+
+#include <hotmem/pagemap.h>
 
 #include "subsec.h"
 
@@ -35,11 +38,13 @@ extern struct mutex hpm_lock;
 extern struct class hpm_class;
 
 /**
- * struct hpm_region - a physical range of device memory owned by hotmem
+ * struct hotmem_region - a physical range of device memory owned by hotmem
  * @dev: the region device, /sys/class/hotmem/regionN
  * @id: region id
  * @res: the iomem resource claimed for it
  * @map: owner of each sub-section
+ * @target_node: the NUMA node the memory belongs to (may be offline), or
+ *	NUMA_NO_NODE
  * @instances: its instances, by creation
  * @ida: instance ids
  * @seed: the first instance of size 0, or NULL
@@ -47,11 +52,12 @@ extern struct class hpm_class;
  * @node: entry in hpm_regions
  * @dead: removed; handlers return -ENXIO
  */
-struct hpm_region {
+struct hotmem_region {
 	struct device dev;
 	int id;
 	struct resource *res;
 	struct hpm_map map;
+	int target_node;
 	struct list_head instances;
 	struct ida ida;
 	struct device *seed;
@@ -61,24 +67,46 @@ struct hpm_region {
 };
 
 /**
+ * struct hpm_mapping - mappingN of an instance: one of its ranges in sysfs
+ * @dev: the device, a child of the instance, named "mappingN"
+ * @inst: its instance
+ * @index: N, the index of the range it shows
+ */
+struct hpm_mapping {
+	struct device dev;
+	struct hpm_instance *inst;
+	int index;
+};
+
+/**
  * struct hpm_instance - a piece of a region
  * @dev: the instance device, "pmR.I", a child of its region
  * @region: its region
  * @id: id within the region; owner value id + 1 in the map
- * @align: allocation and fault granularity, >= 2 MiB
+ * @align: fault granularity (4 KiB, 2 MiB or 1 GiB); ranges are aligned
+ *	to it and to 2 MiB, the unit memremap_pages() maps
  * @nr_range: number of @ranges
  * @ranges: the physical ranges, in allocation order
  * @memmap_dev: struct pages on the device (a vmem_altmap per range), not RAM
- * @enabled: @pgmaps are mapped
+ * @enabled: @pgmaps are mapped; written under both hpm_lock and
+ *	@fault_lock, so a fault (which holds @fault_lock) sees it stable
  * @pgmaps: one ZONE_DEVICE pgmap per range while enabled
  * @cdev: the character device /dev/pmR.I
+ * @inode: the S_DAX inode whose mapping every open file of @cdev uses:
+ *	huge faults are allowed on DAX vmas, and it finds every mapping of
+ *	the instance for a revoke
+ * @fault_lock: held for reading by faults, for writing to change @enabled
  * @users: open files of @cdev (a mapping holds its file open)
+ * @mapping_lock: serialises adding and removing @mappings; taken before
+ *	hpm_lock, never inside it
+ * @mappings: the mappingN devices, for ranges 0 to @nr_mapping - 1
+ * @nr_mapping: number of @mappings registered
  * @node: entry in the region's instances
  * @dead: deleted; handlers return -ENXIO
  */
 struct hpm_instance {
 	struct device dev;
-	struct hpm_region *region;
+	struct hotmem_region *region;
 	int id;
 	u64 align;
 	int nr_range;
@@ -87,22 +115,29 @@ struct hpm_instance {
 	bool enabled;
 	struct dev_pagemap *pgmaps[HPM_MAX_RANGES];
 	struct cdev cdev;
+	struct inode *inode;
+	struct rw_semaphore fault_lock;
 	int users;
+	struct mutex mapping_lock;	/* see above: before hpm_lock */
+	struct hpm_mapping *mappings[HPM_MAX_RANGES];
+	int nr_mapping;
 	struct list_head node;
 	bool dead;
 };
 
 /* region.c */
-int hpm_region_add(u64 start, u64 size, struct hpm_region **out);
-void hpm_region_remove(struct hpm_region *region);
+int hpm_region_add(u64 start, u64 size, int target_node,
+		   struct hotmem_region **out);
+void hpm_region_remove(struct hotmem_region *region);
 void hpm_regions_remove_all(void);
 int hpm_region_validate(u64 start, u64 size);
 int hpm_regions_show(char *buf);
 
 /* instance.c */
-struct hpm_instance *hpm_instance_create(struct hpm_region *region);
-int hpm_instance_delete(struct hpm_region *region, const char *name);
+struct hpm_instance *hpm_instance_create(struct hotmem_region *region);
+int hpm_instance_delete(struct hotmem_region *region, const char *name);
 u64 hpm_instance_size(const struct hpm_instance *inst);
+void hpm_instance_sync_mappings(struct hpm_instance *inst);
 
 /* cdev.c */
 extern const struct file_operations hpm_fops;
@@ -110,12 +145,15 @@ u64 hpm_instance_usable(const struct hpm_instance *inst);
 
 /* main.c */
 extern dev_t hpm_devt;
+struct inode *hpm_inode_alloc(dev_t devt);
 int hpm_minor_get(void);
 void hpm_minor_put(int minor);
 
 /* pgmap.c */
 int hpm_instance_enable(struct hpm_instance *inst);
 void hpm_instance_disable(struct hpm_instance *inst);
+void hpm_instance_revoke(struct hpm_instance *inst);
+u64 hpm_range_reserved(const struct hpm_instance *inst, int i);
 void hpm_instance_memmap_bytes(struct hpm_instance *inst, u64 *device,
 			       u64 *dram);
 

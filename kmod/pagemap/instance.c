@@ -22,6 +22,8 @@ static void hpm_instance_release(struct device *dev)
 {
 	struct hpm_instance *inst = to_hpm_instance(dev);
 
+	if (inst->inode)
+		iput(inst->inode);
 	if (dev->devt)
 		hpm_minor_put(MINOR(dev->devt));
 	put_device(&inst->region->dev);
@@ -61,6 +63,12 @@ static u16 hpm_owner(const struct hpm_instance *inst)
 	return inst->id + 1;
 }
 
+/* ranges start and end on the instance align and on a sub-section */
+static u64 hpm_alloc_align(const struct hpm_instance *inst)
+{
+	return max_t(u64, inst->align, HPM_SUBSECTION_SIZE);
+}
+
 /* Append [start, start + len), merged with the last range if adjacent. */
 static void hpm_instance_append(struct hpm_instance *inst, u64 start, u64 len)
 {
@@ -82,7 +90,8 @@ static int hpm_instance_grow(struct hpm_instance *inst, u64 by)
 	int n, i, rc;
 
 	lockdep_assert_held(&hpm_lock);
-	rc = hpm_map_alloc(&inst->region->map, hpm_owner(inst), by, inst->align,
+	rc = hpm_map_alloc(&inst->region->map, hpm_owner(inst), by,
+			   hpm_alloc_align(inst),
 			   got, HPM_MAX_RANGES - inst->nr_range, &n);
 	if (rc)
 		return rc;
@@ -111,7 +120,7 @@ static void hpm_instance_shrink(struct hpm_instance *inst, u64 by)
 }
 
 /* The region's seed is its first instance of size 0. */
-static void hpm_region_update_seed(struct hpm_region *region)
+static void hpm_region_update_seed(struct hotmem_region *region)
 {
 	struct hpm_instance *i;
 
@@ -141,7 +150,7 @@ static ssize_t size_show(struct device *dev, struct device_attribute *attr,
 
 /*
  * Grow first fit or shrink from the end.  -EINVAL unless a multiple of
- * the instance alignment; -ENOSPC if the region has no room (or the
+ * the instance alignment (and of 2 MiB); -ENOSPC if the region has no room (or the
  * growth needs more than HPM_MAX_RANGES ranges); nothing changes on error.
  */
 static ssize_t size_store(struct device *dev, struct device_attribute *attr,
@@ -158,7 +167,7 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 	if (rc)
 		return rc;
 	cur = hpm_instance_size(inst);
-	if (!IS_ALIGNED(val, inst->align))
+	if (!IS_ALIGNED(val, hpm_alloc_align(inst)))
 		rc = -EINVAL;
 	else if (inst->enabled && val != cur)
 		rc = -EBUSY;
@@ -169,7 +178,10 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 	if (!rc)
 		hpm_region_update_seed(inst->region);
 	mutex_unlock(&hpm_lock);
-	return rc ? rc : len;
+	if (rc)
+		return rc;
+	hpm_instance_sync_mappings(inst);
+	return len;
 }
 static DEVICE_ATTR_RW(size);
 
@@ -178,7 +190,72 @@ static ssize_t align_show(struct device *dev, struct device_attribute *attr,
 {
 	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_hpm_instance(dev)->align));
 }
-static DEVICE_ATTR_RO(align);
+
+/*
+ * 4096, 2097152 or 1073741824, as for a dax device: the largest page a
+ * mapping faults in, and the granularity of sizes and ranges (never
+ * below 2 MiB, the unit memremap_pages() maps).  -EINVAL for any other
+ * value or if a range of the instance is not aligned to it, -EBUSY while
+ * enabled.
+ */
+static ssize_t align_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	u64 val, unit;
+	int i, rc;
+
+	rc = kstrtou64(buf, 10, &val);
+	if (rc)
+		return rc;
+	if (val != PAGE_SIZE && val != PMD_SIZE && val != PUD_SIZE)
+		return -EINVAL;
+	unit = max_t(u64, val, HPM_SUBSECTION_SIZE);
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	if (inst->enabled && val != inst->align)
+		rc = -EBUSY;
+	for (i = 0; !rc && i < inst->nr_range; i++)
+		if (!IS_ALIGNED(inst->ranges[i].start | inst->ranges[i].len, unit))
+			rc = -EINVAL;
+	if (!rc)
+		WRITE_ONCE(inst->align, val);
+	mutex_unlock(&hpm_lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(align);
+
+/* first byte of the first range (of the region while empty), as for dax */
+static ssize_t resource_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	ssize_t rc;
+
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	rc = sysfs_emit(buf, "%#llx\n", inst->nr_range ? inst->ranges[0].start :
+			inst->region->map.base);
+	mutex_unlock(&hpm_lock);
+	return rc;
+}
+static DEVICE_ATTR_ADMIN_RO(resource);
+
+static ssize_t target_node_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_hpm_instance(dev)->region->target_node);
+}
+static DEVICE_ATTR_RO(target_node);
+
+static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%d\n", dev_to_node(dev));
+}
+static DEVICE_ATTR_RO(numa_node);
 
 /* "START-END" of each range, one per line, like a dax device's mappings */
 static ssize_t mapping_show(struct device *dev, struct device_attribute *attr,
@@ -226,7 +303,7 @@ static int hpm_parse_range(const char *buf, u64 *start, u64 *end)
 
 /*
  * Add an explicit range to a disabled instance: -EINVAL malformed, not
- * aligned to the instance align or outside the region; -EEXIST if any of
+ * aligned to the instance align (and 2 MiB) or outside the region; -EEXIST if any of
  * it is taken (overlapping or containing another range); -ENOSPC past
  * HPM_MAX_RANGES ranges; -EBUSY while enabled.
  */
@@ -245,8 +322,9 @@ static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 		return rc;
 	if (inst->enabled)
 		rc = -EBUSY;
-	else if (!IS_ALIGNED(start, inst->align) ||
-		 !IS_ALIGNED(end - start + 1, inst->align) || end + 1 == 0)
+	else if (!IS_ALIGNED(start, hpm_alloc_align(inst)) ||
+		 !IS_ALIGNED(end - start + 1, hpm_alloc_align(inst)) ||
+		 end + 1 == 0)
 		rc = -EINVAL;
 	else if (inst->nr_range == HPM_MAX_RANGES)
 		rc = -ENOSPC;
@@ -258,7 +336,10 @@ static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 		hpm_region_update_seed(inst->region);
 	}
 	mutex_unlock(&hpm_lock);
-	return rc ? rc : len;
+	if (rc)
+		return rc;
+	hpm_instance_sync_mappings(inst);
+	return len;
 }
 
 /* physical addresses: root only */
@@ -369,11 +450,28 @@ static struct attribute *hpm_instance_attrs[] = {
 	&dev_attr_enabled.attr,
 	&dev_attr_memmap_device_bytes.attr,
 	&dev_attr_memmap_dram_bytes.attr,
+	&dev_attr_resource.attr,
+	&dev_attr_target_node.attr,
+	&dev_attr_numa_node.attr,
 	NULL,
 };
 
+/* as for dax: no target_node when the platform names none */
+static umode_t hpm_instance_visible(struct kobject *kobj, struct attribute *a,
+				    int n)
+{
+	struct hpm_instance *inst = to_hpm_instance(kobj_to_dev(kobj));
+
+	if (a == &dev_attr_target_node.attr && inst->region->target_node < 0)
+		return 0;
+	if (a == &dev_attr_numa_node.attr && !IS_ENABLED(CONFIG_NUMA))
+		return 0;
+	return a->mode;
+}
+
 static const struct attribute_group hpm_instance_group = {
 	.attrs = hpm_instance_attrs,
+	.is_visible = hpm_instance_visible,
 };
 
 static const struct attribute_group *hpm_instance_groups[] = {
@@ -387,6 +485,147 @@ static const struct device_type hpm_instance_type = {
 	.release = hpm_instance_release,
 };
 
+/*
+ * mappingN: one directory per range of an instance, as a dax device has,
+ * with the range's start and end (inclusive) and its page offset in the
+ * character device.  They are devices of their own, registered and
+ * unregistered after the range change they reflect, outside hpm_lock.
+ */
+static struct hpm_mapping *to_hpm_mapping(struct device *dev)
+{
+	return container_of(dev, struct hpm_mapping, dev);
+}
+
+static void hpm_mapping_release(struct device *dev)
+{
+	kfree(to_hpm_mapping(dev));
+}
+
+enum hpm_mapping_field { HPM_START, HPM_END, HPM_PGOFF };
+
+static ssize_t hpm_mapping_show(struct device *dev, char *buf,
+				enum hpm_mapping_field field)
+{
+	struct hpm_mapping *m = to_hpm_mapping(dev);
+	struct hpm_instance *inst = m->inst;
+	const struct hpm_range *r;
+	u64 pgoff = 0;
+	ssize_t rc;
+	int i;
+
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	/* the device outlived its range until the next sync */
+	if (m->index >= inst->nr_range) {
+		mutex_unlock(&hpm_lock);
+		return -ENXIO;
+	}
+	r = &inst->ranges[m->index];
+	for (i = 0; i < m->index; i++)
+		pgoff += (inst->ranges[i].len - hpm_range_reserved(inst, i)) >>
+			 PAGE_SHIFT;
+	if (field == HPM_START)
+		rc = sysfs_emit(buf, "%#llx\n", r->start);
+	else if (field == HPM_END)
+		rc = sysfs_emit(buf, "%#llx\n", r->start + r->len - 1);
+	else
+		rc = sysfs_emit(buf, "%#llx\n", pgoff);
+	mutex_unlock(&hpm_lock);
+	return rc;
+}
+
+static ssize_t start_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return hpm_mapping_show(dev, buf, HPM_START);
+}
+static DEVICE_ATTR_ADMIN_RO(start);
+
+static ssize_t end_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return hpm_mapping_show(dev, buf, HPM_END);
+}
+static DEVICE_ATTR_ADMIN_RO(end);
+
+static ssize_t page_offset_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return hpm_mapping_show(dev, buf, HPM_PGOFF);
+}
+static DEVICE_ATTR_ADMIN_RO(page_offset);
+
+static struct attribute *hpm_mapping_attrs[] = {
+	&dev_attr_start.attr,
+	&dev_attr_end.attr,
+	&dev_attr_page_offset.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(hpm_mapping);
+
+static const struct device_type hpm_mapping_type = {
+	.name = "hotmem_mapping",
+	.groups = hpm_mapping_groups,
+	.release = hpm_mapping_release,
+};
+
+static int hpm_mapping_add(struct hpm_instance *inst, int index)
+{
+	struct hpm_mapping *m;
+	int rc;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	m->inst = inst;
+	m->index = index;
+	device_initialize(&m->dev);
+	m->dev.parent = &inst->dev;
+	m->dev.type = &hpm_mapping_type;
+	rc = dev_set_name(&m->dev, "mapping%d", index);
+	if (!rc)
+		rc = device_add(&m->dev);
+	if (rc) {
+		put_device(&m->dev);
+		return rc;
+	}
+	inst->mappings[index] = m;
+	return 0;
+}
+
+/**
+ * hpm_instance_sync_mappings() - one mappingN device per range of @inst
+ * @inst: the instance; none for a deleted one
+ *
+ * Called after every change of the ranges, with hpm_lock not held (the
+ * removal waits for the devices' handlers, which take it).  The last
+ * caller reads the last state, so concurrent changes end consistent.  A
+ * failure to register leaves the directory missing and is logged; the
+ * ranges themselves are unaffected.
+ */
+void hpm_instance_sync_mappings(struct hpm_instance *inst)
+{
+	int want, rc;
+
+	mutex_lock(&inst->mapping_lock);
+	mutex_lock(&hpm_lock);
+	want = inst->dead ? 0 : inst->nr_range;
+	mutex_unlock(&hpm_lock);
+	while (inst->nr_mapping > want)
+		device_unregister(&inst->mappings[--inst->nr_mapping]->dev);
+	while (inst->nr_mapping < want) {
+		rc = hpm_mapping_add(inst, inst->nr_mapping);
+		if (rc) {
+			dev_warn(&inst->dev, "no mapping%d: %d\n",
+				 inst->nr_mapping, rc);
+			break;
+		}
+		inst->nr_mapping++;
+	}
+	mutex_unlock(&inst->mapping_lock);
+}
+
 /**
  * hpm_instance_create() - a new empty instance in @region
  * @region: the region
@@ -394,7 +633,7 @@ static const struct device_type hpm_instance_type = {
  * Return: the instance, or an ERR_PTR: -ENOSPC if the region has no free
  * space, -ENXIO if it is being removed, -ENOMEM.
  */
-struct hpm_instance *hpm_instance_create(struct hpm_region *region)
+struct hpm_instance *hpm_instance_create(struct hotmem_region *region)
 {
 	struct hpm_instance *inst;
 	int rc;
@@ -418,6 +657,8 @@ struct hpm_instance *hpm_instance_create(struct hpm_region *region)
 	inst->id = rc;
 	inst->region = region;
 	inst->align = HPM_SUBSECTION_SIZE;
+	init_rwsem(&inst->fault_lock);
+	mutex_init(&inst->mapping_lock);
 	get_device(&region->dev);
 
 	device_initialize(&inst->dev);
@@ -427,12 +668,19 @@ struct hpm_instance *hpm_instance_create(struct hpm_region *region)
 	rc = dev_set_name(&inst->dev, "pm%d.%d", region->id, inst->id);
 	if (!rc) {
 		rc = hpm_minor_get();
-		if (rc >= 0) {
+		if (rc >= 0)
 			inst->dev.devt = MKDEV(MAJOR(hpm_devt), rc);
-			cdev_init(&inst->cdev, &hpm_fops);
-			inst->cdev.owner = THIS_MODULE;
-			rc = cdev_device_add(&inst->cdev, &inst->dev);
-		}
+	}
+	if (rc >= 0) {
+		inst->inode = hpm_inode_alloc(inst->dev.devt);
+		rc = PTR_ERR_OR_ZERO(inst->inode);
+		if (rc)
+			inst->inode = NULL;
+	}
+	if (!rc) {
+		cdev_init(&inst->cdev, &hpm_fops);
+		inst->cdev.owner = THIS_MODULE;
+		rc = cdev_device_add(&inst->cdev, &inst->dev);
 	}
 	if (rc) {
 		ida_free(&region->ida, inst->id);
@@ -462,7 +710,7 @@ out_unlock:
  * Return: 0; -ENXIO if there is no such instance; -EBUSY if it still has
  * memory (write 0 to its size first).
  */
-int hpm_instance_delete(struct hpm_region *region, const char *name)
+int hpm_instance_delete(struct hotmem_region *region, const char *name)
 {
 	struct hpm_instance *inst, *found = NULL;
 
@@ -486,7 +734,8 @@ int hpm_instance_delete(struct hpm_region *region, const char *name)
 		region->youngest = NULL;
 	hpm_region_update_seed(region);
 	mutex_unlock(&hpm_lock);
-	/* outside hpm_lock: this waits for the instance's own handlers */
+	/* outside hpm_lock: these wait for the instance's own handlers */
+	hpm_instance_sync_mappings(found);
 	cdev_device_del(&found->cdev, &found->dev);
 	put_device(&found->dev);
 	return 0;

@@ -7,9 +7,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fs.h>
 #include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mount.h>
+#include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -47,6 +50,47 @@ int hpm_minor_get(void)
 void hpm_minor_put(int minor)
 {
 	ida_free(&hpm_minor_ida, minor);
+}
+
+/*
+ * The inodes behind the instances' character devices live on a private
+ * pseudo filesystem, as device-dax's do: an S_DAX inode is what lets the
+ * core mm fault a mapping at 2 MiB and 1 GiB (on 6.1 only DAX vmas get
+ * huge faults), and its single address space reaches every mapping of an
+ * instance however many device nodes and files were opened.
+ */
+#define HPM_FS_MAGIC	0x686f746d	/* "hotm" */
+
+static int hpm_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, HPM_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type hpm_fs_type = {
+	.name = "hotmem_pagemap",
+	.init_fs_context = hpm_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+static struct vfsmount *hpm_mnt;
+
+/**
+ * hpm_inode_alloc() - the inode for an instance's character device
+ * @devt: the device number
+ *
+ * Return: a character-device inode with S_DAX set, or an ERR_PTR.
+ */
+struct inode *hpm_inode_alloc(dev_t devt)
+{
+	struct inode *inode = alloc_anon_inode(hpm_mnt->mnt_sb);
+
+	if (IS_ERR(inode))
+		return inode;
+	/* a char device, so mm does not take it for a filesystem DAX file */
+	inode->i_mode = S_IFCHR;
+	inode->i_rdev = devt;
+	inode->i_flags |= S_DAX;
+	return inode;
 }
 
 /* most regions one "regions" write may name */
@@ -100,7 +144,7 @@ static int hpm_regions_parse(const char *val, u64 *start, u64 *size, int *nr)
  */
 static int hpm_regions_set(const char *val, const struct kernel_param *kp)
 {
-	struct hpm_region *added[HPM_MAX_SPECS] = {};
+	struct hotmem_region *added[HPM_MAX_SPECS] = {};
 	u64 start[HPM_MAX_SPECS], size[HPM_MAX_SPECS];
 	int i, n, rc;
 
@@ -109,7 +153,7 @@ static int hpm_regions_set(const char *val, const struct kernel_param *kp)
 		return param_set_charp(val, kp);
 	rc = hpm_regions_parse(val, start, size, &n);
 	for (i = 0; !rc && i < n; i++)
-		rc = hpm_region_add(start[i], size[i], &added[i]);
+		rc = hpm_region_add(start[i], size[i], NUMA_NO_NODE, &added[i]);
 	/* undo: added[] holds exactly the regions this write claimed */
 	for (i = 0; rc && i < n; i++)
 		if (added[i])
@@ -138,24 +182,32 @@ static int __init hpm_init(void)
 {
 	int rc;
 
+	hpm_mnt = kern_mount(&hpm_fs_type);
+	if (IS_ERR(hpm_mnt))
+		return PTR_ERR(hpm_mnt);
 	rc = alloc_chrdev_region(&hpm_devt, 0, HPM_MINORS, "hotmem");
 	if (rc)
-		return rc;
+		goto out_unmount;
 	rc = class_register(&hpm_class);
-	if (rc) {
-		unregister_chrdev_region(hpm_devt, HPM_MINORS);
-		return rc;
-	}
+	if (rc)
+		goto out_chrdev;
 	hpm_class_ready = true;
 	if (hpm_regions_at_load) {
 		rc = hpm_regions_set(hpm_regions_at_load, NULL);
 		if (rc) {
 			pr_err("regions=%s: %d\n", hpm_regions_at_load, rc);
-			hpm_regions_remove_all();
-			class_unregister(&hpm_class);
-			unregister_chrdev_region(hpm_devt, HPM_MINORS);
+			goto out_class;
 		}
 	}
+	return 0;
+
+out_class:
+	hpm_regions_remove_all();
+	class_unregister(&hpm_class);
+out_chrdev:
+	unregister_chrdev_region(hpm_devt, HPM_MINORS);
+out_unmount:
+	kern_unmount(hpm_mnt);
 	return rc;
 }
 
@@ -164,6 +216,7 @@ static void __exit hpm_exit(void)
 	hpm_regions_remove_all();
 	class_unregister(&hpm_class);
 	unregister_chrdev_region(hpm_devt, HPM_MINORS);
+	kern_unmount(hpm_mnt);
 }
 
 module_init(hpm_init);

@@ -34,6 +34,25 @@ static u64 hpm_whole_sections(u64 start, u64 len)
 	return last > first ? (last - first) / HPM_SECTION_SIZE : 0;
 }
 
+/**
+ * hpm_range_reserved() - bytes at the start of range @i that hold its memmap
+ * @inst: the instance; caller holds hpm_lock or the instance is enabled
+ * @i: the range
+ *
+ * With memmap "dev", the struct pages of the range's whole sections; they
+ * are not part of what the character device maps.
+ *
+ * Return: the bytes, 0 for memmap "ram".
+ */
+u64 hpm_range_reserved(const struct hpm_instance *inst, int i)
+{
+	const struct hpm_range *r = &inst->ranges[i];
+
+	if (!inst->memmap_dev)
+		return 0;
+	return hpm_whole_sections(r->start, r->len) * hpm_section_memmap();
+}
+
 static void hpm_range_unmap(struct hpm_instance *inst, int i)
 {
 	memunmap_pages(inst->pgmaps[i]);
@@ -44,7 +63,7 @@ static void hpm_range_unmap(struct hpm_instance *inst, int i)
 static int hpm_range_map(struct hpm_instance *inst, int i)
 {
 	struct hpm_range *r = &inst->ranges[i];
-	u64 sections = hpm_whole_sections(r->start, r->len);
+	u64 reserved = hpm_range_reserved(inst, i);
 	struct dev_pagemap *pgmap;
 	void *addr;
 
@@ -55,18 +74,19 @@ static int hpm_range_map(struct hpm_instance *inst, int i)
 	pgmap->range.start = r->start;
 	pgmap->range.end = r->start + r->len - 1;
 	pgmap->nr_range = 1;
-	if (inst->memmap_dev && sections) {
+	if (reserved) {
 		/* the memmap of the whole sections, first in the range */
 		struct vmem_altmap altmap = {
 			.base_pfn = PHYS_PFN(r->start),
 			.end_pfn = PHYS_PFN(r->start + r->len - 1),
-			.free = PHYS_PFN(sections * hpm_section_memmap()),
+			.free = PHYS_PFN(reserved),
 		};
 
 		memcpy(&pgmap->altmap, &altmap, sizeof(altmap));
 		pgmap->flags |= PGMAP_ALTMAP_VALID;
 	}
-	addr = memremap_pages(pgmap, memory_add_physaddr_to_nid(r->start));
+	/* the instance's node: its target node, or the nearest online one */
+	addr = memremap_pages(pgmap, dev_to_node(&inst->dev));
 	if (IS_ERR(addr)) {
 		kfree(pgmap);
 		return PTR_ERR(addr);
@@ -96,7 +116,9 @@ int hpm_instance_enable(struct hpm_instance *inst)
 		if (rc)
 			goto out_unmap;
 	}
+	down_write(&inst->fault_lock);
 	inst->enabled = true;
+	up_write(&inst->fault_lock);
 	return 0;
 
 out_unmap:
@@ -117,9 +139,32 @@ void hpm_instance_disable(struct hpm_instance *inst)
 	int i;
 
 	lockdep_assert_held(&hpm_lock);
+	down_write(&inst->fault_lock);
+	inst->enabled = false;
+	up_write(&inst->fault_lock);
 	for (i = inst->nr_range - 1; i >= 0; i--)
 		hpm_range_unmap(inst, i);
+}
+
+/**
+ * hpm_instance_revoke() - disable @inst even while it is open or mapped
+ * @inst: an enabled instance; caller holds hpm_lock
+ *
+ * For a region taken away by its owner: no new fault can map a page once
+ * @enabled is clear (faults hold @fault_lock), every page already mapped
+ * is unmapped from every process through the instance's address space,
+ * then the ranges are unmapped, which waits for pins still held.  Later
+ * accesses through an old mapping get SIGBUS; the files stay open until
+ * their owners close them.
+ */
+void hpm_instance_revoke(struct hpm_instance *inst)
+{
+	lockdep_assert_held(&hpm_lock);
+	down_write(&inst->fault_lock);
 	inst->enabled = false;
+	up_write(&inst->fault_lock);
+	unmap_mapping_range(inst->inode->i_mapping, 0, 0, 1);
+	hpm_instance_disable(inst);
 }
 
 /**

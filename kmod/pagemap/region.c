@@ -10,6 +10,8 @@
 #include <linux/ioport.h>
 #include <linux/kstrtox.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/numa.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
@@ -20,14 +22,14 @@ static LIST_HEAD(hpm_regions);
 /* region ids (the ida locks itself) */
 static DEFINE_IDA(hpm_region_ida);
 
-static struct hpm_region *to_hpm_region(struct device *dev)
+static struct hotmem_region *to_hpm_region(struct device *dev)
 {
-	return container_of(dev, struct hpm_region, dev);
+	return container_of(dev, struct hotmem_region, dev);
 }
 
 static void hpm_region_release(struct device *dev)
 {
-	struct hpm_region *region = to_hpm_region(dev);
+	struct hotmem_region *region = to_hpm_region(dev);
 
 	ida_destroy(&region->ida);
 	ida_free(&hpm_region_ida, region->id);
@@ -36,7 +38,7 @@ static void hpm_region_release(struct device *dev)
 }
 
 /* Lock, and fail with -ENXIO if @region was removed meanwhile. */
-static int hpm_region_lock(struct hpm_region *region)
+static int hpm_region_lock(struct hotmem_region *region)
 {
 	if (mutex_lock_interruptible(&hpm_lock))
 		return -EINTR;
@@ -80,7 +82,7 @@ static DEVICE_ATTR_ADMIN_RO(start);
 static ssize_t available_size_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	struct hpm_region *region = to_hpm_region(dev);
+	struct hotmem_region *region = to_hpm_region(dev);
 	ssize_t rc;
 
 	rc = hpm_region_lock(region);
@@ -95,7 +97,7 @@ static DEVICE_ATTR_RO(available_size);
 
 static ssize_t hpm_show_dev(struct device *dev, char *buf, bool youngest)
 {
-	struct hpm_region *region = to_hpm_region(dev);
+	struct hotmem_region *region = to_hpm_region(dev);
 	struct device *d;
 	ssize_t rc;
 
@@ -125,7 +127,7 @@ static ssize_t create_show(struct device *dev, struct device_attribute *attr,
 static ssize_t create_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t len)
 {
-	struct hpm_region *region = to_hpm_region(dev);
+	struct hotmem_region *region = to_hpm_region(dev);
 	struct hpm_instance *inst;
 	unsigned int val;
 	int rc;
@@ -158,24 +160,40 @@ static ssize_t delete_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_WO(delete);
 
+static int hpm_found(struct resource *res, void *arg)
+{
+	return 1;
+}
+
+/* Does a resource with all of @flags intersect [@addr, @addr + @len)? */
+static bool hpm_iomem_has(u64 addr, u64 len, unsigned long flags)
+{
+	/* walks nested resources too, unlike region_intersects() on 6.1 */
+	return walk_iomem_res_desc(IORES_DESC_NONE, flags, addr, addr + len - 1,
+				   NULL, hpm_found) == 1;
+}
+
 /* what lies at a sub-section outside the region */
 static char hpm_classify(u64 addr, void *arg)
 {
-	if (region_intersects(addr, HPM_SUBSECTION_SIZE, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT)
+	if (hpm_iomem_has(addr, HPM_SUBSECTION_SIZE, IORESOURCE_SYSTEM_RAM))
 		return 'R';
+	if (hpm_iomem_has(addr, HPM_SUBSECTION_SIZE,
+			  IORESOURCE_MEM | IORESOURCE_BUSY))
+		return 'o';
 	return '-';
 }
 
 /*
  * The readable map: one line per 128 MiB section the region touches, one
  * character per 2 MiB sub-section: '.' free, an instance's symbol, 'R'
- * System RAM, '-' anything else.
+ * System RAM, 'o' owned by someone else (another region, a driver, a
+ * firmware reservation), '-' nothing.
  */
 static ssize_t map_show(struct device *dev, struct device_attribute *attr,
 			char *buf)
 {
-	struct hpm_region *region = to_hpm_region(dev);
+	struct hotmem_region *region = to_hpm_region(dev);
 	ssize_t rc;
 
 	rc = hpm_region_lock(region);
@@ -221,7 +239,7 @@ static const struct device_type hpm_region_type = {
  */
 static int hpm_region_check(u64 start, u64 size)
 {
-	struct hpm_region *r;
+	struct hotmem_region *r;
 
 	if (!size || !IS_ALIGNED(start, HPM_SUBSECTION_SIZE) ||
 	    !IS_ALIGNED(size, HPM_SUBSECTION_SIZE) || start + size < start)
@@ -245,15 +263,17 @@ static int hpm_region_check(u64 start, u64 size)
  * hpm_region_add() - claim [@start, @start + @size) as a region
  * @start: first byte, 2 MiB aligned
  * @size: length, a multiple of 2 MiB
+ * @target_node: its NUMA node, or NUMA_NO_NODE to ask the platform
  * @out: set to the new region, may be NULL
  *
  * Return: 0; -EINVAL if misaligned, not device memory or touching System
  * RAM; -EEXIST if it overlaps another region; -EBUSY if someone else
  * owns part of it; -ENOMEM.
  */
-int hpm_region_add(u64 start, u64 size, struct hpm_region **out)
+int hpm_region_add(u64 start, u64 size, int target_node,
+		   struct hotmem_region **out)
 {
-	struct hpm_region *region;
+	struct hotmem_region *region;
 	int rc;
 
 	mutex_lock(&hpm_lock);
@@ -273,12 +293,17 @@ int hpm_region_add(u64 start, u64 size, struct hpm_region **out)
 		goto out_free_owner;
 	region->id = rc;
 	hpm_map_init(&region->map, start, size, region->map.owner);
+	if (target_node == NUMA_NO_NODE)
+		target_node = phys_to_target_node(start);
+	region->target_node = target_node;
 	INIT_LIST_HEAD(&region->instances);
 	ida_init(&region->ida);
 
 	device_initialize(&region->dev);
 	region->dev.class = &hpm_class;
 	region->dev.type = &hpm_region_type;
+	/* instances inherit it: the node their struct pages are taken from */
+	set_dev_node(&region->dev, numa_map_to_online_node(target_node));
 	rc = dev_set_name(&region->dev, "region%d", region->id);
 	if (rc)
 		goto out_put_device;
@@ -320,11 +345,13 @@ out_unlock:
  * @region: a region of hpm_regions
  *
  * Context: takes hpm_lock; must not be called with it held.  Instances
- * are disabled at once: callers are the module unload, when no instance
- * can be open (an open file pins the module), and the undo of a failed
- * "regions" write, for regions that write itself just added.
+ * are revoked: their pages are unmapped from every process, then the
+ * ranges, waiting for pins still held; open files get SIGBUS on access.
+ * Only the exported interface can meet an open instance: at module
+ * unload none can be open (an open file pins the module), and the undo
+ * of a failed "regions" write removes regions that write just added.
  */
-void hpm_region_remove(struct hpm_region *region)
+void hpm_region_remove(struct hotmem_region *region)
 {
 	struct hpm_instance *inst, *tmp;
 	LIST_HEAD(gone);
@@ -335,7 +362,7 @@ void hpm_region_remove(struct hpm_region *region)
 	list_for_each_entry(inst, &region->instances, node) {
 		inst->dead = true;
 		if (inst->enabled)
-			hpm_instance_disable(inst);
+			hpm_instance_revoke(inst);
 	}
 	list_splice_init(&region->instances, &gone);
 	mutex_unlock(&hpm_lock);
@@ -343,6 +370,7 @@ void hpm_region_remove(struct hpm_region *region)
 	/* outside hpm_lock: these wait for the devices' own handlers */
 	list_for_each_entry_safe(inst, tmp, &gone, node) {
 		list_del(&inst->node);
+		hpm_instance_sync_mappings(inst);
 		cdev_device_del(&inst->cdev, &inst->dev);
 		put_device(&inst->dev);
 	}
@@ -353,11 +381,11 @@ void hpm_region_remove(struct hpm_region *region)
 /** hpm_regions_remove_all() - module unload: remove every region */
 void hpm_regions_remove_all(void)
 {
-	struct hpm_region *region;
+	struct hotmem_region *region;
 
 	for (;;) {
 		mutex_lock(&hpm_lock);
-		region = list_first_entry_or_null(&hpm_regions, struct hpm_region,
+		region = list_first_entry_or_null(&hpm_regions, struct hotmem_region,
 						  node);
 		mutex_unlock(&hpm_lock);
 		if (!region)
@@ -392,7 +420,7 @@ int hpm_region_validate(u64 start, u64 size)
  */
 int hpm_regions_show(char *buf)
 {
-	struct hpm_region *region;
+	struct hotmem_region *region;
 	int len = 0;
 
 	mutex_lock(&hpm_lock);
@@ -404,3 +432,62 @@ int hpm_regions_show(char *buf)
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
 }
+
+/**
+ * hotmem_region_add() - hand a range of device memory to hotmem_pagemap
+ * @start: first byte, 2 MiB aligned
+ * @size: length, a non-zero multiple of 2 MiB
+ * @target_node: the NUMA node the memory belongs to (it may be offline),
+ *	or NUMA_NO_NODE to take the platform's (phys_to_target_node())
+ *
+ * The range must lie in "Soft Reserved" or "Persistent Memory (legacy)",
+ * touch no System RAM and be owned by no one: the caller gives up its own
+ * claim first.  It becomes /sys/class/hotmem/regionN with a seed
+ * instance, exactly like a region named in the "regions" parameter.
+ *
+ * Context: process context; may sleep.
+ * Return: the region, or an ERR_PTR: -EINVAL if misaligned, not device
+ * memory or touching System RAM; -EEXIST if it overlaps another region;
+ * -EBUSY if someone owns part of it; -ENOMEM.
+ */
+struct hotmem_region *hotmem_region_add(u64 start, u64 size, int target_node)
+{
+	struct hotmem_region *region;
+	int rc;
+
+	if (target_node != NUMA_NO_NODE &&
+	    (target_node < 0 || target_node >= MAX_NUMNODES))
+		return ERR_PTR(-EINVAL);
+	rc = hpm_region_add(start, size, target_node, &region);
+	return rc ? ERR_PTR(rc) : region;
+}
+EXPORT_SYMBOL_GPL(hotmem_region_add);
+
+/**
+ * hotmem_region_remove() - take a region back from hotmem_pagemap
+ * @region: from hotmem_region_add()
+ *
+ * Every instance is deleted.  An instance still mapped is revoked: its
+ * pages are unmapped from every process (later accesses get SIGBUS) and
+ * this waits for pins still held (I/O in flight), so no page is freed
+ * while in use.  The range is released before this returns.
+ *
+ * Context: process context; may sleep.
+ */
+void hotmem_region_remove(struct hotmem_region *region)
+{
+	hpm_region_remove(region);
+}
+EXPORT_SYMBOL_GPL(hotmem_region_remove);
+
+/**
+ * hotmem_region_id() - the N of /sys/class/hotmem/regionN
+ * @region: from hotmem_region_add()
+ *
+ * Return: the region id.
+ */
+int hotmem_region_id(const struct hotmem_region *region)
+{
+	return region->id;
+}
+EXPORT_SYMBOL_GPL(hotmem_region_id);
