@@ -10,8 +10,11 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +44,7 @@ FIXTURE_SETUP(pm)
 
 FIXTURE_TEARDOWN(pm)
 {
-	hm_sh(NULL, 0, "rmmod hotmem_pagemap");
+	hm_sh(NULL, 0, "rmmod hotmem_pagemap_example 2>/dev/null; rmmod hotmem_pagemap");
 }
 
 /* the range a mapping line of an instance names */
@@ -508,21 +511,296 @@ TEST_F(pm, fault_4k)
 
 /*
  * Where the mapping and the memory are 2 MiB aligned, faults are 2 MiB:
- * 64 MiB in about 32.  6.1 takes huge faults on file mappings of DAX
- * inodes only, so there every fault is 4 KiB.
+ * 64 MiB in about 32.  On 6.1 that needs the device's S_DAX inode (6.1
+ * takes huge faults on file mappings of DAX inodes only).
  */
 TEST_F(pm, fault_2m)
 {
 	bool aligned;
 	long faults;
 
-	if (hm_kernel_version() < 606)
-		SKIP(return, "before 6.6 huge faults on file mappings need a DAX inode");
 	faults = map_and_touch(64 * M, 0, &aligned);
 	EXPECT_TRUE(aligned);
 	TH_LOG("64 MiB: %ld faults", faults);
 	EXPECT_GT(faults, 0);
 	EXPECT_LE(faults, 64);
+}
+
+/* minor faults to read @len of @inst from offset 0, placed by the device */
+static long inst_touch(const char *inst, size_t len, unsigned long *addr)
+{
+	char dev[64];
+	long faults;
+	char *p;
+	int fd;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", inst);
+	fd = open(dev, O_RDWR);
+	if (fd < 0)
+		return -1;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	*addr = (unsigned long)p;
+	faults = touch_faults(p, len);
+	munmap(p, len);
+	return faults;
+}
+
+/*
+ * The instance align is the largest page a mapping faults in: 4096 makes
+ * every fault 4 KiB even where 2 MiB would fit; 1 GiB (on a 1 GiB aligned
+ * range) maps a whole gigabyte in one fault, the device placing the
+ * mapping 1 GiB aligned.
+ */
+TEST_F(pm, align_faults)
+{
+	unsigned long addr;
+	long faults;
+
+	ASSERT_EQ(0, hm_write("4096", CLS "pm0.0/align"));
+	EXPECT_EQ(4096, hm_read_ll(CLS "pm0.0/align"));
+	/* sizes stay in 2 MiB units, the unit memremap_pages() maps */
+	EXPECT_EQ(-EINVAL, hm_write("4096", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	faults = inst_touch("pm0.0", 8 * M, &addr);
+	TH_LOG("align 4K, 8 MiB: %ld faults", faults);
+	EXPECT_GE(faults, 2048);
+	EXPECT_LE(faults, 2052);
+	/* fixed while enabled */
+	EXPECT_EQ(-EBUSY, hm_write("2097152", CLS "pm0.0/align"));
+	EXPECT_EQ(0, hm_write("4096", CLS "pm0.0/align"));
+	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/size"));
+
+	/* 1 GiB: the region starts 1 GiB aligned (vm.sh) */
+	ASSERT_EQ(0, self->start % (1024 * M));
+	ASSERT_EQ(0, hm_write("1073741824", CLS "pm0.0/align"));
+	EXPECT_EQ(-EINVAL, hm_write("2097152", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("1073741824", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	faults = inst_touch("pm0.0", 1024 * M, &addr);
+	TH_LOG("align 1G, 1 GiB at %#lx: %ld faults", addr, faults);
+	EXPECT_EQ(0, addr % (1024 * M));
+	EXPECT_GT(faults, 0);
+	EXPECT_LE(faults, 4);
+}
+
+/* align: only 4K, 2M, 1G, only if every range fits it; nothing changes. */
+TEST_F(pm, align_errors)
+{
+	static const char *const bad[] = {
+		"0", "8192", "4194304", "abc", "\n", "-4096", "0x1000", "4096 x",
+		"99999999999999999999",
+	};
+	char before[8192], after[8192];
+	unsigned int i;
+
+	ASSERT_EQ(0, hm_write("2097152", CLS "pm0.0/size"));
+	state(before, sizeof(before));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		int rc = hm_write(bad[i], CLS "pm0.0/align");
+
+		if (rc != -EINVAL && rc != -ERANGE)
+			TH_LOG("align <- \"%s\": %d", bad[i], rc);
+		EXPECT_TRUE(rc == -EINVAL || rc == -ERANGE);
+	}
+	/* its 2 MiB range is not 1 GiB aligned */
+	EXPECT_EQ(-EINVAL, hm_write("1073741824", CLS "pm0.0/align"));
+	state(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_EQ(2 * M, hm_read_ll(CLS "pm0.0/align"));
+}
+
+/* mappingN/{start,end,page_offset} of an instance, read as numbers */
+static int mapping_dir(const char *inst, int n, __u64 *s, __u64 *e, __u64 *pg)
+{
+	if (!hm_exists(CLS "%s/mapping%d", inst, n))
+		return -ENOENT;
+	*s = hm_read_ll(CLS "%s/mapping%d/start", inst, n);
+	*e = hm_read_ll(CLS "%s/mapping%d/end", inst, n);
+	*pg = hm_read_ll(CLS "%s/mapping%d/page_offset", inst, n);
+	return 0;
+}
+
+/*
+ * One mappingN directory per range, as a dax device has: start and end
+ * match the "mapping" lines, page_offset is where the range begins in
+ * the device (past the memmap a "dev" instance keeps), and directories
+ * come and go with the ranges.
+ */
+TEST_F(pm, mapping_dirs)
+{
+	__u64 s, e, pg, ls, le;
+	char b[32];
+
+	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
+	ASSERT_EQ(0, new_instance(b, sizeof(b)));
+	ASSERT_EQ(0, hm_write("4194304", CLS "%s/size", b));
+	/* pm0.0 grows past b: ranges [0, 128M) and [132M, 260M) */
+	ASSERT_EQ(0, hm_write("268435456", CLS "pm0.0/size"));
+	ASSERT_EQ(0, mapping_dir("pm0.0", 0, &s, &e, &pg));
+	ASSERT_EQ(0, inst_range("pm0.0", 0, &ls, &le));
+	EXPECT_EQ(ls, s);
+	EXPECT_EQ(le, e);
+	EXPECT_EQ(self->start, s);
+	EXPECT_EQ(0, pg);
+	ASSERT_EQ(0, mapping_dir("pm0.0", 1, &s, &e, &pg));
+	ASSERT_EQ(0, inst_range("pm0.0", 1, &ls, &le));
+	EXPECT_EQ(ls, s);
+	EXPECT_EQ(le, e);
+	EXPECT_EQ(self->start + 132 * M, s);
+	EXPECT_EQ(128 * M / 4096, pg);
+	EXPECT_EQ(-ENOENT, mapping_dir("pm0.0", 2, &s, &e, &pg));
+	EXPECT_EQ(self->start, hm_read_ll(CLS "pm0.0/resource"));
+
+	/* memmap "dev": range 0 keeps 2 MiB of struct pages, range 1 none
+	 * (it holds no whole section)
+	 */
+	ASSERT_EQ(0, hm_write("dev", CLS "pm0.0/memmap"));
+	ASSERT_EQ(0, mapping_dir("pm0.0", 1, &s, &e, &pg));
+	EXPECT_EQ(126 * M / 4096, pg);
+
+	/* shrinking drops the second directory */
+	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
+	EXPECT_EQ(-ENOENT, mapping_dir("pm0.0", 1, &s, &e, &pg));
+	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/size"));
+	EXPECT_EQ(-ENOENT, mapping_dir("pm0.0", 0, &s, &e, &pg));
+	/* an empty instance names its region's start, as dax does */
+	EXPECT_EQ(self->start, hm_read_ll(CLS "pm0.0/resource"));
+}
+
+/*
+ * The NUMA attributes of a dax device: numa_node is the online node the
+ * instance's struct pages come from; target_node, where the platform
+ * names one, the memory's own node.  On this one-node guest both are 0.
+ */
+TEST_F(pm, node_attrs)
+{
+	bool shown = hm_exists(CLS "pm0.0/target_node");
+
+	if (!shown)
+		TH_LOG("no target_node: the platform names none for this range");
+	EXPECT_EQ(0, shown ? hm_read_ll(CLS "pm0.0/target_node") : 0);
+	EXPECT_EQ(0, hm_read_ll(CLS "pm0.0/numa_node"));
+}
+
+/*
+ * Two regions that share a 128 MiB section: each one's map shows the
+ * other's sub-sections as another owner's ('o'), System RAM as 'R'.
+ */
+TEST_F(pm, map_other_owner)
+{
+	char want[256];
+
+	hm_sh(NULL, 0, "rmmod hotmem_pagemap");
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu,%llu:%llu",
+			   self->start, 64 * M, self->start + 64 * M, 64 * M));
+	ASSERT_LT(0, hm_read_str(self->buf, sizeof(self->buf), CLS "region0/map"));
+	snprintf(want, sizeof(want), "0x%016llx: %.32s%.32s", self->start,
+		 "................................",
+		 "oooooooooooooooooooooooooooooooo");
+	EXPECT_EQ(0, strncmp(self->buf, want, strlen(want)));
+	ASSERT_LT(0, hm_read_str(self->buf, sizeof(self->buf), CLS "region1/map"));
+	snprintf(want, sizeof(want), "0x%016llx: %.32s%.32s", self->start,
+		 "oooooooooooooooooooooooooooooooo",
+		 "................................");
+	EXPECT_EQ(0, strncmp(self->buf, want, strlen(want)));
+}
+
+/*
+ * Run "modprobe hotmem_pagemap_example ARGS": 0 if it loaded, else the
+ * errno the example logged (modprobe itself reports an -EEXIST from a
+ * module's init as success, "already loaded").
+ */
+__printf(1, 2) static int example_load(const char *fmt, ...)
+{
+	static const struct { const char *name; int err; } errs[] = {
+		{ "-EINVAL", -EINVAL }, { "-EEXIST", -EEXIST }, { "-EBUSY", -EBUSY },
+	};
+	char args[256], out[1024];
+	unsigned int i;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap_example %s 2>/dev/null", args);
+	if (hm_exists("/sys/module/hotmem_pagemap_example"))
+		return 0;
+	hm_sh(out, sizeof(out), "dmesg | grep 'hotmem_pagemap_example: ' | tail -1");
+	for (i = 0; i < ARRAY_SIZE(errs); i++)
+		if (strstr(out, errs[i].name))
+			return errs[i].err;
+	return -EIO;
+}
+
+/*
+ * The exported interface, through the example client: its errors, a
+ * region that behaves like any other, and its removal revoking a mapped
+ * instance: the mapping gets SIGBUS, the memory and the sysfs go, the
+ * process keeps running.
+ */
+TEST_F(pm, api_region_and_revoke)
+{
+	const __u64 half = self->size / 2;
+	struct hm_res res[HM_MAX_RES];
+	int n, i, fd, status;
+	__u64 *p;
+	pid_t pid;
+
+	/* region0 takes the first half; the example is given the second */
+	hm_sh(NULL, 0, "rmmod hotmem_pagemap");
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+			   self->start, half));
+	EXPECT_EQ(-EINVAL, example_load("range=%llu:%llu", self->start + half + M, 2 * M));
+	EXPECT_EQ(-EEXIST, example_load("range=%llu:%llu", self->start, 2 * M));
+	EXPECT_EQ(-EINVAL, example_load("range=%llu:%llu node=%d", self->start + half,
+					half, 4096));
+	/* System RAM below 3 GiB */
+	EXPECT_EQ(-EINVAL, example_load("range=%llu:%llu", 1024 * M, 2 * M));
+	EXPECT_FALSE(hm_exists(CLS "region1"));
+
+	ASSERT_EQ(0, example_load("range=%llu:%llu", self->start + half, half));
+	EXPECT_EQ(half, hm_read_ll(CLS "region1/size"));
+	n = hm_iomem(res, HM_MAX_RES);
+	i = hm_iomem_find(res, n, "region1", 0);
+	ASSERT_GE(i, 0);
+	EXPECT_EQ(self->start + half, res[i].start);
+	/* its user holds hotmem_pagemap */
+	EXPECT_NE(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap 2>/dev/null"));
+
+	ASSERT_EQ(0, hm_write("8388608", CLS "pm1.0/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm1.0/enabled"));
+	fd = open("/dev/pm1.0", O_RDWR);
+	ASSERT_GE(fd, 0);
+	p = mmap(NULL, 8 * M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 0x1234;
+	/* sysfs refuses to disable a mapped instance; its owner revokes it */
+	EXPECT_EQ(-EBUSY, hm_write("0", CLS "pm1.0/enabled"));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap_example"));
+	EXPECT_FALSE(hm_exists(CLS "region1"));
+	EXPECT_FALSE(hm_exists(CLS "pm1.0"));
+	n = hm_iomem(res, HM_MAX_RES);
+	EXPECT_GT(0, hm_iomem_find(res, n, "region1", 0));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* the page was unmapped and cannot fault back in */
+		_exit(p[0] == 0x1234 ? 1 : 2);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(SIGBUS, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	munmap(p, 8 * M);
+	close(fd);
+	/* and the range can be handed over again */
+	ASSERT_EQ(0, example_load("range=%llu:%llu", self->start + half, half));
+	EXPECT_EQ(half, hm_read_ll(CLS "region1/available_size"));
+	EXPECT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap_example"));
 }
 
 /* memmap "dev": the first 2 MiB hold the struct pages; 126 MiB map. */
