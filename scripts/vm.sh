@@ -214,7 +214,10 @@ mode=cmd
 for attempt in 1 2 3; do
 	hm_log "booting $kver ($profiles) under $accel, limit ${timeout_s}s"
 	set +e
-	timeout -k 5 "$timeout_s" "${qemu[@]}" -serial stdio < /dev/null > "$log" 2>&1 &
+	# created before tail follows it: tail -f on a missing file exits at
+	# once, and the progress (which check.sh counts) would be lost
+	: > "$log"
+	timeout -k 5 "$timeout_s" "${qemu[@]}" -serial stdio < /dev/null >> "$log" 2>&1 &
 	qpid=$!
 	# Follow the console: everything with -v, otherwise the job's output
 	# (commands) or TAP results and failure details (tests), and panics.
