@@ -28,6 +28,7 @@ help:
 	@echo "make shell [KERNEL=6.12]  interactive shell in the VM"
 	@echo "make dkms-check  dkms add/build/remove for every kernel"
 	@echo "make bench       hot-add benchmark, kmem vs hotmem_kmem"
+	@echo "make bench-pagemap  hotmem_pagemap vs device-dax benchmark"
 
 setup:
 	@$(ROOT)/scripts/setup.sh
@@ -81,4 +82,7 @@ clean:
 bench: prep
 	@$(ROOT)/scripts/bench.sh $(BENCH_KERNELS)
 
-.PHONY: bench
+bench-pagemap: prep
+	@$(ROOT)/scripts/bench.sh --pagemap $(BENCH_KERNELS)
+
+.PHONY: bench bench-pagemap

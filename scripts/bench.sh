@@ -6,7 +6,11 @@
 # measured) and the CPU model pinned (no ERMS: "rep stosb" is slow under
 # TCG).  Writes results/bench-<kernel>.{txt,json}.
 #
-# usage: bench.sh [6.1|6.12 ...]   (default: both)
+# make bench-pagemap (--pagemap): selftests/bench/pagemap_bench.c instead,
+# hotmem_pagemap instances against in-kernel device-dax devices, in one VM
+# run per kernel.  Writes results/bench-pagemap-<kernel>.{txt,json}.
+#
+# usage: bench.sh [--pagemap] [6.1|6.12 ...]   (default: both)
 
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -14,22 +18,33 @@ set -uo pipefail
 res=$HOTMEM_ROOT/results
 mkdir -p "$res"
 rc=0
+
+# name, guest program, soft-reserved size, time limit, first table line
+name=bench prog=kmem_bench sr=16G limit=5400 first='^driver '
+what="5 runs x (1, 4, 16 GiB) x drivers"
+if [ "${1:-}" = --pagemap ]; then
+	shift
+	# 4 GiB for device-dax + 4 GiB for hotmem_pagemap, each half of 10 GiB
+	name=bench-pagemap prog=pagemap_bench sr=10G limit=5400 first='^== '
+	what="5 runs x (1, 64, 1024 instances; 2 MiB-4 GiB) x 3 configurations"
+fi
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
 for k in "${kernels[@]}"; do
-	log=$res/bench-$k.log
-	hm_log "bench on $k: 5 runs x (1, 4, 16 GiB) x drivers; this takes a while"
-	"$HOTMEM_ROOT/scripts/vm.sh" -k "$k" -p soft-reserved --sr-size 16G \
-		--ram 1G --prealloc --cpu Nehalem --timeout 5400 --log "$log" \
-		-- /hotmem/selftests/bench/kmem_bench > /dev/null 2>&1
+	out=$res/$name-$k
+	log=$out.log
+	hm_log "$name on $k: $what; this takes a while"
+	"$HOTMEM_ROOT/scripts/vm.sh" -k "$k" -p soft-reserved --sr-size "$sr" \
+		--ram 1G --prealloc --cpu Nehalem --timeout "$limit" --log "$log" \
+		-- "/hotmem/selftests/bench/$prog" > /dev/null 2>&1
 	st=$?
-	sed -n 's/\r$//; /^# run /p; /^driver /,/^BENCH-JSON-BEGIN/p' "$log" |
-		grep -v BENCH-JSON > "$res/bench-$k.txt"
+	sed -n "s/\r$//; /^# run /p; /$first/,/^BENCH-JSON-BEGIN/p" "$log" |
+		grep -v BENCH-JSON > "$out.txt"
 	sed -n '/^BENCH-JSON-BEGIN/,/^BENCH-JSON-END/p' "$log" | tr -d '\r' |
-		sed '1d;$d' > "$res/bench-$k.json"
-	grep -v '^# run ' "$res/bench-$k.txt"
-	if [ $st != 0 ] || [ ! -s "$res/bench-$k.json" ]; then
-		hm_log "bench on $k failed (status $st), see $log"
+		sed '1d;$d' > "$out.json"
+	grep -v '^# run ' "$out.txt"
+	if [ $st != 0 ] || [ ! -s "$out.json" ]; then
+		hm_log "$name on $k failed (status $st), see $log"
 		rc=1
 	fi
 done

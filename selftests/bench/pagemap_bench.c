@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem_pagemap benchmark, run in the VM: instances of hotmem_pagemap
+ * (memmap in RAM and on the device) against in-kernel device-dax devices,
+ * both carved from one soft-reserved range in one boot (device-dax from the
+ * first half, hotmem_pagemap's region0 from the second), RUNS runs each in
+ * rotating order.  Times create+enable and disable+delete as the number of
+ * 2 MiB instances grows and as one instance grows, at the sysfs interface
+ * daxctl uses, without daxctl's own start-up; and the DRAM an enable
+ * spends.  Prints tables of medians with min/max and the samples as JSON
+ * between BENCH-JSON-BEGIN/END lines.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hotmem_util.h"
+
+#define PMB_MAX_RUNS	15
+#define PMB_MAX_INST	1024
+#define PMB_NCOUNT	3
+#define PMB_NSIZE	4
+#define PMB_MIB		(1024ULL * 1024)
+#define PMB_GIB		(1024 * PMB_MIB)
+#define PMB_CLS		"/sys/class/hotmem"
+#define PMB_DRV		"/sys/bus/dax/drivers/device_dax"
+
+enum pmb_cfg { PMB_DAX, PMB_RAM, PMB_DEV, PMB_NCFG };
+
+static const char *const pmb_cfg_name[PMB_NCFG] = {
+	"device-dax", "hotmem-ram", "hotmem-dev",
+};
+
+static const unsigned int pmb_counts[PMB_NCOUNT] = { 1, 64, 1024 };
+static const unsigned long long pmb_sizes[PMB_NSIZE] = {
+	2 * PMB_MIB, 128 * PMB_MIB, PMB_GIB, 4 * PMB_GIB,
+};
+
+/**
+ * struct pmb_sample - one measurement of one configuration
+ * @up: seconds to create and enable every instance
+ * @down: seconds to disable and delete them
+ * @dram: bytes of free memory (per-cpu lists included) the enables took
+ * @memmap_dram: hotmem: memmap_dram_bytes summed over the instances
+ * @memmap_dev: hotmem: memmap_device_bytes summed over the instances
+ */
+struct pmb_sample {
+	double up;
+	double down;
+	long long dram;
+	long long memmap_dram;
+	long long memmap_dev;
+};
+
+static struct pmb_sample pmb_count[PMB_NCFG][PMB_NCOUNT][PMB_MAX_RUNS];
+static struct pmb_sample pmb_size[PMB_NCFG][PMB_NSIZE][PMB_MAX_RUNS];
+/* whole daxctl commands (sh -c included), seconds: create, destroy -f */
+static double pmb_daxctl[2][PMB_MAX_RUNS];
+static char pmb_names[PMB_MAX_INST][32];
+static char pmb_dax_region[256];	/* the dax region's sysfs directory */
+static int pmb_runs = 5;
+
+static double pmb_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * What daxctl create-device does: "create" on the region, size the new
+ * device, then new_id + bind to device_dax (bind then fails with -EBUSY,
+ * new_id has bound it already; daxctl checks the device is enabled).
+ */
+static int pmb_dax_up(char *name, size_t len, const char *size)
+{
+	if (hm_write("1", "%s/create", pmb_dax_region) ||
+	    hm_read_str(name, len, "%s/create", pmb_dax_region) <= 0 ||
+	    hm_write(size, HM_SYS_DAX "/%s/size", name))
+		return -EIO;
+	hm_write(name, PMB_DRV "/new_id");
+	hm_write(name, PMB_DRV "/bind");
+	return hm_exists(HM_SYS_DAX "/%s/driver", name) ? 0 : -ENXIO;
+}
+
+/* daxctl disable-device + destroy-device: remove_id, unbind, size 0, delete */
+static int pmb_dax_down(const char *name)
+{
+	if (hm_write(name, HM_SYS_DAX "/%s/driver/remove_id", name) ||
+	    hm_write(name, HM_SYS_DAX "/%s/driver/unbind", name) ||
+	    hm_write("0", HM_SYS_DAX "/%s/size", name) ||
+	    hm_write(name, "%s/delete", pmb_dax_region))
+		return -EIO;
+	return 0;
+}
+
+static int pmb_hm_up(char *name, size_t len, const char *size, bool dev)
+{
+	if (hm_write("1", PMB_CLS "/region0/create") ||
+	    hm_read_str(name, len, PMB_CLS "/region0/create") <= 0 ||
+	    hm_write(size, PMB_CLS "/%s/size", name) ||
+	    (dev && hm_write("dev", PMB_CLS "/%s/memmap", name)) ||
+	    hm_write("1", PMB_CLS "/%s/enabled", name))
+		return -EIO;
+	return 0;
+}
+
+static int pmb_hm_down(const char *name)
+{
+	if (hm_write("0", PMB_CLS "/%s/enabled", name) ||
+	    hm_write("0", PMB_CLS "/%s/size", name) ||
+	    hm_write(name, PMB_CLS "/region0/delete"))
+		return -EIO;
+	return 0;
+}
+
+/*
+ * hm_memfree_settled_kb() drops the dentry cache: look up again the files
+ * every create will use, so the clock does not time that for the first one
+ */
+static void pmb_warm(enum pmb_cfg c)
+{
+	if (c == PMB_DAX) {
+		hm_read_ll("%s/available_size", pmb_dax_region);
+		hm_exists("%s/create", pmb_dax_region);
+		hm_exists("%s/delete", pmb_dax_region);
+		hm_exists(PMB_DRV "/new_id");
+		hm_exists(PMB_DRV "/bind");
+	} else {
+		hm_read_ll(PMB_CLS "/region0/available_size");
+		hm_exists(PMB_CLS "/region0/create");
+		hm_exists(PMB_CLS "/region0/delete");
+	}
+}
+
+/*
+ * @n instances of @bytes each with configuration @c: time all creates +
+ * enables, note the DRAM they took, then time all disables + deletes,
+ * last created first.
+ */
+static int pmb_measure(enum pmb_cfg c, unsigned int n, unsigned long long bytes,
+		       struct pmb_sample *s)
+{
+	char size[32];
+	long long f0;
+	unsigned int i;
+	double t;
+	int rc = 0;
+
+	snprintf(size, sizeof(size), "%llu", bytes);
+	memset(s, 0, sizeof(*s));
+	f0 = hm_memfree_settled_kb();
+	pmb_warm(c);
+	t = pmb_now();
+	for (i = 0; i < n && !rc; i++)
+		rc = c == PMB_DAX ?
+			pmb_dax_up(pmb_names[i], sizeof(pmb_names[i]), size) :
+			pmb_hm_up(pmb_names[i], sizeof(pmb_names[i]), size,
+				  c == PMB_DEV);
+	s->up = pmb_now() - t;
+	if (rc) {
+		fprintf(stderr, "# %s: instance %u of %llu bytes: %d\n",
+			pmb_cfg_name[c], i, bytes, rc);
+		return rc;
+	}
+	s->dram = (f0 - hm_memfree_settled_kb()) * 1024;
+	pmb_warm(c);
+	for (i = 0; c != PMB_DAX && i < n; i++) {
+		s->memmap_dram += hm_read_ll(PMB_CLS "/%s/memmap_dram_bytes",
+					     pmb_names[i]);
+		s->memmap_dev += hm_read_ll(PMB_CLS "/%s/memmap_device_bytes",
+					    pmb_names[i]);
+	}
+	t = pmb_now();
+	for (i = n; i-- > 0 && !rc;)
+		rc = c == PMB_DAX ? pmb_dax_down(pmb_names[i]) :
+			pmb_hm_down(pmb_names[i]);
+	s->down = pmb_now() - t;
+	if (rc)
+		fprintf(stderr, "# %s: removing %s: %d\n", pmb_cfg_name[c],
+			pmb_names[i + 1], rc);
+	return rc;
+}
+
+/* the whole daxctl commands once, for reference (includes sh and exec) */
+static int pmb_measure_daxctl(int run)
+{
+	char out[4096], dev[64];
+	double t;
+
+	t = pmb_now();
+	if (hm_sh(out, sizeof(out), "daxctl create-device -r 0 -s 2M") ||
+	    hm_created_dev(out, dev, sizeof(dev)))
+		return -EIO;
+	pmb_daxctl[0][run] = pmb_now() - t;
+	t = pmb_now();
+	if (hm_sh(NULL, 0, "daxctl destroy-device -f %s", dev))
+		return -EIO;
+	pmb_daxctl[1][run] = pmb_now() - t;
+	return 0;
+}
+
+/*
+ * dax_hmem's seed dax0.0 spans the soft-reserved range: back to devdax
+ * (6.12 binds it to kmem at boot), then disabled and of size 0, so that
+ * new devices take the first half; hotmem_pagemap claims the second.
+ */
+static int pmb_setup(void)
+{
+	unsigned long long start, size, half;
+	char dev[64];
+
+	if (hm_sr_reset(dev, sizeof(dev)) ||
+	    hm_dax_region_dir(pmb_dax_region, sizeof(pmb_dax_region), dev))
+		return fprintf(stderr, "no soft-reserved dax device\n"), -ENOENT;
+	if (hm_sr_range(&start, &size))
+		return -ENOENT;
+	half = size / 2 & ~(PMB_GIB - 1);
+	if (half < pmb_sizes[PMB_NSIZE - 1] + 128 * PMB_MIB)
+		return fprintf(stderr, "need 2 x %llu MiB soft reserved\n",
+			       pmb_sizes[PMB_NSIZE - 1] / PMB_MIB + 128), -ENOSPC;
+	if (hm_sh(NULL, 0, "daxctl disable-device %s", dev) ||
+	    hm_write("0", HM_SYS_DAX "/%s/size", dev))
+		return -EIO;
+	if (hm_exists("/sys/module/hotmem_pagemap"))
+		hm_sh(NULL, 0, "rmmod hotmem_pagemap");
+	if (hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+		  start + half, size - half))
+		return -EIO;
+	hm_sh(NULL, 0, "grep -A3 'Soft Reserved' /proc/iomem; cat %s/available_size",
+	      pmb_dax_region);
+	return 0;
+}
+
+static int pmb_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* median, min and max of @v[0..pmb_runs), sorting @v */
+static void pmb_stats(double *v, double *out)
+{
+	qsort(v, pmb_runs, sizeof(v[0]), pmb_cmp);
+	out[0] = v[pmb_runs / 2];
+	out[1] = v[0];
+	out[2] = v[pmb_runs - 1];
+}
+
+enum pmb_field { PMB_UP, PMB_DOWN, PMB_DRAM, PMB_MM_DRAM, PMB_MM_DEV };
+
+/* median/min/max of one field over the runs of @s, times @scale */
+static void pmb_field_stats(const struct pmb_sample *s, enum pmb_field f,
+			    double scale, double *out)
+{
+	double v[PMB_MAX_RUNS];
+	int r;
+
+	for (r = 0; r < pmb_runs; r++) {
+		switch (f) {
+		case PMB_UP:
+			v[r] = s[r].up;
+			break;
+		case PMB_DOWN:
+			v[r] = s[r].down;
+			break;
+		case PMB_DRAM:
+			v[r] = s[r].dram;
+			break;
+		case PMB_MM_DRAM:
+			v[r] = s[r].memmap_dram;
+			break;
+		case PMB_MM_DEV:
+			v[r] = s[r].memmap_dev;
+			break;
+		}
+		v[r] *= scale;
+	}
+	pmb_stats(v, out);
+}
+
+static void pmb_cell(const struct pmb_sample *s, enum pmb_field f,
+		     double scale, const char *fmt)
+{
+	double st[3];
+
+	pmb_field_stats(s, f, scale, st);
+	printf(" ");
+	printf(fmt, st[0], st[1], st[2]);
+	printf(" |");
+}
+
+static double pmb_median(const struct pmb_sample *s, enum pmb_field f)
+{
+	double st[3];
+
+	pmb_field_stats(s, f, 1, st);
+	return st[0];
+}
+
+static void pmb_report_count(void)
+{
+	const char *t = "%9.1f [%.1f-%.1f]";
+	int c, k;
+
+	printf("\n== count scaling: N instances of 2 MiB, per instance; ");
+	printf("median [min-max] of %d runs\n", pmb_runs);
+	printf("%-10s %5s | %-27s | %-27s | %s\n", "driver", "N",
+	       "create+enable us/instance", "disable+delete us/instance",
+	       "DRAM KiB/instance");
+	for (k = 0; k < PMB_NCOUNT; k++) {
+		for (c = 0; c < PMB_NCFG; c++) {
+			const struct pmb_sample *s = pmb_count[c][k];
+			double n = pmb_counts[k];
+
+			printf("%-10s %5u |", pmb_cfg_name[c], pmb_counts[k]);
+			pmb_cell(s, PMB_UP, 1e6 / n, t);
+			pmb_cell(s, PMB_DOWN, 1e6 / n, t);
+			pmb_cell(s, PMB_DRAM, 1 / 1024.0 / n, "%7.1f [%.1f-%.1f]");
+			printf("\n");
+		}
+	}
+}
+
+static void pmb_report_size(void)
+{
+	const char *t = "%9.2f [%.2f-%.2f]";
+	const char *m = "%6.2f [%.2f-%.2f]";
+	int c, z;
+
+	printf("\n== size scaling: one instance; median [min-max] of %d runs; ", pmb_runs);
+	printf("DRAM and memmap in MiB per GiB\n");
+	printf("%-10s %5s | %-26s | %-26s | %-21s | %-21s | %s\n", "driver",
+	       "MiB", "create+enable ms", "disable+delete ms", "DRAM MiB/GiB",
+	       "memmap_dram MiB/GiB", "memmap_device MiB/GiB");
+	for (z = 0; z < PMB_NSIZE; z++) {
+		for (c = 0; c < PMB_NCFG; c++) {
+			const struct pmb_sample *s = pmb_size[c][z];
+			double per_gib = (double)PMB_GIB / pmb_sizes[z] / PMB_MIB;
+
+			printf("%-10s %5llu |", pmb_cfg_name[c],
+			       pmb_sizes[z] / PMB_MIB);
+			pmb_cell(s, PMB_UP, 1e3, t);
+			pmb_cell(s, PMB_DOWN, 1e3, t);
+			pmb_cell(s, PMB_DRAM, per_gib, m);
+			if (c == PMB_DAX) {
+				printf(" %-21s | %s\n", "-", "-");
+				continue;
+			}
+			pmb_cell(s, PMB_MM_DRAM, per_gib, m);
+			pmb_cell(s, PMB_MM_DEV, per_gib, m);
+			printf("\n");
+		}
+	}
+}
+
+/* hotmem / device-dax, medians of the same experiment */
+static void pmb_report_ratios(void)
+{
+	int c, k;
+
+	printf("\n== hotmem / device-dax (medians; < 1 is faster)\n");
+	for (c = PMB_RAM; c < PMB_NCFG; c++) {
+		for (k = 0; k < PMB_NCOUNT; k++)
+			printf("%s N=%-4u        create+enable %.3f  disable+delete %.3f\n",
+			       pmb_cfg_name[c], pmb_counts[k],
+			       pmb_median(pmb_count[c][k], PMB_UP) /
+			       pmb_median(pmb_count[PMB_DAX][k], PMB_UP),
+			       pmb_median(pmb_count[c][k], PMB_DOWN) /
+			       pmb_median(pmb_count[PMB_DAX][k], PMB_DOWN));
+		for (k = 0; k < PMB_NSIZE; k++)
+			printf("%s size=%-5llu MiB create+enable %.3f  disable+delete %.3f\n",
+			       pmb_cfg_name[c], pmb_sizes[k] / PMB_MIB,
+			       pmb_median(pmb_size[c][k], PMB_UP) /
+			       pmb_median(pmb_size[PMB_DAX][k], PMB_UP),
+			       pmb_median(pmb_size[c][k], PMB_DOWN) /
+			       pmb_median(pmb_size[PMB_DAX][k], PMB_DOWN));
+	}
+}
+
+static void pmb_report_daxctl(void)
+{
+	double st[3], v[PMB_MAX_RUNS];
+	int i, r;
+
+	printf("\n== whole commands for reference (via sh; includes daxctl start-up), ms\n");
+	for (i = 0; i < 2; i++) {
+		for (r = 0; r < pmb_runs; r++)
+			v[r] = pmb_daxctl[i][r] * 1e3;
+		pmb_stats(v, st);
+		printf("%-42s %7.1f [%.1f-%.1f]\n",
+		       i ? "daxctl destroy-device -f (2 MiB)" :
+		       "daxctl create-device -r 0 -s 2M", st[0], st[1], st[2]);
+	}
+}
+
+static void pmb_json_sample(int *k, const char *kind, int c,
+			    unsigned long long n, unsigned long long bytes,
+			    int r, const struct pmb_sample *s)
+{
+	printf("%s\n {\"test\": \"%s\", \"driver\": \"%s\", \"instances\": %llu, ",
+	       (*k)++ ? "," : "", kind, pmb_cfg_name[c], n);
+	printf("\"bytes\": %llu, \"run\": %d, \"up_s\": %.6f, \"down_s\": %.6f, ",
+	       bytes, r, s->up, s->down);
+	printf("\"dram_bytes\": %lld", s->dram);
+	if (c != PMB_DAX)
+		printf(", \"memmap_dram_bytes\": %lld, \"memmap_device_bytes\": %lld",
+		       s->memmap_dram, s->memmap_dev);
+	printf("}");
+}
+
+static void pmb_report_json(void)
+{
+	int c, z, r, k = 0;
+	char cmdline[1024] = "";
+
+	hm_read_str(cmdline, sizeof(cmdline), "/proc/cmdline");
+	printf("BENCH-JSON-BEGIN\n{\"kernel\": \"%s\", \"runs\": %d, ",
+	       getenv("HOTMEM_KVER") ? getenv("HOTMEM_KVER") : "?", pmb_runs);
+	/* Debian's default is init_on_alloc=1: memmap in DRAM is zeroed twice */
+	printf("\"init_on_alloc\": %d, \"samples\": [",
+	       !strstr(cmdline, "init_on_alloc=0"));
+	for (c = 0; c < PMB_NCFG; c++)
+		for (z = 0; z < PMB_NCOUNT; z++)
+			for (r = 0; r < pmb_runs; r++)
+				pmb_json_sample(&k, "count", c, pmb_counts[z],
+						2 * PMB_MIB, r, &pmb_count[c][z][r]);
+	for (c = 0; c < PMB_NCFG; c++)
+		for (z = 0; z < PMB_NSIZE; z++)
+			for (r = 0; r < pmb_runs; r++)
+				pmb_json_sample(&k, "size", c, 1, pmb_sizes[z], r,
+						&pmb_size[c][z][r]);
+	printf("\n], \"daxctl\": [");
+	for (r = 0; r < pmb_runs; r++)
+		printf("%s\n {\"run\": %d, \"create_device_s\": %.6f, \"destroy_device_s\": %.6f}",
+		       r ? "," : "", r, pmb_daxctl[0][r], pmb_daxctl[1][r]);
+	printf("\n]}\nBENCH-JSON-END\n");
+}
+
+static void pmb_progress(int run, enum pmb_cfg c, unsigned int n,
+			 unsigned long long bytes, const struct pmb_sample *s)
+{
+	fprintf(stderr, "# run %d %-10s %4u x %5llu MiB: up %.4fs down %.4fs dram %lld\n",
+		run, pmb_cfg_name[c], n, bytes / PMB_MIB, s->up, s->down, s->dram);
+}
+
+int main(int argc, char **argv)
+{
+	struct pmb_sample *s;
+	enum pmb_cfg c;
+	int run, k, i;
+
+	if (argc > 1)
+		pmb_runs = atoi(argv[1]);
+	if (pmb_runs < 1 || pmb_runs > PMB_MAX_RUNS)
+		return fprintf(stderr, "usage: %s [RUNS (1-%d, default 5)]\n",
+			       argv[0], PMB_MAX_RUNS), 2;
+	if (pmb_setup())
+		return 1;
+	/* run r puts the configurations in order r, r+1, ...: A B C, B C A, ... */
+	for (run = 0; run < pmb_runs; run++) {
+		for (k = 0; k < PMB_NCOUNT; k++) {
+			for (i = 0; i < PMB_NCFG; i++) {
+				c = (run + i) % PMB_NCFG;
+				s = &pmb_count[c][k][run];
+				if (pmb_measure(c, pmb_counts[k], 2 * PMB_MIB, s))
+					return 1;
+				pmb_progress(run, c, pmb_counts[k], 2 * PMB_MIB, s);
+			}
+		}
+		for (k = 0; k < PMB_NSIZE; k++) {
+			for (i = 0; i < PMB_NCFG; i++) {
+				c = (run + i) % PMB_NCFG;
+				s = &pmb_size[c][k][run];
+				if (pmb_measure(c, 1, pmb_sizes[k], s))
+					return 1;
+				pmb_progress(run, c, 1, pmb_sizes[k], s);
+			}
+		}
+		if (pmb_measure_daxctl(run))
+			return fprintf(stderr, "daxctl create/destroy failed\n"), 1;
+	}
+	pmb_report_count();
+	pmb_report_size();
+	pmb_report_ratios();
+	pmb_report_daxctl();
+	pmb_report_json();
+	return 0;
+}
