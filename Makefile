@@ -14,12 +14,14 @@ KVER ?= $(shell $(KINFO) default-kver)
 KDIR ?= /lib/modules/$(KVER)/build
 KERNEL ?= 6.1
 BUILD := $(ROOT)/build/$(KVER)
+TBUILD := $(ROOT)/build/$(KVER)-test
 
 all: modules selftests
 
 help:
 	@echo "make [KVER=release|KDIR=dir]  build modules and selftests"
-	@echo "make matrix     modules for every supported installed kernel"
+	@echo "make matrix     modules and test modules for every supported installed kernel"
+	@echo "make test-modules [KVER=release]  the --wrap test build (build/<release>-test)"
 	@echo "make setup      install packages, unpack kernels (root)"
 	@echo "make lint       checkpatch, sparse, W=1, kernel-doc, shellcheck"
 	@echo "make check      everything, every suite on 6.1 and 6.12"
@@ -41,9 +43,19 @@ modules:
 	@cp -a --update Kbuild kmod include $(BUILD)/
 	$(MAKE) -C $(KDIR) M=$(BUILD) HOTMEM_SRC=$(shell $(KINFO) src-dir $(KVER)) modules
 
+# The test build: the same sources linked against hotmem_test_iomap
+# (kmod/test), in build/<release>-test/.  Every import must be wrapped or
+# exempted first (scripts/wrap-check.sh).
+test-modules: modules
+	@$(ROOT)/scripts/wrap-check.sh $(BUILD)
+	@mkdir -p $(TBUILD)
+	@cp -a --update Kbuild kmod include $(TBUILD)/
+	@$(ROOT)/scripts/test-tree.sh $(TBUILD)
+	$(MAKE) -C $(KDIR) M=$(TBUILD) HOTMEM_SRC=$(shell $(KINFO) src-dir $(KVER)) modules
+
 matrix:
 	@set -e; for k in $$($(KINFO) kvers); do \
-		$(MAKE) --no-print-directory modules KVER=$$k KDIR=/lib/modules/$$k/build; \
+		$(MAKE) --no-print-directory test-modules KVER=$$k KDIR=/lib/modules/$$k/build; \
 	done
 
 selftests:
@@ -76,7 +88,7 @@ clean:
 	rm -rf build
 	$(MAKE) -C selftests clean
 
-.PHONY: all help setup prep modules matrix selftests lint check test demo \
+.PHONY: all help setup prep modules test-modules matrix selftests lint check test demo \
 	shell dkms-check clean
 
 bench: prep

@@ -54,7 +54,7 @@ kbuild() {
 	local k rc=0
 	[ ${#kfiles[@]} -gt 0 ] || { echo "no module sources yet"; return 0; }
 	for k in $(hm_kvers); do
-		make --no-print-directory modules KVER="$k" \
+		make --no-print-directory test-modules KVER="$k" \
 			KDIR="/lib/modules/$k/build" "$@" || rc=1
 	done
 	return "$rc"

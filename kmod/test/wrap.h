@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The __wrap_ functions of hotmem_test_iomap (wrap.c): what the test build
+ * of the hotmem modules calls instead of the kernel functions of wrap.list.
+ */
+#ifndef HTI_WRAP_H
+#define HTI_WRAP_H
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/ioport.h>
+#include <linux/memory-tiers.h>
+#include <linux/memory_hotplug.h>
+#include <linux/memremap.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+struct dax_device_driver;
+struct vfsmount;
+
+void *__wrap_memremap_pages(struct dev_pagemap *pgmap, int nid);
+void __wrap_memunmap_pages(struct dev_pagemap *pgmap);
+struct resource *__wrap___request_region(struct resource *parent,
+					 resource_size_t start,
+					 resource_size_t n, const char *name,
+					 int flags);
+void __wrap___release_region(struct resource *parent, resource_size_t start,
+			     resource_size_t n);
+int __wrap_remove_resource(struct resource *old);
+int __wrap_add_memory_driver_managed(int nid, u64 start, u64 size,
+				     const char *resource_name, mhp_t flags);
+int __wrap_offline_and_remove_memory(u64 start, u64 size);
+int __wrap_memory_group_register_static(int nid, unsigned long max_pages);
+int __wrap_memory_group_unregister(int mgid);
+int __wrap___dax_driver_register(struct dax_device_driver *dax_drv,
+				 struct module *module, const char *mod_name);
+int __wrap_device_add_groups(struct device *dev,
+			     const struct attribute_group **groups);
+int __wrap_device_add(struct device *dev);
+int __wrap_cdev_device_add(struct cdev *cdev, struct device *dev);
+__printf(2, 3) int __wrap_dev_set_name(struct device *dev, const char *fmt, ...);
+int __wrap_alloc_chrdev_region(dev_t *dev, unsigned int baseminor,
+			       unsigned int count, const char *name);
+#ifdef HTI_HAVE_class_register
+int __wrap_class_register(const struct class *cls);
+#endif
+#ifdef HTI_HAVE___class_register
+int __wrap___class_register(struct class *cls, struct lock_class_key *key);
+#endif
+int __wrap_ida_alloc_range(struct ida *ida, unsigned int min, unsigned int max,
+			   gfp_t gfp);
+struct inode *__wrap_alloc_anon_inode(struct super_block *sb);
+struct vfsmount *__wrap_kern_mount(struct file_system_type *type);
+int __wrap_param_set_charp(const char *val, const struct kernel_param *kp);
+char *__wrap_kstrdup(const char *s, gfp_t gfp);
+#ifdef HTI_HAVE___kmalloc
+void *__wrap___kmalloc(size_t size, gfp_t flags);
+#endif
+#ifdef HTI_HAVE_kmalloc_trace
+void *__wrap_kmalloc_trace(struct kmem_cache *s, gfp_t flags, size_t size);
+#endif
+#ifdef HTI_HAVE_kvmalloc_node
+void *__wrap_kvmalloc_node(size_t size, gfp_t flags, int node);
+#endif
+#ifdef HTI_HAVE___kmalloc_noprof
+void *__wrap___kmalloc_noprof(size_t size, gfp_t flags);
+#endif
+#ifdef HTI_HAVE___kmalloc_cache_noprof
+void *__wrap___kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags,
+				    size_t size);
+#endif
+#ifdef HTI_HAVE___kvmalloc_node_noprof
+void *__wrap___kvmalloc_node_noprof(DECL_BUCKET_PARAMS(size, b), gfp_t flags,
+				    int node);
+#endif
+unsigned long *__wrap_bitmap_zalloc(unsigned int nbits, gfp_t flags);
+bool __wrap_try_module_get(struct module *module);
+#ifdef HTI_HAVE_mt_find_alloc_memory_type
+struct memory_dev_type *__wrap_mt_find_alloc_memory_type(int adist,
+							 struct list_head *types);
+#endif
+#ifdef HTI_HAVE_alloc_memory_type
+struct memory_dev_type *__wrap_alloc_memory_type(int adist);
+#endif
+
+#endif /* HTI_WRAP_H */
