@@ -51,7 +51,7 @@ while read -r line; do
 	esac
 done < "$RES/lint.log"
 for k in $(hm_kvers); do
-	step "build-$k" make --no-print-directory modules KVER="$k" \
+	step "build-$k" make --no-print-directory test-modules KVER="$k" \
 		KDIR="/lib/modules/$k/build" || true
 done
 step build-selftests make --no-print-directory selftests || true

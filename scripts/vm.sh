@@ -33,6 +33,8 @@ usage: vm.sh [options] [-- command ...]
       --accel A         tcg (default) or kvm
       --append ARGS     extra kernel command line
       --modules DIR     directory of .ko files to add (default: kmod/ build)
+      --test-build      the test build instead (make test-modules: the
+                        hotmem_test_iomap shim and the --wrap modules)
       --kmem WHICH      which driver "modprobe kmem" (daxctl) loads: kernel
                         (default) or hotmem (hotmem_kmem, via modprobe.d)
   -t, --tests LIST      run selftests: SUITE or SUITE:FIXTURE.VARIANT.TEST,
@@ -47,7 +49,7 @@ USAGE
 
 kernel=6.1 profiles=soft-reserved sr_size=2G pmem_size=512M nvdimm_size=1G
 mom=1 numa="" ram=2G prealloc=0 cpu=max smp=2 accel=tcg append=""
-moddir="" kmem=kernel tests="" timeout_s=300 shell=0 verbose=0 log=""
+moddir="" testbuild=0 kmem=kernel tests="" timeout_s=300 shell=0 verbose=0 log=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) kernel=$2; shift ;;
@@ -64,6 +66,7 @@ while [ $# -gt 0 ]; do
 	--accel) accel=$2; shift ;;
 	--append) append="$append $2"; shift ;;
 	--modules) moddir=$2; shift ;;
+	--test-build) testbuild=1 ;;
 	--kmem) kmem=$2; shift ;;
 	-t|--tests) tests="$tests ${2//,/ }"; shift ;;
 	--timeout) timeout_s=$2; shift ;;
@@ -151,6 +154,10 @@ install -m 0755 "$HOTMEM_ROOT/scripts/guest/run-tests" "$ov/hotmem/bin/run-tests
 install -m 0755 "$HOTMEM_ROOT/scripts/guest/demo" "$ov/hotmem/bin/demo"
 install -D -m 0644 "$HOTMEM_ROOT/kmod/kmem/hotmem-kmem.conf" "$ov/hotmem/etc/hotmem-kmem.conf"
 [ -n "$moddir" ] || moddir=$HOTMEM_ROOT/build/$kver
+if [ $testbuild = 1 ]; then
+	moddir=$HOTMEM_ROOT/build/$kver-test
+	[ -d "$moddir" ] || { hm_log "no test build for $kver: make test-modules KVER=$kver"; exit 125; }
+fi
 if [ -d "$moddir" ]; then
 	find "$moddir" -name '*.ko' -exec cp {} "$ov/lib/modules/$kver/extra/" \;
 fi

@@ -97,8 +97,10 @@ struct hpm_mapping {
  *	the instance for a revoke
  * @fault_lock: held for reading by faults, for writing to change @enabled
  * @users: open files of @cdev (a mapping holds its file open)
- * @mapping_lock: serialises adding and removing @mappings; taken before
- *	hpm_lock, never inside it
+ * @mapping_lock: held by the stores that change the ranges or enable
+ *	(size, mapping, enabled) from before the change until @mappings
+ *	match it, so a change can be undone if they cannot be made; taken
+ *	before hpm_lock, never inside it
  * @mappings: the mappingN devices, for ranges 0 to @nr_mapping - 1
  * @nr_mapping: number of @mappings registered
  * @node: entry in the region's instances

@@ -148,22 +148,65 @@ static ssize_t size_show(struct device *dev, struct device_attribute *attr,
 	return rc;
 }
 
+static int hpm_sync_mappings_locked(struct hpm_instance *inst);
+
+/*
+ * Take both locks of a store that changes the ranges: the instance's
+ * mapping_lock (held until its mappingN devices match) and hpm_lock.
+ */
+static int hpm_instance_lock_ranges(struct hpm_instance *inst)
+{
+	int rc;
+
+	if (mutex_lock_interruptible(&inst->mapping_lock))
+		return -EINTR;
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		mutex_unlock(&inst->mapping_lock);
+	return rc;
+}
+
+/*
+ * After a range change, with hpm_lock dropped and mapping_lock held:
+ * register the mappingN devices.  If that fails, give back the @grew
+ * bytes the change added at the end, so the store fails with nothing
+ * changed.  Drops mapping_lock.
+ */
+static int hpm_instance_publish(struct hpm_instance *inst, u64 grew)
+{
+	int rc = hpm_sync_mappings_locked(inst);
+
+	if (rc && grew) {
+		mutex_lock(&hpm_lock);
+		if (!inst->dead) {
+			hpm_instance_shrink(inst, grew);
+			hpm_region_update_seed(inst->region);
+		}
+		mutex_unlock(&hpm_lock);
+		/* fewer ranges now: this only unregisters, it cannot fail */
+		hpm_sync_mappings_locked(inst);
+	}
+	mutex_unlock(&inst->mapping_lock);
+	return rc;
+}
+
 /*
  * Grow first fit or shrink from the end.  -EINVAL unless a multiple of
- * the instance alignment (and of 2 MiB); -ENOSPC if the region has no room (or the
- * growth needs more than HPM_MAX_RANGES ranges); nothing changes on error.
+ * the instance alignment (and of 2 MiB); -ENOSPC if the region has no
+ * room (or the growth needs more than HPM_MAX_RANGES ranges); -ENOMEM if
+ * its mappingN directories cannot be made; nothing changes on error.
  */
 static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 			  const char *buf, size_t len)
 {
 	struct hpm_instance *inst = to_hpm_instance(dev);
-	u64 val, cur;
+	u64 val, cur, grew = 0;
 	int rc;
 
 	rc = kstrtou64(buf, 0, &val);
 	if (rc)
 		return rc;
-	rc = hpm_instance_lock(inst);
+	rc = hpm_instance_lock_ranges(inst);
 	if (rc)
 		return rc;
 	cur = hpm_instance_size(inst);
@@ -175,13 +218,17 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 		rc = hpm_instance_grow(inst, val - cur);
 	else if (val < cur)
 		hpm_instance_shrink(inst, cur - val);
+	if (!rc && val > cur)
+		grew = val - cur;
 	if (!rc)
 		hpm_region_update_seed(inst->region);
 	mutex_unlock(&hpm_lock);
-	if (rc)
+	if (rc) {
+		mutex_unlock(&inst->mapping_lock);
 		return rc;
-	hpm_instance_sync_mappings(inst);
-	return len;
+	}
+	rc = hpm_instance_publish(inst, grew);
+	return rc ? rc : len;
 }
 static DEVICE_ATTR_RW(size);
 
@@ -303,9 +350,10 @@ static int hpm_parse_range(const char *buf, u64 *start, u64 *end)
 
 /*
  * Add an explicit range to a disabled instance: -EINVAL malformed, not
- * aligned to the instance align (and 2 MiB) or outside the region; -EEXIST if any of
- * it is taken (overlapping or containing another range); -ENOSPC past
- * HPM_MAX_RANGES ranges; -EBUSY while enabled.
+ * aligned to the instance align (and 2 MiB) or outside the region;
+ * -EEXIST if any of it is taken (overlapping or containing another
+ * range); -ENOSPC past HPM_MAX_RANGES ranges; -EBUSY while enabled;
+ * -ENOMEM if its mappingN directory cannot be made.
  */
 static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t len)
@@ -317,7 +365,7 @@ static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 	rc = hpm_parse_range(buf, &start, &end);
 	if (rc)
 		return rc;
-	rc = hpm_instance_lock(inst);
+	rc = hpm_instance_lock_ranges(inst);
 	if (rc)
 		return rc;
 	if (inst->enabled)
@@ -336,10 +384,12 @@ static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 		hpm_region_update_seed(inst->region);
 	}
 	mutex_unlock(&hpm_lock);
-	if (rc)
+	if (rc) {
+		mutex_unlock(&inst->mapping_lock);
 		return rc;
-	hpm_instance_sync_mappings(inst);
-	return len;
+	}
+	rc = hpm_instance_publish(inst, end - start + 1);
+	return rc ? rc : len;
 }
 
 /* physical addresses: root only */
@@ -396,7 +446,8 @@ static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
 		return rc;
 	if (val > 1)
 		return -EINVAL;
-	rc = hpm_instance_lock(inst);
+	/* mapping_lock too: no enable between a range change and its undo */
+	rc = hpm_instance_lock_ranges(inst);
 	if (rc)
 		return rc;
 	if (val == inst->enabled)
@@ -410,6 +461,7 @@ static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
 	else
 		rc = hpm_instance_enable(inst);
 	mutex_unlock(&hpm_lock);
+	mutex_unlock(&inst->mapping_lock);
 	return rc ? rc : len;
 }
 static DEVICE_ATTR_RW(enabled);
@@ -594,21 +646,17 @@ static int hpm_mapping_add(struct hpm_instance *inst, int index)
 	return 0;
 }
 
-/**
- * hpm_instance_sync_mappings() - one mappingN device per range of @inst
- * @inst: the instance; none for a deleted one
- *
- * Called after every change of the ranges, with hpm_lock not held (the
- * removal waits for the devices' handlers, which take it).  The last
- * caller reads the last state, so concurrent changes end consistent.  A
- * failure to register leaves the directory missing and is logged; the
- * ranges themselves are unaffected.
+/*
+ * One mappingN device per range.  Caller holds mapping_lock, not
+ * hpm_lock (unregistering waits for the devices' handlers, which take
+ * it).  A failure to register leaves the devices that were made, each
+ * for a range that exists, and returns the errno.
  */
-void hpm_instance_sync_mappings(struct hpm_instance *inst)
+static int hpm_sync_mappings_locked(struct hpm_instance *inst)
 {
 	int want, rc;
 
-	mutex_lock(&inst->mapping_lock);
+	lockdep_assert_held(&inst->mapping_lock);
 	mutex_lock(&hpm_lock);
 	want = inst->dead ? 0 : inst->nr_range;
 	mutex_unlock(&hpm_lock);
@@ -616,13 +664,24 @@ void hpm_instance_sync_mappings(struct hpm_instance *inst)
 		device_unregister(&inst->mappings[--inst->nr_mapping]->dev);
 	while (inst->nr_mapping < want) {
 		rc = hpm_mapping_add(inst, inst->nr_mapping);
-		if (rc) {
-			dev_warn(&inst->dev, "no mapping%d: %d\n",
-				 inst->nr_mapping, rc);
-			break;
-		}
+		if (rc)
+			return rc;
 		inst->nr_mapping++;
 	}
+	return 0;
+}
+
+/**
+ * hpm_instance_sync_mappings() - drop the mappingN devices of a deleted
+ *	or emptied instance
+ * @inst: the instance, with no more ranges than devices
+ *
+ * Context: takes mapping_lock; hpm_lock must not be held.
+ */
+void hpm_instance_sync_mappings(struct hpm_instance *inst)
+{
+	mutex_lock(&inst->mapping_lock);
+	hpm_sync_mappings_locked(inst);
 	mutex_unlock(&inst->mapping_lock);
 }
 

@@ -268,12 +268,14 @@ static int hpm_region_check(u64 start, u64 size)
  *
  * Return: 0; -EINVAL if misaligned, not device memory or touching System
  * RAM; -EEXIST if it overlaps another region; -EBUSY if someone else
- * owns part of it; -ENOMEM.
+ * owns part of it; -ENOMEM.  On error nothing is left claimed, the seed
+ * instance included.
  */
 int hpm_region_add(u64 start, u64 size, int target_node,
 		   struct hotmem_region **out)
 {
 	struct hotmem_region *region;
+	struct hpm_instance *seed;
 	int rc;
 
 	mutex_lock(&hpm_lock);
@@ -317,8 +319,11 @@ int hpm_region_add(u64 start, u64 size, int target_node,
 	list_add_tail(&region->node, &hpm_regions);
 	mutex_unlock(&hpm_lock);
 	/* like a dax region, a new region comes with a seed instance */
-	if (IS_ERR(hpm_instance_create(region)))
-		dev_warn(&region->dev, "no seed instance\n");
+	seed = hpm_instance_create(region);
+	if (IS_ERR(seed)) {
+		hpm_region_remove(region);
+		return PTR_ERR(seed);
+	}
 	if (out)
 		*out = region;
 	return 0;
