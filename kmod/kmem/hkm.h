@@ -92,6 +92,7 @@ int hkm_unplug(struct hkm_dev *hd);
 bool hkm_memmap_on_memory_possible(const struct hkm_dev *hd);
 bool hkm_block_has_memmap_on_memory(const struct hkm_dev *hd);
 u64 hkm_nr_added(const struct hkm_dev *hd);
+bool hkm_holds_anything(const struct hkm_dev *hd);
 u64 hkm_nr_planned(const struct hkm_dev *hd);
 u64 hkm_block_size(void);
 

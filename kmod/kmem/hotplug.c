@@ -87,6 +87,25 @@ u64 hkm_nr_added(const struct hkm_dev *hd)
 }
 
 /**
+ * hkm_holds_anything() - does @hd still hold kernel state of a hot-add
+ * @hd: the device; caller holds hd->lock
+ *
+ * Blocks, a range's parent resource, the memory group or the module
+ * reference: what an unplug that stopped half way can leave.
+ *
+ * Return: true if something is left to release.
+ */
+bool hkm_holds_anything(const struct hkm_dev *hd)
+{
+	int i;
+
+	for (i = 0; i < hd->nr_range; i++)
+		if (hd->ranges[i].nr_added || hd->ranges[i].res)
+			return true;
+	return hd->mgid >= 0 || hd->holds_module;
+}
+
+/**
  * hkm_nr_planned() - whole blocks in the ranges of @hd
  * @hd: the device
  *
@@ -147,20 +166,34 @@ out_put_module:
 	return rc;
 }
 
-/* The last block of the device is gone: undo hkm_first_block(). */
-static void hkm_last_block(struct hkm_dev *hd)
+/*
+ * The last block of the device is gone: undo hkm_first_block().  If the
+ * memory group cannot be unregistered it stays, with the module
+ * reference, for the next unplug to finish.
+ */
+static int hkm_last_block(struct hkm_dev *hd)
 {
+	int rc;
+
 	lockdep_assert_held(&hd->lock);
 	if (hd->mtype) {
 		hkm_tier_put(hd->nid, hd->mtype);
 		hd->mtype = NULL;
 	}
-	if (hd->mgid >= 0 && !memory_group_unregister(hd->mgid))
+	if (hd->mgid >= 0) {
+		rc = memory_group_unregister(hd->mgid);
+		if (rc) {
+			pr_warn("%s: memory group %d not unregistered (%d)\n",
+				hd->name, hd->mgid, rc);
+			return rc;
+		}
 		hd->mgid = -1;
-	if (hd->mgid < 0 && hd->holds_module) {
+	}
+	if (hd->holds_module) {
 		hd->holds_module = false;
 		module_put(THIS_MODULE);
 	}
+	return 0;
 }
 
 /*
@@ -183,13 +216,25 @@ static int hkm_range_get_res(struct hkm_dev *hd, struct hkm_range *r)
 	return 0;
 }
 
-static void hkm_range_put_res(struct hkm_range *r)
+/*
+ * A range's last block is gone: its parent resource goes too.  One that
+ * cannot be removed stays tracked (never freed while in the tree) for the
+ * next unplug to remove.
+ */
+static int hkm_range_put_res(struct hkm_dev *hd, struct hkm_range *r)
 {
+	int rc;
+
 	if (!r->res || r->nr_added)
-		return;
-	remove_resource(r->res);
+		return 0;
+	rc = remove_resource(r->res);
+	if (rc) {
+		pr_warn("%s: resource %pR not removed (%d)\n", hd->name, r->res, rc);
+		return rc;
+	}
 	kfree(r->res);
 	r->res = NULL;
+	return 0;
 }
 
 /*
@@ -278,11 +323,11 @@ static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
 				return rc == -EINTR || rc == -ENOMEM ? rc : -EBUSY;
 			}
 		}
-		hkm_range_put_res(r);
+		rc = hkm_range_put_res(hd, r);
+		if (rc)
+			return rc;
 	}
-	if (!hkm_nr_added(hd))
-		hkm_last_block(hd);
-	return 0;
+	return hkm_nr_added(hd) ? 0 : hkm_last_block(hd);
 }
 
 /**
@@ -324,8 +369,9 @@ int hkm_plug(struct hkm_dev *hd)
 	}
 	if (rc) {
 		hkm_remove_to(hd, before, false);
+		/* what cannot be undone stays tracked; the add's error stands */
 		for (i = 0; i < hd->nr_range; i++)
-			hkm_range_put_res(&hd->ranges[i]);
+			hkm_range_put_res(hd, &hd->ranges[i]);
 		if (!hkm_nr_added(hd))
 			hkm_last_block(hd);
 	}
@@ -348,7 +394,9 @@ int hkm_plug(struct hkm_dev *hd)
  *
  * Return: 0 when nothing is added any more; -EBUSY if a block could not
  * be offlined or removed (it and the blocks before it stay added), -EINTR
- * if a signal interrupted the offlining, -ENOMEM.
+ * if a signal interrupted the offlining, -ENOMEM; the errno of a parent
+ * resource or the memory group that could not be released (every block
+ * is removed then; writing unplug again releases them).
  */
 int hkm_unplug(struct hkm_dev *hd)
 {

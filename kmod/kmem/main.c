@@ -171,25 +171,29 @@ static struct hkm_dev *hkm_adopt(struct dev_dax *dev_dax)
 }
 
 /*
- * Done with a device: free it if nothing is added, else keep it, with its
- * module reference, on hkm_stuck until retry_unplug or a rebind.
+ * Done with a device: free it if it holds nothing, else keep it, with its
+ * module reference, on hkm_stuck until retry_unplug or a rebind.  Blocks
+ * are what usually stays; a parent resource or the memory group that
+ * could not be released stays the same way (their names are the device's).
  */
 static void hkm_dev_retire(struct hkm_dev *hd)
 {
+	bool held;
 	u64 left;
 
 	mutex_lock(&hkm_stuck_lock);
 	mutex_lock(&hd->lock);
 	left = hkm_nr_added(hd);
+	held = hkm_holds_anything(hd);
 	hd->dev_dax = NULL;
 	mutex_unlock(&hd->lock);
-	if (left) {
+	if (held) {
 		list_add_tail(&hd->stuck, &hkm_stuck);
 		pr_err("%s: %llu blocks stay added and tracked: echo 1 > /sys/bus/dax/drivers/kmem/retry_unplug once their pages are free\n",
 		       hd->name, left);
 	}
 	mutex_unlock(&hkm_stuck_lock);
-	if (!left)
+	if (!held)
 		hkm_dev_free(hd);
 }
 

@@ -13,7 +13,7 @@
  *            -EOPNOTSUPP for a function that cannot fail.
  *   calls    (R) "NAME COUNT" for every function called since the reset
  *   log      (R) one line per call since the reset, oldest first:
- *            "SEQ NAME#N CALLER A0 A1 A2 A3 = RESULT[ injected]"
+ *            "SEQ NAME#N A0 A1 A2 A3 = RESULT[ injected] at CALLER"
  *   reset    (W) "1": no rules, counts zero, log empty
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -266,10 +266,10 @@ static size_t hti_render(enum hti_view view, char *buf, size_t size)
 		struct hti_entry *e = &hti_log[i % HTI_LOG_MAX];
 
 		n += scnprintf(buf + n, size - n,
-			       "%llu %s#%llu %pS %#llx %#llx %#llx %#llx = %ld%s\n",
-			       e->seq, e->sym->name, e->nth, (void *)e->caller,
-			       e->arg[0], e->arg[1], e->arg[2], e->arg[3], e->ret,
-			       e->injected ? " injected" : "");
+			       "%llu %s#%llu %#llx %#llx %#llx %#llx = %ld%s at %pS\n",
+			       e->seq, e->sym->name, e->nth, e->arg[0], e->arg[1],
+			       e->arg[2], e->arg[3], e->ret,
+			       e->injected ? " injected" : "", (void *)e->caller);
 	}
 	return n;
 }

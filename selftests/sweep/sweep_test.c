@@ -11,173 +11,39 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
 #include "hotmem_util.h"
 
-#define HTI	"/sys/kernel/debug/hotmem_test_iomap/"
+#include "sweep.h"
+
+#define HTI	SWEEP_HTI
 #define CLS	"/sys/class/hotmem/"
 #define M	(1024ULL * 1024)
-#define MAX_SITES	256
 
-/* the errno every injected failure returns */
-#define SWEEP_ERRNO	5	/* EIO */
-
-/* what a user sees of hotmem_pagemap */
-static const char snapshot_cmd[] =
-	"cat /proc/iomem; grep -E '^hotmem' /proc/modules | cut -d' ' -f1-3; "
-	"grep -w hotmem /proc/devices; ls /dev | grep '^pm'; "
-	"cat /sys/module/hotmem_pagemap/parameters/regions 2>/dev/null; "
-	"for f in " CLS "*/* " CLS "*/mapping*/*; do "
-	"[ -f \"$f\" ] && printf '%s: %s\\n' \"$f\" \"$(cat \"$f\" 2>&1)\"; done";
-
-/**
- * struct op - one user-visible operation
- * @name: what the coverage line calls it
- * @pre: shell commands bringing a clean system to the state it starts in
- * @run: the operation, one shell command; exit status 0 means success
- */
-struct op {
-	const char *name;
-	const char *pre;
-	const char *run;
-};
-
-/* one fallible call the operation made: the N-th call of SYM */
-struct site {
-	char sym[64];
-	unsigned long long nth;
-	char caller[128];
+static struct sweep_env env = {
+	.clean = "rmmod hotmem_pagemap_example 2>/dev/null; "
+		 "rmmod hotmem_pagemap 2>/dev/null; /sbin/modprobe hotmem_test_iomap",
+	/* what a user sees of hotmem_pagemap */
+	.snapshot =
+		"cat /proc/iomem; grep -E '^hotmem' /proc/modules | cut -d' ' -f1-3; "
+		"grep -w hotmem /proc/devices; ls /dev | grep '^pm'; "
+		"cat /sys/module/hotmem_pagemap/parameters/regions 2>/dev/null; "
+		"for f in /sys/class/hotmem/*/* /sys/class/hotmem/*/mapping*/*; "
+		"do [ -f \"$f\" ] && printf '%s: %s\\n' \"$f\" \"$(cat \"$f\" 2>&1)\"; done",
 };
 
 static __u64 sr_start;
 
-/* back to nothing loaded but the shim */
-static void clean(void)
-{
-	hm_sh(NULL, 0, "rmmod hotmem_pagemap_example 2>/dev/null; "
-		       "rmmod hotmem_pagemap hotmem_kmem 2>/dev/null; "
-		       "/sbin/modprobe hotmem_test_iomap");
-}
+/* the test build, never the stock modules */
+static const char watermark_cmd[] =
+	"/sbin/modprobe hotmem_pagemap || exit 1; "
+	"grep -qw hotmem_pagemap_test_watermark /proc/kallsyms";
 
-/* run @cmd with R set to the soft-reserved start (decimal) */
 static int sh_r(const char *cmd)
 {
-	return hm_sh(NULL, 0, "R=%llu; C=" CLS "; %s", sr_start, cmd);
-}
-
-static int snapshot(char *buf, size_t len)
-{
-	return hm_sh(buf, len, "%s", snapshot_cmd) < 0 ? -EIO : 0;
-}
-
-/* the can_fail calls of the last run, in call order */
-static int sites_from_log(struct site *s, int max)
-{
-	char sym[64], line[512], caller[128];
-	unsigned long long seq, nth;
-	char *log, *p, *nl;
-	int n = 0;
-
-	log = malloc(1 << 22);
-	if (!log || hm_read_str(log, 1 << 22, HTI "log") < 0) {
-		free(log);
-		return -EIO;
-	}
-	for (p = log; *p && n < max; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p) - 1;
-		snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
-		if (sscanf(line, "%llu %63[^#]#%llu %127s", &seq, sym, &nth, caller) != 4)
-			continue;
-		if (!hm_sh(NULL, 0, "grep -q '^%s can_fail' " HTI "symbols", sym)) {
-			snprintf(s[n].sym, sizeof(s[n].sym), "%s", sym);
-			s[n].nth = nth;
-			snprintf(s[n].caller, sizeof(s[n].caller), "%s", caller);
-			n++;
-		}
-		if (!nl[1])
-			break;
-	}
-	free(log);
-	return n;
-}
-
-/* record the coverage of one operation for the summary test */
-static void coverage(const char *op, int sites, int passed)
-{
-	FILE *f = fopen("/run/hotmem-sweep-coverage", "a");
-
-	if (f) {
-		fprintf(f, "%s %d %d\n", op, sites, passed);
-		fclose(f);
-	}
-}
-
-/*
- * Sweep @op: a clean run for the call sites, then one run per site with
- * that call failed.  Returns the number of sites that did not roll back.
- */
-static int sweep(struct __test_metadata *_metadata, const struct op *op)
-{
-	static char before[1 << 16], after[1 << 16];
-	struct site *s = calloc(MAX_SITES, sizeof(*s));
-	int n, i, bad = 0;
-
-	clean();
-	if (!s || sh_r(op->pre)) {
-		TH_LOG("%s: set-up failed", op->name);
-		free(s);
-		return -1;
-	}
-	hm_write("1", HTI "reset");
-	if (sh_r(op->run)) {
-		TH_LOG("%s: fails without injection", op->name);
-		free(s);
-		return -1;
-	}
-	n = sites_from_log(s, MAX_SITES);
-	for (i = 0; i < n; i++) {
-		char rule[128];
-		int rc;
-
-		clean();
-		sh_r(op->pre);
-		snapshot(before, sizeof(before));
-		hm_write("1", HTI "reset");
-		snprintf(rule, sizeof(rule), "%s %llu %d", s[i].sym, s[i].nth, SWEEP_ERRNO);
-		if (hm_write(rule, HTI "fail")) {
-			TH_LOG("%s: cannot set rule %s", op->name, rule);
-			bad++;
-			continue;
-		}
-		rc = sh_r(op->run);
-		hm_write("1", HTI "reset");
-		snapshot(after, sizeof(after));
-		if (!rc) {
-			TH_LOG("%s: %s#%llu (%s) failed, the operation succeeded",
-			       op->name, s[i].sym, s[i].nth, s[i].caller);
-			bad++;
-		} else if (strcmp(before, after)) {
-			TH_LOG("%s: %s#%llu (%s) failed: state not rolled back",
-			       op->name, s[i].sym, s[i].nth, s[i].caller);
-			TH_LOG("before:\n%s\nafter:\n%s", before, after);
-			bad++;
-		} else if (sh_r(op->run)) {
-			TH_LOG("%s: fails on retry after %s#%llu", op->name, s[i].sym,
-			       s[i].nth);
-			bad++;
-		}
-	}
-	TH_LOG("%s: %d call sites swept, %d rolled back and retried", op->name, n,
-	       n - bad);
-	coverage(op->name, n, n - bad);
-	clean();
-	free(s);
-	return bad;
+	return sweep_sh(&env, cmd);
 }
 
 FIXTURE(sw) {
@@ -190,63 +56,109 @@ FIXTURE_SETUP(sw)
 
 	ASSERT_EQ(0, hm_sr_range(&sr_start, &size));
 	ASSERT_LE(512 * M, size);
-	clean();
+	snprintf(env.vars, sizeof(env.vars), "R=%llu; C=" CLS ";", sr_start);
+	sh_r(env.clean);
 	/* the test build, never the stock modules */
-	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap && "
-			   "grep -qw hotmem_pagemap_test_watermark /proc/kallsyms"))
+	ASSERT_EQ(0, hm_sh(NULL, 0, "%s", watermark_cmd))
 		TH_LOG("not the test build: run with vm.sh --test-build");
-	clean();
+	sh_r(env.clean);
 }
 
 FIXTURE_TEARDOWN(sw)
 {
-	clean();
+	sh_r(env.clean);
 }
 
-#define LOAD	"/sbin/modprobe hotmem_pagemap regions=$R:268435456"
+/* the region every operation but the first two starts from: 512 MiB */
+#define LOAD	"/sbin/modprobe hotmem_pagemap regions=$R:536870912"
 
-static const struct op ops[] = {
-	{ "module load", "true", LOAD },
+static const struct sweep_op ops[] = {
+	{ "module load", "true", LOAD, NULL, false },
 	{ "regions write", "/sbin/modprobe hotmem_pagemap",
-	  "echo $R:134217728,$((R + 134217728)):134217728 > "
-	  "/sys/module/hotmem_pagemap/parameters/regions" },
-	{ "instance create", LOAD, "echo 1 > ${C}region0/create" },
-	{ "instance grow", LOAD, "echo 268435456 > ${C}pm0.0/size" },
-	{ "instance grow into holes", LOAD
-	  " && echo 4194304 > ${C}pm0.0/size && echo 1 > ${C}region0/create"
-	  " && echo 4194304 > ${C}pm0.1/size && echo 0 > ${C}pm0.0/size",
-	  "echo 16777216 > ${C}pm0.0/size" },
+	  "P=/sys/module/hotmem_pagemap/parameters/regions; "
+	  "echo $R:134217728,$((R + 134217728)):134217728 > $P",
+	  NULL, false },
+	{ "instance create", LOAD, "echo 1 > ${C}region0/create", NULL, false },
+	{ "instance grow", LOAD, "echo 268435456 > ${C}pm0.0/size", NULL, false },
+	{ "instance grow into holes",
+	  LOAD " || exit 1; "
+	  "echo 4194304 > ${C}pm0.0/size || exit 1; "
+	  "echo 1 > ${C}region0/create || exit 1; "
+	  "echo 4194304 > ${C}pm0.1/size || exit 1; "
+	  "echo 0 > ${C}pm0.0/size",
+	  "echo 16777216 > ${C}pm0.0/size", NULL, false },
 	{ "instance mapping", LOAD,
-	  "printf '%x-%x' $((R + 33554432)) $((R + 67108863)) > ${C}pm0.0/mapping" },
+	  "printf '%x-%x' $((R + 33554432)) $((R + 67108863)) > ${C}pm0.0/mapping",
+	  NULL, false },
 	{ "enable ram", LOAD " && echo 268435456 > ${C}pm0.0/size",
-	  "echo 1 > ${C}pm0.0/enabled" },
-	{ "enable dev, 2 ranges", LOAD
-	  " && printf '%x-%x' $R $((R + 134217727)) > ${C}pm0.0/mapping"
-	  " && printf '%x-%x' $((R + 150994944)) $((R + 268435455)) > ${C}pm0.0/mapping"
-	  " && echo dev > ${C}pm0.0/memmap",
-	  "echo 1 > ${C}pm0.0/enabled" },
+	  "echo 1 > ${C}pm0.0/enabled", NULL, false },
+	/* two ranges with a whole section each, a section apart */
+	{ "enable dev, 2 ranges",
+	  LOAD " || exit 1; "
+	  "printf '%x-%x' $R $((R + 134217727)) > ${C}pm0.0/mapping || exit 1; "
+	  "printf '%x-%x' $((R + 268435456)) $((R + 402653183)) > ${C}pm0.0/mapping || exit 1; "
+	  "echo dev > ${C}pm0.0/memmap",
+	  "echo 1 > ${C}pm0.0/enabled", NULL, false },
 	{ "instance delete", LOAD " && echo 1 > ${C}region0/create",
-	  "echo pm0.1 > ${C}region0/delete" },
+	  "echo pm0.1 > ${C}region0/delete", NULL, false },
 	{ "api region add", "/sbin/modprobe hotmem_pagemap",
-	  "/sbin/modprobe hotmem_pagemap_example range=$R:134217728" },
+	  "/sbin/modprobe hotmem_pagemap_example range=$R:134217728", NULL, false },
 };
 
-#define SWEEP_TEST(id, i)				\
-	TEST_F(sw, id)					\
-	{						\
-		EXPECT_EQ(0, sweep(_metadata, &ops[i]));	\
-	}
+TEST_F(sw, pagemap_load)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[0]));
+}
 
-SWEEP_TEST(pagemap_load, 0)
-SWEEP_TEST(pagemap_regions_write, 1)
-SWEEP_TEST(pagemap_create, 2)
-SWEEP_TEST(pagemap_grow, 3)
-SWEEP_TEST(pagemap_grow_holes, 4)
-SWEEP_TEST(pagemap_mapping, 5)
-SWEEP_TEST(pagemap_enable_ram, 6)
-SWEEP_TEST(pagemap_enable_dev_multi, 7)
-SWEEP_TEST(pagemap_delete, 8)
-SWEEP_TEST(pagemap_api_add, 9)
+TEST_F(sw, pagemap_regions_write)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[1]));
+}
+
+TEST_F(sw, pagemap_create)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[2]));
+}
+
+TEST_F(sw, pagemap_grow)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[3]));
+}
+
+TEST_F(sw, pagemap_grow_holes)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[4]));
+}
+
+TEST_F(sw, pagemap_mapping)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[5]));
+}
+
+TEST_F(sw, pagemap_enable_ram)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[6]));
+}
+
+TEST_F(sw, pagemap_enable_dev_multi)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[7]));
+}
+
+TEST_F(sw, pagemap_delete)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[8]));
+}
+
+TEST_F(sw, pagemap_api_add)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[9]));
+}
+
+/* start, end and altmap of each memremap_pages() and memunmap_pages() */
+static const char log_cmd[] =
+	"L=" HTI "log; "
+	"grep -E ' mem(re|un)map_pages#' $L | awk '{ print $2, $3, $4, $6 }'";
 
 /*
  * The call log: an instance of K ranges with memmap "dev" made K
@@ -261,16 +173,15 @@ TEST_F(sw, log_dev_ranges_altmap)
 	hm_write("1", HTI "reset");
 	ASSERT_EQ(0, sh_r(ops[7].run));
 	ASSERT_EQ(0, sh_r("echo 0 > ${C}pm0.0/enabled"));
-	ASSERT_EQ(0, hm_sh(log, sizeof(log), "grep -E ' memu?n?map_pages#' " HTI "log | "
-			   "awk '{ print $2, $4, $5, $7 }'"));
+	ASSERT_EQ(0, hm_sh(log, sizeof(log), "%s", log_cmd));
 	snprintf(want, sizeof(want),
 		 "memremap_pages#1 %#llx %#llx 0x1\n"
 		 "memremap_pages#2 %#llx %#llx 0x1\n"
-		 "memunmap_pages#1 %#llx %#llx 0\n"
-		 "memunmap_pages#2 %#llx %#llx 0\n",
+		 "memunmap_pages#1 %#llx %#llx 0x0\n"
+		 "memunmap_pages#2 %#llx %#llx 0x0\n",
 		 sr_start, sr_start + 128 * M - 1,
-		 sr_start + 144 * M, sr_start + 256 * M - 1,
-		 sr_start + 144 * M, sr_start + 256 * M - 1,
+		 sr_start + 256 * M, sr_start + 384 * M - 1,
+		 sr_start + 256 * M, sr_start + 384 * M - 1,
 		 sr_start, sr_start + 128 * M - 1);
 	EXPECT_STREQ(want, log);
 }
@@ -295,29 +206,7 @@ TEST_F(sw, debugfs_rules)
 /* every operation swept above, with the call sites it had */
 TEST_F(sw, zz_coverage)
 {
-	char buf[4096];
-	int ops_n = 0, sites = 0, passed = 0, s, p;
-	char *line, *save;
-
-	ASSERT_LT(0, hm_read_str(buf, sizeof(buf), "/run/hotmem-sweep-coverage"))
-		TH_LOG("no sweep ran before this test");
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strrchr(line, ' ');
-
-		*sp = '\0';
-		p = atoi(sp + 1);
-		sp = strrchr(line, ' ');
-		*sp = '\0';
-		s = atoi(sp + 1);
-		ksft_print_msg("coverage: %-28s %3d call sites, %3d rolled back\n", line, s, p);
-		ops_n++;
-		sites += s;
-		passed += p;
-	}
-	ksft_print_msg("coverage: %d operations x %d call sites swept, %d passing\n",
-		       ops_n, sites, passed);
-	EXPECT_EQ(sites, passed);
-	EXPECT_EQ(ARRAY_SIZE(ops), ops_n);
+	EXPECT_EQ(0, sweep_coverage_report(ARRAY_SIZE(ops)));
 }
 
 TEST_HARNESS_MAIN

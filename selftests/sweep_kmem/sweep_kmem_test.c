@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rollback sweeps of hotmem_kmem over the test build (vm.sh --test-build
+ * --kmem hotmem): bind (the hot-add of every block), plug, unplug, unbind
+ * and module load, each once per fallible kernel call it makes, with that
+ * call failed.  A bind, a plug or a load must leave /proc/iomem, the memory
+ * block devices, MemTotal, the hotmem sysfs files and the module reference
+ * counts as they were and then succeed.  An unplug stops "partial" and an
+ * unbind leaves memory stuck, as documented: writing unplug again, or
+ * retry_unplug, must then end exactly where a run without failures ends.
+ * Also the call log of a hot-add and an unplug.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "hotmem_util.h"
+#include "sweep.h"
+
+#define HTI	SWEEP_HTI
+#define M	(1024ULL * 1024)
+/* the device: 512 MiB, 4 blocks of 128 MiB */
+#define DEV_SIZE	(512 * M)
+
+/*
+ * Back to: the device 512 MiB, bound to device_dax, nothing added or
+ * stuck, hotmem_kmem loaded.  Binding goes through sysfs, as daxctl's
+ * does: "bind", or "new_id" where the bus does not match the driver by
+ * default (kmem on 6.1, device_dax for soft-reserved memory on 6.12).
+ */
+#define CLEAN								\
+	"/sbin/modprobe kmem; "						\
+	"[ -e $X/hotmem ] && echo 1 > $X/hotmem/unplug; "		\
+	"echo 1 > $K/retry_unplug 2>/dev/null; "			\
+	"[ -e $X/driver ] && echo $D > $X/driver/unbind; "		\
+	"echo $D > $K/remove_id 2>/dev/null; "				\
+	"echo 536870912 > $X/size || exit 1; "				\
+	"B=/sys/bus/dax/drivers/device_dax; "				\
+	"{ echo $D > $B/bind || echo $D > $B/new_id; } 2>/dev/null; "	\
+	"[ -e $X/driver ]"
+
+static struct sweep_env env = {
+	.clean = CLEAN,
+	.snapshot =
+		"cat /proc/iomem; grep MemTotal /proc/meminfo; "
+		"grep -E '^hotmem' /proc/modules | cut -d' ' -f1-3; "
+		"for b in /sys/devices/system/memory/memory*; "
+		"do echo \"${b##*/} $(cat $b/state)\"; done; "
+		"cat $K/stuck; "
+		"for f in $X/hotmem/*; do [ -r \"$f\" ] && [ -f \"$f\" ] && printf '%s: %s\\n' \"${f##*/}\" \"$(cat \"$f\" 2>&1)\"; done",
+};
+
+/*
+ * The hot-add: bind the unbound device to hotmem_kmem through new_id, as
+ * daxctl does (a failed probe is not retried, unlike "bind || new_id")
+ */
+#define ADD	"echo $D > $K/new_id 2>/dev/null; [ -e $X/hotmem ]"
+#define UNBOUND	"echo $D > $X/driver/unbind"
+
+static const struct sweep_op ops[] = {
+	{ "bind: hot-add 4 blocks", UNBOUND, ADD, NULL, false },
+	{ "plug after an unplug", UNBOUND " && " ADD " && echo 1 > $X/hotmem/unplug",
+	  "echo 1 > $X/hotmem/plug", NULL, false },
+	/* an unplug that stops keeps what it removed: "partial", resumable */
+	{ "unplug", UNBOUND " && " ADD, "echo 1 > $X/hotmem/unplug",
+	  "echo 1 > $X/hotmem/unplug", false },
+	/* an unbind cannot fail: what it could not remove is listed stuck */
+	{ "unbind", UNBOUND " && " ADD, "echo $D > $K/unbind",
+	  "echo 1 > $K/retry_unplug", true },
+	{ "module load", "rmmod hotmem_kmem", "/sbin/modprobe kmem", NULL, false },
+};
+
+FIXTURE(swk) {
+	char dev[64];
+};
+
+FIXTURE_SETUP(swk)
+{
+	if (hm_dax_find(self->dev, sizeof(self->dev), "/hmem"))
+		SKIP(return, "no soft-reserved dax device (vm.sh -p soft-reserved)");
+	ASSERT_EQ(0, hm_sr_reset(self->dev, sizeof(self->dev)));
+	ASSERT_EQ(0, hm_use_hotmem_kmem());
+	ASSERT_EQ(0, hm_sh(NULL, 0, "grep -qw hotmem_kmem_test_watermark /proc/kallsyms"))
+		TH_LOG("not the test build: run with vm.sh --test-build");
+	ASSERT_EQ(128 * M, hm_block_size());
+	snprintf(env.vars, sizeof(env.vars),
+		 "D=%s; X=" HM_SYS_DAX "/%s; K=/sys/bus/dax/drivers/kmem;",
+		 self->dev, self->dev);
+	ASSERT_EQ(0, sweep_sh(&env, env.clean));
+}
+
+FIXTURE_TEARDOWN(swk)
+{
+	char dev[64];
+
+	sweep_sh(&env, env.clean);
+	hm_sr_reset(dev, sizeof(dev));
+}
+
+TEST_F(swk, kmem_bind)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[0]));
+}
+
+TEST_F(swk, kmem_plug)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[1]));
+}
+
+TEST_F(swk, kmem_unplug)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[2]));
+}
+
+TEST_F(swk, kmem_unbind)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[3]));
+}
+
+TEST_F(swk, kmem_load)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[4]));
+}
+
+/* start, size and flags of each add; start and size of each remove */
+static const char log_cmd[] =
+	"L=" HTI "log; "
+	"awk '$2 ~ /^add_memory_driver_managed#/ { print $2, $4, $5, $6 }; "
+	"$2 ~ /^offline_and_remove_memory#/ { print $2, $3, $4 }' $L";
+
+/*
+ * The call log of a hot-add of 4 blocks and its unplug: one
+ * add_memory_driver_managed() per block, in address order, each of one
+ * block with MHP_MEMMAP_ON_MEMORY where the kernel supports it; then
+ * one offline_and_remove_memory() per block, last block first.
+ */
+TEST_F(swk, log_add_and_unplug)
+{
+	char log[4096], want[2048];
+	__u64 start, size;
+	int n = 0, i;
+
+	ASSERT_EQ(0, hm_sr_range(&start, &size));
+	ASSERT_EQ(0, sweep_sh(&env, UNBOUND));
+	hm_write("1", HTI "reset");
+	ASSERT_EQ(0, sweep_sh(&env, ADD));
+	ASSERT_EQ(0, sweep_sh(&env, "echo 1 > $X/hotmem/unplug"));
+	/* NAME START SIZE: the size is the second argument of a remove */
+	ASSERT_EQ(0, hm_sh(log, sizeof(log), "%s", log_cmd));
+	/* MHP_MEMMAP_ON_MEMORY is bit 1; 6.1 learns it from the first add */
+	for (i = 0; i < 4; i++)
+		n += snprintf(want + n, sizeof(want) - n,
+			      "add_memory_driver_managed#%d %#llx 0x8000000 0x%x\n",
+			      i + 1, start + i * 128 * M, 2 | 4);
+	for (i = 0; i < 4; i++)
+		n += snprintf(want + n, sizeof(want) - n,
+			      "offline_and_remove_memory#%d %#llx 0x8000000\n",
+			      i + 1, start + (3 - i) * 128 * M);
+	TH_LOG("log:\n%s", log);
+	EXPECT_STREQ(want, log);
+}
+
+TEST_F(swk, zz_coverage)
+{
+	EXPECT_EQ(0, sweep_coverage_report(ARRAY_SIZE(ops)));
+}
+
+TEST_HARNESS_MAIN
