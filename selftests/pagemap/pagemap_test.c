@@ -475,26 +475,43 @@ TEST_F(pm, explicit_mapping)
 	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
 }
 
-/* minor faults to read a mapping of @len at @off of an enabled 128 MiB pm0.0 */
-static long map_and_touch(size_t len, off_t off, bool *aligned)
+/*
+ * Minor faults to read @len of @inst from offset @off, the mapping placed
+ * by the device at *@addr.
+ */
+static long inst_touch(const char *inst, size_t len, off_t off,
+		       unsigned long *addr)
 {
+	char dev[64];
 	long faults;
 	char *p;
 	int fd;
 
-	if (hm_write("134217728", CLS "pm0.0/size") ||
-	    hm_write("1", CLS "pm0.0/enabled"))
-		return -1;
-	fd = open("/dev/pm0.0", O_RDWR);
+	snprintf(dev, sizeof(dev), "/dev/%s", inst);
+	fd = open(dev, O_RDWR);
 	if (fd < 0)
 		return -1;
 	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
 	close(fd);
 	if (p == MAP_FAILED)
 		return -1;
-	*aligned = !(((unsigned long)p - off) % (2 * M));
+	*addr = (unsigned long)p;
 	faults = touch_faults(p, len);
 	munmap(p, len);
+	return faults;
+}
+
+/* minor faults to read a mapping of @len at @off of an enabled 128 MiB pm0.0 */
+static long map_and_touch(size_t len, off_t off, bool *aligned)
+{
+	unsigned long addr = 0;
+	long faults;
+
+	if (hm_write("134217728", CLS "pm0.0/size") ||
+	    hm_write("1", CLS "pm0.0/enabled"))
+		return -1;
+	faults = inst_touch("pm0.0", len, off, &addr);
+	*aligned = !((addr - off) % (2 * M));
 	return faults;
 }
 
@@ -526,28 +543,6 @@ TEST_F(pm, fault_2m)
 	EXPECT_LE(faults, 64);
 }
 
-/* minor faults to read @len of @inst from offset 0, placed by the device */
-static long inst_touch(const char *inst, size_t len, unsigned long *addr)
-{
-	char dev[64];
-	long faults;
-	char *p;
-	int fd;
-
-	snprintf(dev, sizeof(dev), "/dev/%s", inst);
-	fd = open(dev, O_RDWR);
-	if (fd < 0)
-		return -1;
-	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return -1;
-	*addr = (unsigned long)p;
-	faults = touch_faults(p, len);
-	munmap(p, len);
-	return faults;
-}
-
 /*
  * The instance align is the largest page a mapping faults in: 4096 makes
  * every fault 4 KiB even where 2 MiB would fit; 1 GiB (on a 1 GiB aligned
@@ -565,7 +560,7 @@ TEST_F(pm, align_faults)
 	EXPECT_EQ(-EINVAL, hm_write("4096", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	faults = inst_touch("pm0.0", 8 * M, &addr);
+	faults = inst_touch("pm0.0", 8 * M, 0, &addr);
 	TH_LOG("align 4K, 8 MiB: %ld faults", faults);
 	EXPECT_GE(faults, 2048);
 	EXPECT_LE(faults, 2052);
@@ -581,7 +576,7 @@ TEST_F(pm, align_faults)
 	EXPECT_EQ(-EINVAL, hm_write("2097152", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("1073741824", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	faults = inst_touch("pm0.0", 1024 * M, &addr);
+	faults = inst_touch("pm0.0", 1024 * M, 0, &addr);
 	TH_LOG("align 1G, 1 GiB at %#lx: %ld faults", addr, faults);
 	EXPECT_EQ(0, addr % (1024 * M));
 	EXPECT_GT(faults, 0);
