@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 src=$tmp/src/hotmem-$ver
 mkdir -p "$src" "$tmp/tree"
-(cd "$HOTMEM_ROOT" && git ls-files -co --exclude-standard Kbuild dkms.conf kmod scripts |
+(cd "$HOTMEM_ROOT" && git ls-files -co --exclude-standard Kbuild dkms.conf include kmod scripts |
 	cpio -pdm --quiet "$src")
 dk=(dkms --dkmstree "$tmp/tree" --sourcetree "$tmp/src")
 
