@@ -176,10 +176,6 @@ static int hkm_last_block(struct hkm_dev *hd)
 	int rc;
 
 	lockdep_assert_held(&hd->lock);
-	if (hd->mtype) {
-		hkm_tier_put(hd->nid, hd->mtype);
-		hd->mtype = NULL;
-	}
 	if (hd->mgid >= 0) {
 		rc = memory_group_unregister(hd->mgid);
 		if (rc) {
@@ -188,6 +184,11 @@ static int hkm_last_block(struct hkm_dev *hd)
 			return rc;
 		}
 		hd->mgid = -1;
+	}
+	/* after the group: a plug over a group still registered keeps it */
+	if (hd->mtype) {
+		hkm_tier_put(hd->nid, hd->mtype);
+		hd->mtype = NULL;
 	}
 	if (hd->holds_module) {
 		hd->holds_module = false;
@@ -307,7 +308,7 @@ static int hkm_remove_block(struct hkm_dev *hd, struct hkm_range *r,
 static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
 {
 	struct hkm_range *r;
-	int i, rc;
+	int i, rc, err = 0;
 
 	for (i = hd->nr_range - 1; i >= 0; i--) {
 		r = &hd->ranges[i];
@@ -323,11 +324,14 @@ static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
 				return rc == -EINTR || rc == -ENOMEM ? rc : -EBUSY;
 			}
 		}
+		/* a parent that stays is tracked; the other ranges go on */
 		rc = hkm_range_put_res(hd, r);
-		if (rc)
-			return rc;
+		if (rc && !err)
+			err = rc;
 	}
-	return hkm_nr_added(hd) ? 0 : hkm_last_block(hd);
+	if (err || hkm_nr_added(hd))
+		return err;
+	return hkm_last_block(hd);
 }
 
 /**
@@ -367,14 +371,13 @@ int hkm_plug(struct hkm_dev *hd)
 		while (!rc && r->nr_added < r->plan.nr_blocks)
 			rc = hkm_add_block(hd, r);
 	}
-	if (rc) {
+	/*
+	 * Undo: the blocks, the parents this call took and, when nothing is
+	 * left, the group.  What cannot be undone stays tracked; the add's
+	 * error stands.
+	 */
+	if (rc)
 		hkm_remove_to(hd, before, false);
-		/* what cannot be undone stays tracked; the add's error stands */
-		for (i = 0; i < hd->nr_range; i++)
-			hkm_range_put_res(hd, &hd->ranges[i]);
-		if (!hkm_nr_added(hd))
-			hkm_last_block(hd);
-	}
 	kfree(before);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/mman.h>
 #include <linux/pfn_t.h>
 
 #include "compat.h"
@@ -58,6 +59,21 @@ static phys_addr_t hpm_off_to_phys(const struct hpm_instance *inst, u64 off,
 	return -1;
 }
 
+/*
+ * The largest page a mapping of @inst faults in: its align, but never
+ * 1 GiB where the kernel's mprotect() cannot handle a PUD mapping of
+ * device memory (before change_huge_pud(), 6.1 clears it as a "bad pud"
+ * without flushing the TLB).
+ */
+static u64 hpm_fault_max(const struct hpm_instance *inst)
+{
+#ifdef HPM_HAVE_CHANGE_HUGE_PUD
+	return inst->align;
+#else
+	return min_t(u64, inst->align, PMD_SIZE);
+#endif
+}
+
 static vm_fault_t hpm_insert(struct vm_fault *vmf, u64 size)
 {
 	struct vm_area_struct *vma = vmf->vma;
@@ -90,7 +106,7 @@ static vm_fault_t hpm_fault_size(struct vm_fault *vmf, u64 size)
 	struct hpm_instance *inst = vmf->vma->vm_file->private_data;
 	vm_fault_t ret;
 
-	if (size > inst->align)
+	if (size > hpm_fault_max(inst))
 		return VM_FAULT_FALLBACK;
 	down_read(&inst->fault_lock);
 	ret = inst->enabled ? hpm_insert(vmf, size) : VM_FAULT_SIGBUS;
@@ -124,9 +140,23 @@ static vm_fault_t hpm_huge_fault(struct vm_fault *vmf,
 }
 #endif
 
+/*
+ * A vma is only split where no 1 GiB page can straddle the cut: the core
+ * splits PMD mappings itself, but not PUD ones.
+ */
+static int hpm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct hpm_instance *inst = vma->vm_file->private_data;
+
+	if (hpm_fault_max(inst) >= PUD_SIZE && !IS_ALIGNED(addr, PUD_SIZE))
+		return -EINVAL;
+	return 0;
+}
+
 static const struct vm_operations_struct hpm_vm_ops = {
 	.fault = hpm_fault,
 	.huge_fault = hpm_huge_fault,
+	.may_split = hpm_may_split,
 };
 
 static int hpm_mmap(struct file *filp, struct vm_area_struct *vma)
@@ -136,6 +166,9 @@ static int hpm_mmap(struct file *filp, struct vm_area_struct *vma)
 	/* device memory has no page cache to copy a private mapping from */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
+	/* revoked since it was opened */
+	if (!READ_ONCE(inst->enabled))
+		return -ENXIO;
 	if (((u64)vma->vm_pgoff << PAGE_SHIFT) + (vma->vm_end - vma->vm_start) >
 	    hpm_instance_usable(inst))
 		return -EINVAL;
@@ -161,10 +194,12 @@ static unsigned long hpm_get_unmapped_area(struct file *filp,
 					   unsigned long flags)
 {
 	struct hpm_instance *inst = filp->private_data;
-	unsigned long align = min_t(u64, inst->align, PUD_SIZE);
-	unsigned long off = pgoff << PAGE_SHIFT, got;
+	unsigned long max = min_t(u64, hpm_fault_max(inst), len);
+	unsigned long off = pgoff << PAGE_SHIFT, align, got;
 
-	if (addr || align <= PAGE_SIZE || len < align || len + align < len)
+	/* the largest page size that fits both the align and the length */
+	align = max >= PUD_SIZE ? PUD_SIZE : max >= PMD_SIZE ? PMD_SIZE : 0;
+	if (addr || (flags & MAP_FIXED) || !align || len + align < len)
 		return hpm_compat_get_unmapped_area(filp, addr, len, pgoff, flags);
 	got = hpm_compat_get_unmapped_area(filp, 0, len + align, pgoff, flags);
 	if (IS_ERR_VALUE(got))

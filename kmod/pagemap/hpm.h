@@ -105,6 +105,7 @@ struct hpm_mapping {
  * @nr_mapping: number of @mappings registered
  * @node: entry in the region's instances
  * @dead: deleted; handlers return -ENXIO
+ * @revoking: was enabled when its region was removed: to be revoked
  */
 struct hpm_instance {
 	struct device dev;
@@ -125,6 +126,7 @@ struct hpm_instance {
 	int nr_mapping;
 	struct list_head node;
 	bool dead;
+	bool revoking;
 };
 
 /* region.c */
@@ -154,7 +156,9 @@ void hpm_minor_put(int minor);
 /* pgmap.c */
 int hpm_instance_enable(struct hpm_instance *inst);
 void hpm_instance_disable(struct hpm_instance *inst);
+void hpm_instance_stop(struct hpm_instance *inst);
 void hpm_instance_revoke(struct hpm_instance *inst);
+unsigned long hpm_instance_pinned(const struct hpm_instance *inst);
 u64 hpm_range_reserved(const struct hpm_instance *inst, int i);
 void hpm_instance_memmap_bytes(struct hpm_instance *inst, u64 *device,
 			       u64 *dram);

@@ -26,6 +26,8 @@ static void hpm_instance_release(struct device *dev)
 		iput(inst->inode);
 	if (dev->devt)
 		hpm_minor_put(MINOR(dev->devt));
+	/* only now: the name pmR.I stays taken until the device is gone */
+	ida_free(&inst->region->ida, inst->id);
 	put_device(&inst->region->dev);
 	kfree(inst);
 }
@@ -258,7 +260,8 @@ static ssize_t align_store(struct device *dev, struct device_attribute *attr,
 	if (val != PAGE_SIZE && val != PMD_SIZE && val != PUD_SIZE)
 		return -EINVAL;
 	unit = max_t(u64, val, HPM_SUBSECTION_SIZE);
-	rc = hpm_instance_lock(inst);
+	/* mapping_lock too: not between a range change and its undo */
+	rc = hpm_instance_lock_ranges(inst);
 	if (rc)
 		return rc;
 	if (inst->enabled && val != inst->align)
@@ -269,6 +272,7 @@ static ssize_t align_store(struct device *dev, struct device_attribute *attr,
 	if (!rc)
 		WRITE_ONCE(inst->align, val);
 	mutex_unlock(&hpm_lock);
+	mutex_unlock(&inst->mapping_lock);
 	return rc ? rc : len;
 }
 static DEVICE_ATTR_RW(align);
@@ -432,7 +436,8 @@ static ssize_t enabled_show(struct device *dev, struct device_attribute *attr,
 
 /*
  * "1": map the instance's ranges (-EINVAL while it has size 0); "0":
- * unmap them, waiting for pages still in use.  The current state: no-op.
+ * unmap them, -EBUSY while the device is open or mapped or a page is
+ * still pinned (nothing changes then).  The current state: no-op.
  */
 static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t len)
@@ -454,6 +459,8 @@ static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
 		rc = 0;
 	else if (!val && inst->users)
 		rc = -EBUSY;	/* open or mapped: close and unmap it first */
+	else if (!val && hpm_instance_pinned(inst))
+		rc = -EBUSY;	/* pinned (I/O in flight, a pipe): let go first */
 	else if (!val)
 		hpm_instance_disable(inst);
 	else if (!inst->nr_range)
@@ -742,9 +749,8 @@ struct hpm_instance *hpm_instance_create(struct hotmem_region *region)
 		rc = cdev_device_add(&inst->cdev, &inst->dev);
 	}
 	if (rc) {
-		ida_free(&region->ida, inst->id);
 		mutex_unlock(&hpm_lock);
-		/* the release callback drops the region and frees inst */
+		/* the release callback frees the id, drops the region, frees inst */
 		put_device(&inst->dev);
 		return ERR_PTR(rc);
 	}
@@ -788,7 +794,6 @@ int hpm_instance_delete(struct hotmem_region *region, const char *name)
 	}
 	found->dead = true;
 	list_del(&found->node);
-	ida_free(&region->ida, found->id);
 	if (region->youngest == &found->dev)
 		region->youngest = NULL;
 	hpm_region_update_seed(region);

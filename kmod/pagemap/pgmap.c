@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/memory_hotplug.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
@@ -129,16 +130,13 @@ out_unmap:
 
 /**
  * hpm_instance_disable() - unmap every range of @inst
- * @inst: an enabled instance; caller holds hpm_lock
- *
- * Context: waits until every page of the instance is free (memunmap_pages()
- * waits for the pgmap's references); pages are never freed while in use.
+ * @inst: an enabled instance with no page in use (hpm_instance_pinned()
+ *	is 0, no file open); caller holds hpm_lock, or owns a dead instance
  */
 void hpm_instance_disable(struct hpm_instance *inst)
 {
 	int i;
 
-	lockdep_assert_held(&hpm_lock);
 	down_write(&inst->fault_lock);
 	inst->enabled = false;
 	up_write(&inst->fault_lock);
@@ -147,24 +145,77 @@ void hpm_instance_disable(struct hpm_instance *inst)
 }
 
 /**
- * hpm_instance_revoke() - disable @inst even while it is open or mapped
+ * hpm_instance_pinned() - pages of an enabled instance still in use
+ * @inst: the instance, enabled
+ *
+ * An idle ZONE_DEVICE page of ours has a reference count of 1; a pin
+ * (get_user_pages() for O_DIRECT, a pipe buffer of vmsplice(), RDMA)
+ * holds more.  memunmap_pages() does not wait for those: it waits for
+ * the pgmap's own references only, which a pin holds no longer than the
+ * page-table walk that takes it.  So the pages are checked here.
+ *
+ * Return: the number of pages with a reference beyond their own.
+ */
+unsigned long hpm_instance_pinned(const struct hpm_instance *inst)
+{
+	unsigned long pfn, end, n = 0;
+	int i;
+
+	for (i = 0; i < inst->nr_range; i++) {
+		pfn = PHYS_PFN(inst->ranges[i].start + hpm_range_reserved(inst, i));
+		end = PHYS_PFN(inst->ranges[i].start + inst->ranges[i].len);
+		for (; pfn < end; pfn++) {
+			if (page_ref_count(pfn_to_page(pfn)) > 1)
+				n++;
+			if (!(pfn % 4096))
+				cond_resched();
+		}
+	}
+	return n;
+}
+
+/**
+ * hpm_instance_stop() - let no new fault map a page of @inst
  * @inst: an enabled instance; caller holds hpm_lock
  *
- * For a region taken away by its owner: no new fault can map a page once
- * @enabled is clear (faults hold @fault_lock), every page already mapped
- * is unmapped from every process through the instance's address space,
- * then the ranges are unmapped, which waits for pins still held.  Later
- * accesses through an old mapping get SIGBUS; the files stay open until
- * their owners close them.
+ * First half of a revoke; hpm_instance_revoke() does the rest without
+ * hpm_lock.
  */
-void hpm_instance_revoke(struct hpm_instance *inst)
+void hpm_instance_stop(struct hpm_instance *inst)
 {
 	lockdep_assert_held(&hpm_lock);
 	down_write(&inst->fault_lock);
 	inst->enabled = false;
 	up_write(&inst->fault_lock);
+}
+
+/**
+ * hpm_instance_revoke() - unmap a stopped instance even while it is open
+ *	or mapped
+ * @inst: a dead instance that hpm_instance_stop() stopped; its caller
+ *	owns it, and hpm_lock is not held (release of its files takes it)
+ *
+ * For a region taken away by its owner: every page is unmapped from every
+ * process through the instance's address space (later accesses get
+ * SIGBUS), then this waits until no page is pinned any more, and only
+ * then unmaps the ranges, so no page is freed while in use.  The files
+ * stay open until their owners close them.
+ */
+void hpm_instance_revoke(struct hpm_instance *inst)
+{
+	unsigned long pinned, waited = 0;
+	int i;
+
 	unmap_mapping_range(inst->inode->i_mapping, 0, 0, 1);
-	hpm_instance_disable(inst);
+	while ((pinned = hpm_instance_pinned(inst))) {
+		if (!(waited % 10))
+			dev_warn(&inst->dev, "revoke: waiting for %lu pinned pages\n",
+				 pinned);
+		msleep(1000);
+		waited++;
+	}
+	for (i = inst->nr_range - 1; i >= 0; i--)
+		hpm_range_unmap(inst, i);
 }
 
 /**

@@ -350,8 +350,9 @@ out_unlock:
  * @region: a region of hpm_regions
  *
  * Context: takes hpm_lock; must not be called with it held.  Instances
- * are revoked: their pages are unmapped from every process, then the
- * ranges, waiting for pins still held; open files get SIGBUS on access.
+ * are revoked: their pages are unmapped from every process, pins still
+ * held are waited for, then the ranges are unmapped; open files get
+ * SIGBUS on access.
  * Only the exported interface can meet an open instance: at module
  * unload none can be open (an open file pins the module), and the undo
  * of a failed "regions" write removes regions that write just added.
@@ -366,15 +367,23 @@ void hpm_region_remove(struct hotmem_region *region)
 	region->dead = true;
 	list_for_each_entry(inst, &region->instances, node) {
 		inst->dead = true;
+		inst->revoking = inst->enabled;
 		if (inst->enabled)
-			hpm_instance_revoke(inst);
+			hpm_instance_stop(inst);
 	}
 	list_splice_init(&region->instances, &gone);
 	mutex_unlock(&hpm_lock);
 
-	/* outside hpm_lock: these wait for the devices' own handlers */
+	/*
+	 * Outside hpm_lock: the revoke waits for pinned pages, whose owners
+	 * may need it to close their files, and the rest waits for the
+	 * devices' own handlers.  The instances are dead: nothing else
+	 * touches them.
+	 */
 	list_for_each_entry_safe(inst, tmp, &gone, node) {
 		list_del(&inst->node);
+		if (inst->revoking)
+			hpm_instance_revoke(inst);
 		hpm_instance_sync_mappings(inst);
 		cdev_device_del(&inst->cdev, &inst->dev);
 		put_device(&inst->dev);

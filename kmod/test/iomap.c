@@ -20,6 +20,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/kallsyms.h>
 #include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -236,14 +237,13 @@ static int hti_snap_release(struct inode *inode, struct file *file)
 
 enum hti_view { HTI_RULES, HTI_CALLS, HTI_LOG, HTI_SYMBOLS };
 
-/* the text of @view; caller holds hti_lock */
-static size_t hti_render(enum hti_view view, char *buf, size_t size)
+/* the text of the per-function views; caller holds hti_lock */
+static size_t hti_render_syms(enum hti_view view, char *buf, size_t size)
 {
 	size_t n = 0;
-	u64 i, from;
 	int s;
 
-	for (s = 0; view != HTI_LOG && s < hti_nr_syms; s++) {
+	for (s = 0; s < hti_nr_syms; s++) {
 		struct hti_sym *sym = hti_syms[s];
 
 		if (view == HTI_SYMBOLS)
@@ -256,37 +256,74 @@ static size_t hti_render(enum hti_view view, char *buf, size_t size)
 			n += scnprintf(buf + n, size - n, "%s %llu-%llu %d\n",
 				       sym->name, sym->first, sym->last, -sym->err);
 	}
-	if (view != HTI_LOG)
-		return n;
-	if (hti_dropped)
-		n += scnprintf(buf + n, size - n, "# %llu older calls dropped\n",
-			       hti_dropped);
-	from = hti_seq > HTI_LOG_MAX ? hti_seq - HTI_LOG_MAX : 0;
-	for (i = from; i < hti_seq; i++) {
-		struct hti_entry *e = &hti_log[i % HTI_LOG_MAX];
+	return n;
+}
 
-		n += scnprintf(buf + n, size - n,
+/* a line of the log at most: the fixed fields and a symbol with module */
+#define HTI_LINE	(160 + KSYM_SYMBOL_LEN)
+
+/*
+ * The log: the entries are copied under hti_lock and formatted after it
+ * is dropped, so wrapped calls never wait for the formatting.
+ */
+static struct hti_snap *hti_snap_log(void)
+{
+	struct hti_entry *copy;
+	struct hti_snap *snap;
+	unsigned long flags;
+	u64 seq, dropped, i, from;
+	size_t size = (HTI_LOG_MAX + 1) * HTI_LINE, n = 0;
+
+	copy = vmalloc_array(HTI_LOG_MAX, sizeof(*copy));
+	snap = kvmalloc(sizeof(*snap) + size, GFP_KERNEL);
+	if (!copy || !snap) {
+		vfree(copy);
+		kvfree(snap);
+		return NULL;
+	}
+	spin_lock_irqsave(&hti_lock, flags);
+	memcpy(copy, hti_log, HTI_LOG_MAX * sizeof(*copy));
+	seq = hti_seq;
+	dropped = hti_dropped;
+	spin_unlock_irqrestore(&hti_lock, flags);
+
+	if (dropped)
+		n += scnprintf(snap->buf + n, size - n,
+			       "# %llu older calls dropped\n", dropped);
+	from = seq > HTI_LOG_MAX ? seq - HTI_LOG_MAX : 0;
+	for (i = from; i < seq; i++) {
+		struct hti_entry *e = &copy[i % HTI_LOG_MAX];
+
+		n += scnprintf(snap->buf + n, size - n,
 			       "%llu %s#%llu %#llx %#llx %#llx %#llx = %ld%s at %pS\n",
 			       e->seq, e->sym->name, e->nth, e->arg[0], e->arg[1],
 			       e->arg[2], e->arg[3], e->ret,
 			       e->injected ? " injected" : "", (void *)e->caller);
 	}
-	return n;
+	snap->len = n;
+	vfree(copy);
+	return snap;
 }
 
 static int hti_snap_open(struct inode *inode, struct file *file)
 {
 	enum hti_view view = (uintptr_t)inode->i_private;
-	size_t size = view == HTI_LOG ? (HTI_LOG_MAX + 1) * 192 : 64 * 1024;
+	size_t size = 64 * 1024;
 	struct hti_snap *snap;
 	unsigned long flags;
 
-	snap = kvmalloc(sizeof(*snap) + size, GFP_KERNEL);
+	if (view == HTI_LOG) {
+		snap = hti_snap_log();
+	} else {
+		snap = kvmalloc(sizeof(*snap) + size, GFP_KERNEL);
+		if (snap) {
+			spin_lock_irqsave(&hti_lock, flags);
+			snap->len = hti_render_syms(view, snap->buf, size);
+			spin_unlock_irqrestore(&hti_lock, flags);
+		}
+	}
 	if (!snap)
 		return -ENOMEM;
-	spin_lock_irqsave(&hti_lock, flags);
-	snap->len = hti_render(view, snap->buf, size);
-	spin_unlock_irqrestore(&hti_lock, flags);
 	file->private_data = snap;
 	return 0;
 }

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -546,8 +548,8 @@ TEST_F(pm, fault_2m)
 /*
  * The instance align is the largest page a mapping faults in: 4096 makes
  * every fault 4 KiB even where 2 MiB would fit; 1 GiB (on a 1 GiB aligned
- * range) maps a whole gigabyte in one fault, the device placing the
- * mapping 1 GiB aligned.
+ * range) maps a whole gigabyte in one fault where the kernel allows it,
+ * the device placing the mapping 1 GiB aligned.
  */
 TEST_F(pm, align_faults)
 {
@@ -578,9 +580,14 @@ TEST_F(pm, align_faults)
 	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
 	faults = inst_touch("pm0.0", 1024 * M, 0, &addr);
 	TH_LOG("align 1G, 1 GiB at %#lx: %ld faults", addr, faults);
-	EXPECT_EQ(0, addr % (1024 * M));
+	EXPECT_EQ(0, addr % (hm_kernel_version() >= 612 ? 1024 * M : 2 * M));
 	EXPECT_GT(faults, 0);
-	EXPECT_LE(faults, 4);
+	/*
+	 * 1 GiB pages need a kernel whose mprotect() handles a PUD mapping
+	 * of device memory (change_huge_pud(): 6.12 here, not 6.1); on 6.1
+	 * the instance faults 2 MiB pages, 512 of them.
+	 */
+	EXPECT_LE(faults, hm_kernel_version() >= 612 ? 4 : 516);
 }
 
 /* align: only 4K, 2M, 1G, only if every range fits it; nothing changes. */
@@ -796,6 +803,104 @@ TEST_F(pm, api_region_and_revoke)
 	ASSERT_EQ(0, example_load("range=%llu:%llu", self->start + half, half));
 	EXPECT_EQ(half, hm_read_ll(CLS "region1/available_size"));
 	EXPECT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap_example"));
+}
+
+/*
+ * Pin 64 KiB of an enabled @inst in a pipe: vmsplice() takes references
+ * on the pages that outlive the mapping and the file.  Returns the pipe's
+ * read end, or -1.
+ */
+static int pin_in_pipe(const char *inst)
+{
+	struct iovec iov;
+	char dev[64];
+	int fd, p[2];
+	char *m;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", inst);
+	fd = open(dev, O_RDWR);
+	if (fd < 0 || pipe(p))
+		return -1;
+	m = mmap(NULL, 2 * M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return -1;
+	memset(m, 0x6b, 64 * 1024);
+	iov.iov_base = m;
+	iov.iov_len = 64 * 1024;
+	if (vmsplice(p[1], &iov, 1, 0) != 64 * 1024)
+		return -1;
+	munmap(m, 2 * M);
+	close(p[1]);
+	return p[0];
+}
+
+/* read a pinning pipe dry: the references go with its buffers */
+static bool drain(int rfd)
+{
+	char buf[4096];
+	ssize_t n, all = 0;
+
+	while ((n = read(rfd, buf, sizeof(buf))) > 0)
+		all += n;
+	close(rfd);
+	return all == 64 * 1024 && buf[0] == 0x6b;
+}
+
+/*
+ * Pages still pinned after the last munmap and close (a pipe holds them):
+ * disabling fails with -EBUSY and changes nothing; once they are let go it
+ * works.  memunmap_pages() alone would not have waited.
+ */
+TEST_F(pm, disable_while_pinned)
+{
+	int rfd;
+
+	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	rfd = pin_in_pipe("pm0.0");
+	ASSERT_LE(0, rfd);
+	EXPECT_EQ(-EBUSY, hm_write("0", CLS "pm0.0/enabled"));
+	EXPECT_EQ(1, hm_read_ll(CLS "pm0.0/enabled"));
+	EXPECT_TRUE(drain(rfd));
+	EXPECT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+}
+
+/*
+ * A region taken back through the API while a page is pinned: the
+ * removal waits for the pin (here a child drains the pipe after 2 s)
+ * and only then frees the range.
+ */
+TEST_F(pm, api_revoke_waits_for_pins)
+{
+	const __u64 half = self->size / 2;
+	struct timespec t0, t1;
+	int rfd, status;
+	pid_t pid;
+
+	hm_sh(NULL, 0, "rmmod hotmem_pagemap");
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
+			   self->start + half, half));
+	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	rfd = pin_in_pipe("pm0.0");
+	ASSERT_LE(0, rfd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		sleep(2);
+		_exit(drain(rfd) ? 0 : 1);
+	}
+	close(rfd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	EXPECT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap_example"));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	TH_LOG("removal took %ld ms", (t1.tv_sec - t0.tv_sec) * 1000 +
+	       (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	EXPECT_LE(1, t1.tv_sec - t0.tv_sec);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_FALSE(hm_exists(CLS "region0"));
 }
 
 /* memmap "dev": the first 2 MiB hold the struct pages; 126 MiB map. */

@@ -55,8 +55,15 @@ static int sites_from_log(struct site *s, int max)
 		free(log);
 		return -EIO;
 	}
-	for (line = strtok_r(log, "\n", &save); line && n < max;
+	for (line = strtok_r(log, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
+		/* a site missed is a site not swept: say so, never skip it */
+		if (!strncmp(line, "# ", 2) || n == max) {
+			printf("# the call log %s: sites would go unswept\n",
+			       n == max ? "has too many calls" : "dropped calls");
+			n = -E2BIG;
+			break;
+		}
 		at = strstr(line, " at ");
 		if (sscanf(line, "%llu %63[^#]#%llu", &seq, sym, &nth) != 3 || !at)
 			continue;
