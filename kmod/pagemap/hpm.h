@@ -6,7 +6,10 @@
  * granularity, in one or more discontiguous ranges.
  *
  * Locking: hpm_lock protects every region and instance field and the
- * sub-section maps.  Sysfs handlers take it interruptibly.  A device is
+ * sub-section maps.  Two per-instance locks nest outside and inside it:
+ * mapping_lock (taken before hpm_lock) keeps a range change and its
+ * mappingN devices together; fault_lock (taken inside hpm_lock, and by
+ * faults alone) keeps "enabled" stable for a fault.  Sysfs handlers take it interruptibly.  A device is
  * never unregistered with hpm_lock held: it is detached (->dead) under
  * the lock and unregistered after, so its own handlers, which recheck
  * ->dead under the lock, cannot deadlock the removal.

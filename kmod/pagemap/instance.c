@@ -169,15 +169,15 @@ static int hpm_instance_lock_ranges(struct hpm_instance *inst)
 }
 
 /*
- * After a range change, with hpm_lock dropped and mapping_lock held:
- * register the mappingN devices.  If that fails, give back the @grew
- * bytes the change added at the end, so the store fails with nothing
- * changed.  Drops mapping_lock.
+ * End a range change, with hpm_lock dropped and mapping_lock held: if the
+ * change failed (@rc), just drop mapping_lock.  Else register the mappingN
+ * devices; if that fails, give back the @grew bytes the change added at
+ * the end, so the store fails with nothing changed.
  */
-static int hpm_instance_publish(struct hpm_instance *inst, u64 grew)
+static int hpm_instance_publish(struct hpm_instance *inst, int rc, u64 grew)
 {
-	int rc = hpm_sync_mappings_locked(inst);
-
+	if (!rc)
+		rc = hpm_sync_mappings_locked(inst);
 	if (rc && grew) {
 		mutex_lock(&hpm_lock);
 		if (!inst->dead) {
@@ -225,11 +225,7 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 	if (!rc)
 		hpm_region_update_seed(inst->region);
 	mutex_unlock(&hpm_lock);
-	if (rc) {
-		mutex_unlock(&inst->mapping_lock);
-		return rc;
-	}
-	rc = hpm_instance_publish(inst, grew);
+	rc = hpm_instance_publish(inst, rc, grew);
 	return rc ? rc : len;
 }
 static DEVICE_ATTR_RW(size);
@@ -388,11 +384,7 @@ static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 		hpm_region_update_seed(inst->region);
 	}
 	mutex_unlock(&hpm_lock);
-	if (rc) {
-		mutex_unlock(&inst->mapping_lock);
-		return rc;
-	}
-	rc = hpm_instance_publish(inst, end - start + 1);
+	rc = hpm_instance_publish(inst, rc, rc ? 0 : end - start + 1);
 	return rc ? rc : len;
 }
 
