@@ -9,10 +9,11 @@
  * sub-section maps.  Two per-instance locks nest outside and inside it:
  * mapping_lock (taken before hpm_lock) keeps a range change and its
  * mappingN devices together; fault_lock (taken inside hpm_lock, and by
- * faults alone) keeps "enabled" stable for a fault.  Sysfs handlers take it interruptibly.  A device is
- * never unregistered with hpm_lock held: it is detached (->dead) under
- * the lock and unregistered after, so its own handlers, which recheck
- * ->dead under the lock, cannot deadlock the removal.
+ * faults alone) keeps "enabled" stable for a fault.  Sysfs handlers take
+ * hpm_lock interruptibly.  A device is never unregistered with hpm_lock
+ * held: it is detached (->dead) under the lock and unregistered after, so
+ * its own handlers, which recheck ->dead under the lock, cannot deadlock
+ * the removal.
  *
  * Instance states: created (size 0, the region's seed) -> sized (size > 0)
  * <-> enabled (its ranges are ZONE_DEVICE pages) -> deleted (size 0 again).

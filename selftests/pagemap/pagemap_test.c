@@ -748,7 +748,7 @@ static void on_sigbus(int sig)
 }
 
 /* does reading *@p raise SIGBUS (caught here)? */
-static bool read_sigbus(const volatile __u64 *p)
+static bool read_sigbus(const __u64 *p)
 {
 	bool bus = false;
 
@@ -756,7 +756,7 @@ static bool read_sigbus(const volatile __u64 *p)
 	if (sigsetjmp(bus_jmp, 1))
 		bus = true;
 	else
-		(void)*p;
+		(void)__atomic_load_n(p, __ATOMIC_RELAXED);	/* a real load */
 	signal(SIGBUS, SIG_DFL);
 	return bus;
 }
