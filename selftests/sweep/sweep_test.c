@@ -105,52 +105,52 @@ static const struct sweep_op ops[] = {
 	  "/sbin/modprobe hotmem_pagemap_example range=$R:134217728", NULL, false },
 };
 
-TEST_F(sw, pagemap_load)
+TEST_F_TIMEOUT(sw, pagemap_load, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[0]));
 }
 
-TEST_F(sw, pagemap_regions_write)
+TEST_F_TIMEOUT(sw, pagemap_regions_write, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[1]));
 }
 
-TEST_F(sw, pagemap_create)
+TEST_F_TIMEOUT(sw, pagemap_create, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[2]));
 }
 
-TEST_F(sw, pagemap_grow)
+TEST_F_TIMEOUT(sw, pagemap_grow, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[3]));
 }
 
-TEST_F(sw, pagemap_grow_holes)
+TEST_F_TIMEOUT(sw, pagemap_grow_holes, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[4]));
 }
 
-TEST_F(sw, pagemap_mapping)
+TEST_F_TIMEOUT(sw, pagemap_mapping, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[5]));
 }
 
-TEST_F(sw, pagemap_enable_ram)
+TEST_F_TIMEOUT(sw, pagemap_enable_ram, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[6]));
 }
 
-TEST_F(sw, pagemap_enable_dev_multi)
+TEST_F_TIMEOUT(sw, pagemap_enable_dev_multi, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[7]));
 }
 
-TEST_F(sw, pagemap_delete)
+TEST_F_TIMEOUT(sw, pagemap_delete, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[8]));
 }
 
-TEST_F(sw, pagemap_api_add)
+TEST_F_TIMEOUT(sw, pagemap_api_add, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[9]));
 }

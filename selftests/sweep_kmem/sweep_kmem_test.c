@@ -98,27 +98,27 @@ FIXTURE_TEARDOWN(swk)
 	hm_sr_reset(dev, sizeof(dev));
 }
 
-TEST_F(swk, kmem_bind)
+TEST_F_TIMEOUT(swk, kmem_bind, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[0]));
 }
 
-TEST_F(swk, kmem_plug)
+TEST_F_TIMEOUT(swk, kmem_plug, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[1]));
 }
 
-TEST_F(swk, kmem_unplug)
+TEST_F_TIMEOUT(swk, kmem_unplug, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[2]));
 }
 
-TEST_F(swk, kmem_unbind)
+TEST_F_TIMEOUT(swk, kmem_unbind, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[3]));
 }
 
-TEST_F(swk, kmem_load)
+TEST_F_TIMEOUT(swk, kmem_load, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[4]));
 }
