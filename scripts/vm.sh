@@ -19,11 +19,15 @@ usage: vm.sh [options] [-- command ...]
   -p, --profile LIST    device memory, comma separated (default soft-reserved):
                           soft-reserved  memmap=SIZE%START+0xefffffff (dax_hmem)
                           pmem           memmap=SIZE!START (legacy, nd_e820)
+                          reserved       memmap=SIZE$START, 64 MiB into a
+                                         section, System RAM on both sides
+                                         (hotmem_test_iomap's platforms)
                           nvdimm         ACPI NFIT NVDIMM with a label area
                           none
       --sr-size SIZE    soft reserved size (default 2G)
       --pmem-size SIZE  legacy pmem size (default 512M)
       --nvdimm-size SIZE  NVDIMM size (default 1G)
+      --reserved-size SIZE  reserved size (default 1000M)
       --no-memmap-on-memory  boot without memory_hotplug.memmap_on_memory=1
       --numa N          numa=fake=N
       --ram SIZE        guest RAM above 4 GiB besides device memory (default 2G)
@@ -48,6 +52,7 @@ USAGE
 }
 
 kernel=6.1 profiles=soft-reserved sr_size=2G pmem_size=512M nvdimm_size=1G
+rsv_size=1000M
 mom=1 numa="" ram=2G prealloc=0 cpu=max smp=2 accel=tcg append=""
 moddir="" testbuild=0 kmem=kernel tests="" timeout_s=300 shell=0 verbose=0 log=""
 while [ $# -gt 0 ]; do
@@ -57,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--sr-size) sr_size=$2; shift ;;
 	--pmem-size) pmem_size=$2; shift ;;
 	--nvdimm-size) nvdimm_size=$2; shift ;;
+	--reserved-size) rsv_size=$2; shift ;;
 	--no-memmap-on-memory) mom=0 ;;
 	--numa) numa=$2; shift ;;
 	--ram) ram=$2; shift ;;
@@ -112,6 +118,11 @@ for p in ${profiles//,/ }; do
 		s=$(to_mib "$pmem_size")
 		karg="$karg memmap=${s}M!${next}M"
 		next=$((next + (s + 1023) / 1024 * 1024)) high=$((high + (s + 1023) / 1024 * 1024)) ;;
+	reserved)
+		# mid-section at both ends: shares a section with System RAM
+		s=$(to_mib "$rsv_size") g=$(((64 + s + 1023) / 1024 * 1024))
+		karg="$karg memmap=${s}M\$$((next + 64))M"
+		next=$((next + g)) high=$((high + g)) ;;
 	nvdimm)
 		machine=pc,nvdimm=on
 		nvsize=$(to_mib "$nvdimm_size") ;;

@@ -173,6 +173,26 @@ static bool hpm_iomem_has(u64 addr, u64 len, unsigned long flags)
 				   NULL, hpm_found) == 1;
 }
 
+static int hpm_cover(struct resource *res, void *arg)
+{
+	*(u64 *)arg += resource_size(res);
+	return 0;
+}
+
+/*
+ * How many bytes of [@start, @start + @size) resources of type @desc cover,
+ * nested ones included: "Soft Reserved" may sit inside a "CXL Window" or a
+ * reservation, where region_intersects() on 6.1 does not look.
+ */
+static u64 hpm_iomem_covered(u64 start, u64 size, unsigned long desc)
+{
+	u64 covered = 0;
+
+	walk_iomem_res_desc(desc, IORESOURCE_MEM, start, start + size - 1,
+			    &covered, hpm_cover);
+	return covered;
+}
+
 /* what lies at a sub-section outside the region */
 static char hpm_classify(u64 addr, void *arg)
 {
@@ -234,8 +254,8 @@ static const struct device_type hpm_region_type = {
 };
 
 /*
- * Device memory only: the range must lie inside "Soft Reserved" or legacy
- * persistent memory, must not touch System RAM, and no one may own it.
+ * Device memory only: the range must lie wholly inside "Soft Reserved" or
+ * legacy persistent memory, must not touch System RAM, and no one may own it.
  */
 static int hpm_region_check(u64 start, u64 size)
 {
@@ -247,10 +267,9 @@ static int hpm_region_check(u64 start, u64 size)
 	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT)
 		return -EINVAL;
-	if (region_intersects(start, size, IORESOURCE_MEM,
-			      IORES_DESC_SOFT_RESERVED) != REGION_INTERSECTS &&
-	    region_intersects(start, size, IORESOURCE_MEM,
-			      IORES_DESC_PERSISTENT_MEMORY_LEGACY) != REGION_INTERSECTS)
+	if (hpm_iomem_covered(start, size, IORES_DESC_SOFT_RESERVED) != size &&
+	    hpm_iomem_covered(start, size,
+			      IORES_DESC_PERSISTENT_MEMORY_LEGACY) != size)
 		return -EINVAL;
 	list_for_each_entry(r, &hpm_regions, node)
 		if (start < r->map.base + (r->map.nr << HPM_SUBSECTION_SHIFT) &&

@@ -47,6 +47,10 @@ void hti_enter(struct hti_sym *sym, struct hti_call *c);
 void hti_exit(const struct hti_call *c, unsigned long caller, u64 a0, u64 a1,
 	      u64 a2, u64 a3, long ret);
 
+struct dentry;
+int hti_platform_init(struct dentry *dir);
+void hti_platform_exit(void);
+
 /* wrap.c: every wrapped function this kernel has */
 extern struct hti_sym *const hti_syms[];
 extern const int hti_nr_syms;

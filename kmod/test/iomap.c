@@ -15,6 +15,7 @@
  *   log      (R) one line per call since the reset, oldest first:
  *            "SEQ NAME#N A0 A1 A2 A3 = RESULT[ injected] at CALLER"
  *   reset    (W) "1": no rules, counts zero, log empty
+ *   platform (RW) emulated device-memory regions, see platform.c
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -365,6 +366,8 @@ static const struct file_operations hti_reset_fops = {
 
 static int __init hti_init(void)
 {
+	int rc;
+
 	hti_log = vcalloc(HTI_LOG_MAX, sizeof(*hti_log));
 	if (!hti_log)
 		return -ENOMEM;
@@ -379,12 +382,19 @@ static int __init hti_init(void)
 	debugfs_create_file("fail", 0644, hti_dir, (void *)HTI_RULES,
 			    &hti_fail_fops);
 	debugfs_create_file("reset", 0200, hti_dir, NULL, &hti_reset_fops);
+	rc = hti_platform_init(hti_dir);
+	if (rc) {
+		debugfs_remove(hti_dir);
+		vfree(hti_log);
+		return rc;
+	}
 	pr_info("%d kernel functions wrapped\n", hti_nr_syms);
 	return 0;
 }
 
 static void __exit hti_exit_module(void)
 {
+	hti_platform_exit();
 	debugfs_remove(hti_dir);
 	vfree(hti_log);
 }
