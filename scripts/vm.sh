@@ -27,7 +27,7 @@ usage: vm.sh [options] [-- command ...]
       --sr-size SIZE    soft reserved size (default 2G)
       --pmem-size SIZE  legacy pmem size (default 512M)
       --nvdimm-size SIZE  NVDIMM size (default 1G)
-      --reserved-size SIZE  reserved size (default 1000M)
+      --reserved-size SIZE  reserved size (default 992M)
       --no-memmap-on-memory  boot without memory_hotplug.memmap_on_memory=1
       --numa N          numa=fake=N
       --ram SIZE        guest RAM above 4 GiB besides device memory (default 2G)
@@ -52,7 +52,7 @@ USAGE
 }
 
 kernel=6.1 profiles=soft-reserved sr_size=2G pmem_size=512M nvdimm_size=1G
-rsv_size=1000M
+rsv_size=992M
 mom=1 numa="" ram=2G prealloc=0 cpu=max smp=2 accel=tcg append=""
 moddir="" testbuild=0 kmem=kernel tests="" timeout_s=300 shell=0 verbose=0 log=""
 while [ $# -gt 0 ]; do
@@ -120,6 +120,7 @@ for p in ${profiles//,/ }; do
 		next=$((next + (s + 1023) / 1024 * 1024)) high=$((high + (s + 1023) / 1024 * 1024)) ;;
 	reserved)
 		# mid-section at both ends: shares a section with System RAM
+		# (numa=fake=N makes fewer than N nodes around such a hole)
 		s=$(to_mib "$rsv_size") g=$(((64 + s + 1023) / 1024 * 1024))
 		karg="$karg memmap=${s}M\$$((next + 64))M"
 		next=$((next + g)) high=$((high + g)) ;;

@@ -143,8 +143,8 @@ static int hti_present_dax(struct hti_region *r)
 
 static int hti_present_pagemap(struct hti_region *r)
 {
-	typeof(&hotmem_region_add) add;
-	typeof(&hotmem_region_id) id;
+	struct hotmem_region *(*add)(u64 start, u64 size, int target_node);
+	int (*id)(const struct hotmem_region *region);
 	struct hotmem_region *pm;
 
 	/* no link to hotmem_pagemap: its test build links to this module */
@@ -166,7 +166,7 @@ static int hti_present_pagemap(struct hti_region *r)
 
 static void hti_unpresent(struct hti_region *r)
 {
-	typeof(&hotmem_region_remove) remove;
+	void (*remove)(struct hotmem_region *region);
 
 	if (r->pdev) {
 		platform_device_unregister(r->pdev);

@@ -30,12 +30,7 @@
 /* the reservation vm.sh makes: 992 MiB, 64 MiB into a section */
 #define ARENA_SIZE	(992 * M)
 
-/**
- * struct topo - one region of the described platform
- * @off: start, from the start of the reservation
- * @size: length
- * @node: target node
- */
+/* one region of the described platform: start from the reservation's, size, node */
 static const struct topo {
 	__u64 off;
 	__u64 size;
@@ -181,7 +176,8 @@ TEST_F(pf, describe_and_clear)
 			 arena + topo[i].off, arena + topo[i].off + topo[i].size - 1);
 		EXPECT_EQ(0, hm_sh(out, sizeof(out),
 				   "grep -B%d '^  %s$' /proc/iomem | head -1", i + 1, want));
-		EXPECT_EQ(arena, strtoull(out, NULL, 16)) TH_LOG("%s: not in the reservation", want);
+		EXPECT_EQ(arena, strtoull(out, NULL, 16))
+			TH_LOG("%s: not in the reservation", want);
 		ASSERT_EQ(0, region_name(i, self->name[i], sizeof(self->name[i])));
 		EXPECT_STREQ("-", self->name[i]);
 	}
@@ -265,7 +261,7 @@ TEST_F(pf, dax_kmem)
 		ASSERT_EQ(0, hm_sh(out, sizeof(out),
 				   "daxctl reconfigure-device -N -m system-ram %s", dev))
 			TH_LOG("%s", out);
-		snprintf(want, sizeof(want), "memory%llu-memory%llu %#llx-%#llx offline - device\n",
+		snprintf(want, sizeof(want), "memory%llu-memory%llu %#llx-%#llx offline - device",
 			 first / bs, end / bs - 1, first, end - 1);
 		ASSERT_LT(0, hm_read_str(out, sizeof(out), HM_SYS_DAX "/%s/hotmem/blocks", dev));
 		EXPECT_STREQ(want, out);
@@ -273,8 +269,8 @@ TEST_F(pf, dax_kmem)
 			  hm_read_ll(HM_SYS_DAX "/%s/hotmem/stranded_bytes", dev));
 		EXPECT_TRUE(hm_exists("/sys/devices/system/node/node%d/memory%llu",
 				      topo[i].node, first / bs));
-		snprintf(want, sizeof(want), "grep -q '^    %llx-%llx : System RAM (kmem)$' /proc/iomem",
-			 first, end - 1);
+		snprintf(want, sizeof(want),
+			 "grep -q '^ *%llx-%llx : System RAM (kmem)$' /proc/iomem", first, end - 1);
 		EXPECT_EQ(0, hm_sh(NULL, 0, "%s", want)) TH_LOG("no System RAM at %#llx", first);
 		ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl online-memory %s", dev));
 		added += end - first;
@@ -285,11 +281,16 @@ TEST_F(pf, dax_kmem)
 	EXPECT_EQ((long long)(added - 4 * 2 * M) / 1024, hm_meminfo_kb("MemTotal") - mt0);
 	/* no region goes while it is System RAM */
 	EXPECT_EQ(-EBUSY, hm_write("clear", PLAT));
+	/*
+	 * Not "daxctl offline-memory": it takes every block that starts
+	 * inside the device for the device's, and for the last region that
+	 * is the boot memory block it shares a section with.
+	 */
 	for (i = 0; i < NR; i++)
-		ASSERT_EQ(0, hm_sh(out, sizeof(out),
-				   "daxctl offline-memory %s.0 && "
-				   "daxctl reconfigure-device -m devdax -f %s.0",
-				   self->name[i], self->name[i])) TH_LOG("%s", out);
+		ASSERT_EQ(0, hm_sh(out, sizeof(out), "D=%s.0; "
+				   "echo 1 > " HM_SYS_DAX "/$D/hotmem/unplug || exit 1; "
+				   "echo $D > /sys/bus/dax/drivers/kmem/unbind",
+				   self->name[i])) TH_LOG("%s", out);
 	EXPECT_EQ(nb0, hm_memblocks(&on));
 	EXPECT_EQ(mt0, hm_meminfo_kb("MemTotal"));
 	ASSERT_EQ(0, hm_write("clear", PLAT));
@@ -308,7 +309,8 @@ static char *runs(char *buf, int a, char ca, int b, char cb)
 {
 	memset(buf, ca, a);
 	memset(buf + a, cb, b);
-	strcpy(buf + a + b, "\n");
+	buf[a + b] = '\n';
+	buf[a + b + 1] = '\0';
 	return buf;
 }
 
@@ -321,13 +323,15 @@ static char *runs(char *buf, int a, char ca, int b, char cb)
 TEST_F(pf, pagemap_map)
 {
 	char out[16384], want[80], inst[NR][32];
+	__u64 s, whole, usable[NR];
 	int i, id;
 
 	describe(self->desc, sizeof(self->desc), "pagemap");
 	ASSERT_EQ(0, hm_write(self->desc, PLAT));
 	for (i = 0; i < NR; i++) {
 		ASSERT_EQ(0, region_name(i, self->name[i], sizeof(self->name[i])));
-		ASSERT_EQ(1, sscanf(self->name[i], "region%d", &id));
+		ASSERT_EQ(0, strncmp(self->name[i], "region", 6));
+		id = atoi(self->name[i] + 6);
 		snprintf(inst[i], sizeof(inst[i]), "pm%d.0", id);
 		EXPECT_EQ(arena + topo[i].off, (__u64)hm_read_ll(CLS "%s/start", self->name[i]));
 		EXPECT_EQ(topo[i].node, hm_read_ll(CLS "%s/target_node", inst[i]));
@@ -335,10 +339,14 @@ TEST_F(pf, pagemap_map)
 		ASSERT_EQ(0, hm_write(want, CLS "%s/size", inst[i]));
 		ASSERT_EQ(0, hm_write("dev", CLS "%s/memmap", inst[i]));
 		ASSERT_EQ(0, hm_write("1", CLS "%s/enabled", inst[i]));
-		ASSERT_EQ(0, hm_dax_fill(inst[i], topo[i].size, 7 + i));
+		/* the memmap of its whole sections is on it; the rest maps */
+		s = arena + topo[i].off;
+		whole = ((s + topo[i].size) / SECTION) - (s + SECTION - 1) / SECTION;
+		usable[i] = topo[i].size - whole * 2 * M;
+		ASSERT_EQ(0, hm_dax_fill(inst[i], usable[i], 7 + i));
 	}
 	for (i = 0; i < NR; i++)
-		EXPECT_EQ(0, hm_dax_verify(inst[i], topo[i].size, 7 + i));
+		EXPECT_EQ(0, hm_dax_verify(inst[i], usable[i], 7 + i));
 	/* its first section: 32 sub-sections of System RAM, then region 0 */
 	ASSERT_EQ(0, map_line(self->name[0], arena - 64 * M, out, sizeof(out)));
 	EXPECT_STREQ(runs(want, 32, 'R', 32, 'A'), out);
@@ -364,11 +372,16 @@ TEST_F(pf, pagemap_map)
 /*
  * The sweeps: the platform's pagemap presentation (hotmem_region_add), an
  * enable with the memmap on the device in the section shared with System
- * RAM, and hotmem_kmem's hot-add of the regions that start mid block.
+ * RAM, and hotmem_kmem's hot-add of the regions that start mid block (one
+ * ends in a section of System RAM).
  */
 #define TOPO(as)	"printf 'add %s %s node=%s as=" as "\\n' " \
 			"$R0 $S0 0 $R1 $S1 1 $R2 $S2 1 > $P"
 #define PM0		"$(sed -n '1s/.*region//p' $P)"
+#define UNBOUND(d)	"{ X=" HM_SYS_DAX "/" d "; " \
+			"[ ! -e $X/driver ] || echo ${X##*/} > $X/driver/unbind; }"
+#define ADD(d)		"X=" HM_SYS_DAX "/" d "; " \
+			"echo ${X##*/} > $K/new_id 2>/dev/null; [ -e $X/hotmem ]"
 
 static const struct sweep_op ops[] = {
 	{ "platform add, as pagemap", "true", TOPO("pagemap"), NULL, false },
@@ -376,12 +389,11 @@ static const struct sweep_op ops[] = {
 	  TOPO("pagemap") " || exit 1; I=" CLS "pm" PM0 ".0; "
 	  "echo $S0 > $I/size && echo dev > $I/memmap",
 	  "echo 1 > " CLS "pm" PM0 ".0/enabled", NULL, false },
-	{ "hot-add, mid-block starts",
-	  TOPO("dax") " || exit 1; for D in dax101.0 dax102.0; do "
-	  "X=" HM_SYS_DAX "/$D; [ -e $X/driver ] && echo $D > $X/driver/unbind; done; true",
-	  "echo dax101.0 > $K/new_id; echo dax102.0 > $K/new_id; "
-	  "[ -e " HM_SYS_DAX "/dax101.0/hotmem ] && [ -e " HM_SYS_DAX "/dax102.0/hotmem ]",
-	  NULL, false },
+	/* unbound, then bound to hotmem_kmem through new_id, as daxctl does */
+	{ "hot-add, starts and ends mid block", TOPO("dax") " && " UNBOUND("dax101.0"),
+	  ADD("dax101.0"), NULL, false },
+	{ "hot-add, System RAM after it", TOPO("dax") " && " UNBOUND("dax102.0"),
+	  ADD("dax102.0"), NULL, false },
 };
 
 static void sweep_vars(void)
@@ -409,6 +421,12 @@ TEST_F_TIMEOUT(pf, sweep_hot_add_mid_block, 300)
 {
 	sweep_vars();
 	EXPECT_EQ(0, sweep_op(&env, &ops[2]));
+}
+
+TEST_F_TIMEOUT(pf, sweep_hot_add_ram_after, 300)
+{
+	sweep_vars();
+	EXPECT_EQ(0, sweep_op(&env, &ops[3]));
 }
 
 TEST_F(pf, zz_coverage)
