@@ -168,7 +168,7 @@ static int hpm_found(struct resource *res, void *arg)
 /* Does a resource with all of @flags intersect [@addr, @addr + @len)? */
 static bool hpm_iomem_has(u64 addr, u64 len, unsigned long flags)
 {
-	/* walks nested resources too, unlike region_intersects() on 6.1 */
+	/* walks nested resources too, unlike region_intersects() before 6.11 */
 	return walk_iomem_res_desc(IORES_DESC_NONE, flags, addr, addr + len - 1,
 				   NULL, hpm_found) == 1;
 }
@@ -182,7 +182,8 @@ static int hpm_cover(struct resource *res, void *arg)
 /*
  * How many bytes of [@start, @start + @size) resources of type @desc cover,
  * nested ones included: "Soft Reserved" may sit inside a "CXL Window" or a
- * reservation, where region_intersects() on 6.1 does not look.
+ * reservation, where region_intersects() does not look on kernels without
+ * its 6.11 fix (stable 6.1 got it late).  Every byte must be covered.
  */
 static u64 hpm_iomem_covered(u64 start, u64 size, unsigned long desc)
 {
