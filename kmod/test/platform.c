@@ -124,7 +124,6 @@ static struct platform_driver hti_dax_driver = {
 static int hti_present_dax(struct hti_region *r)
 {
 	struct platform_device *pdev;
-	int rc;
 
 	/* the platform data is a pointer to @r, which outlives the device */
 	pdev = platform_device_register_data(NULL, HTI_PLAT_DRV, r->id, &r,
@@ -132,10 +131,9 @@ static int hti_present_dax(struct hti_region *r)
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
 	if (!pdev->dev.driver) {
-		rc = -ENXIO;
 		pr_err("%s: no dax region\n", dev_name(&pdev->dev));
 		platform_device_unregister(pdev);
-		return rc;
+		return -ENXIO;
 	}
 	r->pdev = pdev;
 	return 0;
@@ -203,17 +201,19 @@ static bool hti_region_has_ram(struct hti_region *r)
 static int hti_region_insert(struct hti_region *r)
 {
 	struct resource *parent;
+	bool took_in;
 
 	if (insert_resource(&iomem_resource, &r->res))
 		return -EBUSY;
 	parent = r->res.parent;
-	if (r->res.child || parent == &iomem_resource ||
+	took_in = r->res.child;
+	if (took_in || parent == &iomem_resource ||
 	    parent->parent != &iomem_resource ||
 	    parent->desc != IORES_DESC_RESERVED ||
 	    (parent->flags & IORESOURCE_BUSY)) {
 		/* puts back anything it took in */
 		remove_resource(&r->res);
-		return r->res.child ? -EBUSY : -EINVAL;
+		return took_in ? -EBUSY : -EINVAL;
 	}
 	return 0;
 }
