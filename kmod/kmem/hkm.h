@@ -5,7 +5,7 @@
  * the kernel can, and remove them block by block without ever losing track
  * of one.
  *
- * Lock order: hkm_stuck_lock, then hkm_dev.lock.  add_memory_driver_managed()
+ * Lock order: hkm_retry_lock, hkm_stuck_lock, then hkm_dev.lock.  add_memory_driver_managed()
  * and offline_and_remove_memory() take device_hotplug_lock and
  * mem_hotplug_lock themselves; they are called with hkm_dev.lock held and
  * never with device_hotplug_lock held.
@@ -60,7 +60,9 @@ struct hkm_range {
 
 /**
  * struct hkm_dev - the hot-add state of one dax device
- * @stuck: entry in hkm_stuck while unbound with memory added
+ * @stuck: entry in hkm_stuck while unbound with memory added; protected
+ *	by hkm_stuck_lock, as is @retry_round
+ * @retry_round: the last retry_unplug pass that visited the device
  * @dev_dax: the bound device; NULL while stuck
  * @name: resource name (the device name at probe); outlives @dev_dax
  * @nid: target node of the memory
@@ -74,6 +76,7 @@ struct hkm_range {
  */
 struct hkm_dev {
 	struct list_head stuck;
+	unsigned long retry_round;
 	struct dev_dax *dev_dax;
 	const char *name;
 	int nid;

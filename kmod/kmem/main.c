@@ -20,6 +20,7 @@
 #include <linux/pageblock-flags.h>
 #include <linux/range.h>
 #include <linux/slab.h>
+#include <linux/wait.h>
 
 #include "compat.h"
 #include "dax-private.h"
@@ -39,8 +40,19 @@ const char *hkm_ram_name;
 
 /* Devices unbound with memory still added; protected by hkm_stuck_lock. */
 static LIST_HEAD(hkm_stuck);
-/* protects hkm_stuck; taken before any hkm_dev.lock */
+/* protects hkm_stuck and hkm_retrying; taken before any hkm_dev.lock */
 static DEFINE_MUTEX(hkm_stuck_lock);
+/*
+ * The stuck device a retry_unplug is unplugging, still on hkm_stuck but
+ * not the probe's to take back until the retry is done with it.
+ */
+static struct hkm_dev *hkm_retrying;
+/* woken when hkm_retrying changes */
+static DECLARE_WAIT_QUEUE_HEAD(hkm_retry_wq);
+/* one retry_unplug at a time; protects hkm_retry_round */
+static DEFINE_MUTEX(hkm_retry_lock);
+/* each retry_unplug numbers its pass, to visit each stuck device once */
+static unsigned long hkm_retry_round;
 
 /*
  * Added memory pins the module, so at unload nothing is stuck, unless a
@@ -145,16 +157,28 @@ static bool hkm_overlaps(struct hkm_dev *hd, struct dev_dax *dev_dax)
 /*
  * A device bound again over memory left stuck by an earlier unbind takes
  * that memory back, if its ranges are the same; any other overlap is
- * refused, the stuck memory being in the way.
+ * refused, the stuck memory being in the way.  Memory a retry_unplug is
+ * removing right now is waited for: then it is either gone or still
+ * stuck, and taken back.
  */
 static struct hkm_dev *hkm_adopt(struct dev_dax *dev_dax)
 {
-	struct hkm_dev *hd, *found = NULL;
+	struct hkm_dev *hd, *found;
 
+again:
+	found = NULL;
 	mutex_lock(&hkm_stuck_lock);
 	list_for_each_entry(hd, &hkm_stuck, stuck) {
 		if (!hkm_overlaps(hd, dev_dax))
 			continue;
+		if (hd == hkm_retrying) {
+			mutex_unlock(&hkm_stuck_lock);
+			/* only the pointer is compared: hd may be gone after */
+			if (wait_event_interruptible(hkm_retry_wq,
+						     READ_ONCE(hkm_retrying) != hd))
+				return ERR_PTR(-EINTR);
+			goto again;
+		}
 		if (!hkm_same_ranges(hd, dev_dax)) {
 			found = ERR_PTR(-EBUSY);
 			dev_err(&dev_dax->dev, "overlaps memory still added for %s: retry_unplug first\n",
@@ -197,40 +221,66 @@ static void hkm_dev_retire(struct hkm_dev *hd)
 		hkm_dev_free(hd);
 }
 
+/*
+ * The next stuck device this retry has not visited, marked as the one
+ * being retried, or NULL when every one was visited.
+ */
+static struct hkm_dev *hkm_retry_next(unsigned long round)
+{
+	struct hkm_dev *hd, *next = NULL;
+
+	mutex_lock(&hkm_stuck_lock);
+	list_for_each_entry(hd, &hkm_stuck, stuck) {
+		if (hd->retry_round != round) {
+			hd->retry_round = round;
+			next = hd;
+			break;
+		}
+	}
+	WRITE_ONCE(hkm_retrying, next);
+	mutex_unlock(&hkm_stuck_lock);
+	return next;
+}
+
 /**
  * hkm_retry_stuck() - unplug again every device left stuck at unbind
  *
- * Return: 0 if no stuck memory remains, -EBUSY if some does, or
- * -EINTR if interrupted.
+ * One device at a time, each staying on the stuck list (and in the
+ * "stuck" file) while it is retried; a probe of the same ranges waits
+ * for its retry, then takes back what is left.
+ *
+ * Return: 0 if no stuck memory remains of the devices retried, -EBUSY if
+ * some does, or -EINTR if interrupted.
  */
 int hkm_retry_stuck(void)
 {
-	struct hkm_dev *hd, *tmp;
-	LIST_HEAD(retry);
+	struct hkm_dev *hd;
+	unsigned long round;
 	int rc = 0, err;
 
-	/* offlining can take long: do it off the list, so probes go on */
-	if (mutex_lock_interruptible(&hkm_stuck_lock))
+	if (mutex_lock_interruptible(&hkm_retry_lock))
 		return -EINTR;
-	list_splice_init(&hkm_stuck, &retry);
-	mutex_unlock(&hkm_stuck_lock);
-
-	list_for_each_entry_safe(hd, tmp, &retry, stuck) {
+	round = ++hkm_retry_round;
+	while ((hd = hkm_retry_next(round))) {
+		/* offlining can take long: without hkm_stuck_lock, so probes go on */
 		mutex_lock(&hd->lock);
 		err = hkm_unplug(hd);
 		mutex_unlock(&hd->lock);
+
+		mutex_lock(&hkm_stuck_lock);
+		WRITE_ONCE(hkm_retrying, NULL);
+		if (!err)
+			list_del(&hd->stuck);
+		mutex_unlock(&hkm_stuck_lock);
+		wake_up_all(&hkm_retry_wq);
 		if (err) {
 			rc = err;
 			continue;
 		}
-		list_del(&hd->stuck);
 		pr_info("%s: stuck memory removed\n", hd->name);
 		hkm_dev_free(hd);
 	}
-
-	mutex_lock(&hkm_stuck_lock);
-	list_splice_tail(&retry, &hkm_stuck);
-	mutex_unlock(&hkm_stuck_lock);
+	mutex_unlock(&hkm_retry_lock);
 	return rc;
 }
 

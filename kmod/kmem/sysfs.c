@@ -2,39 +2,24 @@
 /*
  * sysfs of hotmem_kmem: the "hotmem" group of every bound dax device and
  * the driver's "stuck" / "retry_unplug" files.  Every store parses
- * strictly and checks the state before it acts; the ABI is documented in
- * README.md.
+ * strictly (hm_parse.h) and checks the state before it acts; the ABI is
+ * documented in README.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
-#include <linux/kstrtox.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/sysfs.h>
 
 #include "dax-private.h"
+#include "hm_parse.h"
 #include "hkm.h"
 
 static struct hkm_dev *hkm_from_dev(struct device *dev)
 {
 	return dev_get_drvdata(dev);
-}
-
-/* Accept exactly "0" or "1" (and a trailing newline). */
-static int hkm_parse_bool(const char *buf, bool *val)
-{
-	unsigned int v;
-	int rc;
-
-	rc = kstrtouint(buf, 10, &v);
-	if (rc)
-		return rc;
-	if (v > 1)
-		return -EINVAL;
-	*val = v;
-	return 0;
 }
 
 /*
@@ -208,7 +193,7 @@ static ssize_t memmap_on_memory_store(struct device *dev,
 	bool val;
 	int rc;
 
-	rc = hkm_parse_bool(buf, &val);
+	rc = hm_parse_switch(buf, len, &val);
 	if (rc)
 		return rc;
 	rc = mutex_lock_interruptible(&hd->lock);
@@ -235,7 +220,7 @@ static ssize_t hkm_store_op(struct device *dev, const char *buf, size_t len,
 	bool val;
 	int rc;
 
-	rc = hkm_parse_bool(buf, &val);
+	rc = hm_parse_switch(buf, len, &val);
 	if (rc || !val)
 		return rc ? rc : -EINVAL;
 	rc = mutex_lock_interruptible(&hd->lock);
@@ -291,7 +276,7 @@ static ssize_t retry_unplug_store(struct device_driver *drv, const char *buf,
 	bool val;
 	int rc;
 
-	rc = hkm_parse_bool(buf, &val);
+	rc = hm_parse_switch(buf, len, &val);
 	if (rc || !val)
 		return rc ? rc : -EINVAL;
 	rc = hkm_retry_stuck();

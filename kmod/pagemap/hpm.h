@@ -6,7 +6,8 @@
  * granularity, in one or more discontiguous ranges.
  *
  * Locking: hpm_lock protects every region and instance field and the
- * sub-section maps.  Two per-instance locks nest outside and inside it:
+ * sub-section maps.  main.c's hpm_param_lock, held by a "regions" write
+ * and by init and exit, comes before every other lock.  Two per-instance locks nest outside and inside it:
  * mapping_lock (taken before hpm_lock) keeps a range change and its
  * mappingN devices together; fault_lock (taken inside hpm_lock, and by
  * faults alone) keeps "enabled" stable for a fault.  Sysfs handlers take
@@ -142,6 +143,7 @@ int hpm_region_validate(u64 start, u64 size);
 int hpm_regions_show(char *buf);
 
 /* instance.c */
+struct hpm_instance *hpm_instance_new(struct hotmem_region *region);
 struct hpm_instance *hpm_instance_create(struct hotmem_region *region);
 int hpm_instance_delete(struct hotmem_region *region, const char *name);
 u64 hpm_instance_size(const struct hpm_instance *inst);

@@ -7,10 +7,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kstrtox.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
+#include "hm_parse.h"
 #include "hpm.h"
 
 static struct hpm_instance *to_hpm_instance(struct device *dev)
@@ -92,6 +92,9 @@ static int hpm_instance_grow(struct hpm_instance *inst, u64 by)
 	int n, i, rc;
 
 	lockdep_assert_held(&hpm_lock);
+	/* no room for another range: -ENOSPC, as a 65th "mapping" gets */
+	if (inst->nr_range == HPM_MAX_RANGES)
+		return -ENOSPC;
 	rc = hpm_map_alloc(&inst->region->map, hpm_owner(inst), by,
 			   hpm_alloc_align(inst),
 			   got, HPM_MAX_RANGES - inst->nr_range, &n);
@@ -205,7 +208,7 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 	u64 val, cur, grew = 0;
 	int rc;
 
-	rc = kstrtou64(buf, 0, &val);
+	rc = hm_parse_u64(buf, len, &val);
 	if (rc)
 		return rc;
 	rc = hpm_instance_lock_ranges(inst);
@@ -250,7 +253,7 @@ static ssize_t align_store(struct device *dev, struct device_attribute *attr,
 	u64 val, unit;
 	int i, rc;
 
-	rc = kstrtou64(buf, 10, &val);
+	rc = hm_parse_u64(buf, len, &val);
 	if (rc)
 		return rc;
 	if (val != PAGE_SIZE && val != PMD_SIZE && val != PUD_SIZE)
@@ -323,26 +326,22 @@ static ssize_t mapping_show(struct device *dev, struct device_attribute *attr,
 	return len;
 }
 
-/* "START-END" (hex, inclusive): parse strictly */
-static int hpm_parse_range(const char *buf, u64 *start, u64 *end)
+/* "START-END" (hex, "0x" optional, inclusive): parse strictly */
+static int hpm_parse_range(const char *buf, size_t count, u64 *start, u64 *end)
 {
-	char tmp[64], *dash;
-	size_t len = strlen(buf);
+	const char *dash;
+	size_t len;
 	int rc;
 
-	if (len && buf[len - 1] == '\n')
-		len--;
-	if (!len || len >= sizeof(tmp))
-		return -EINVAL;
-	memcpy(tmp, buf, len);
-	tmp[len] = '\0';
-	dash = strchr(tmp, '-');
+	rc = hm_parse_input(buf, count, &len);
+	if (rc)
+		return rc;
+	dash = memchr(buf, '-', len);
 	if (!dash)
 		return -EINVAL;
-	*dash = '\0';
-	rc = kstrtou64(tmp, 16, start);
+	rc = hm_parse_num(buf, dash - buf, HM_HEX, start);
 	if (!rc)
-		rc = kstrtou64(dash + 1, 16, end);
+		rc = hm_parse_num(dash + 1, buf + len - dash - 1, HM_HEX, end);
 	if (rc)
 		return rc;
 	return *end < *start ? -EINVAL : 0;
@@ -362,7 +361,7 @@ static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 	u64 start, end;
 	int rc;
 
-	rc = hpm_parse_range(buf, &start, &end);
+	rc = hpm_parse_range(buf, len, &start, &end);
 	if (rc)
 		return rc;
 	rc = hpm_instance_lock_ranges(inst);
@@ -405,7 +404,7 @@ static ssize_t memmap_store(struct device *dev, struct device_attribute *attr,
 	struct hpm_instance *inst = to_hpm_instance(dev);
 	int val, rc;
 
-	val = sysfs_streq(buf, "dev") ? 1 : sysfs_streq(buf, "ram") ? 0 : -1;
+	val = hm_parse_is(buf, len, "dev") ? 1 : hm_parse_is(buf, len, "ram") ? 0 : -1;
 	if (val < 0)
 		return -EINVAL;
 	rc = hpm_instance_lock(inst);
@@ -435,14 +434,12 @@ static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t len)
 {
 	struct hpm_instance *inst = to_hpm_instance(dev);
-	unsigned int val;
+	bool val;
 	int rc;
 
-	rc = kstrtouint(buf, 10, &val);
+	rc = hm_parse_switch(buf, len, &val);
 	if (rc)
 		return rc;
-	if (val > 1)
-		return -EINVAL;
 	/* mapping_lock too: no enable between a range change and its undo */
 	rc = hpm_instance_lock_ranges(inst);
 	if (rc)
@@ -685,33 +682,29 @@ void hpm_instance_sync_mappings(struct hpm_instance *inst)
 }
 
 /**
- * hpm_instance_create() - a new empty instance in @region
- * @region: the region
+ * hpm_instance_new() - a new empty instance in @region
+ * @region: the region, not dead; caller holds hpm_lock
  *
- * Return: the instance, or an ERR_PTR: -ENOSPC if the region has no free
- * space, -ENXIO if it is being removed, -ENOMEM.
+ * Return: the instance, listed in the region, or an ERR_PTR: -ENOSPC if
+ * the region has no free space, -ENOMEM.
  */
-struct hpm_instance *hpm_instance_create(struct hotmem_region *region)
+struct hpm_instance *hpm_instance_new(struct hotmem_region *region)
 {
 	struct hpm_instance *inst;
 	int rc;
 
-	if (mutex_lock_interruptible(&hpm_lock))
-		return ERR_PTR(-EINTR);
-	rc = -ENXIO;
-	if (region->dead)
-		goto out_unlock;
-	rc = -ENOSPC;
+	lockdep_assert_held(&hpm_lock);
 	if (!hpm_map_free_bytes(&region->map, HPM_SUBSECTION_SIZE))
-		goto out_unlock;
-	rc = -ENOMEM;
+		return ERR_PTR(-ENOSPC);
 	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
 	if (!inst)
-		goto out_unlock;
+		return ERR_PTR(-ENOMEM);
 	/* the owner value id + 1 must fit the map */
 	rc = ida_alloc_max(&region->ida, U16_MAX - 1, GFP_KERNEL);
-	if (rc < 0)
-		goto out_free;
+	if (rc < 0) {
+		kfree(inst);
+		return ERR_PTR(rc);
+	}
 	inst->id = rc;
 	inst->region = region;
 	inst->align = HPM_SUBSECTION_SIZE;
@@ -741,7 +734,6 @@ struct hpm_instance *hpm_instance_create(struct hotmem_region *region)
 		rc = cdev_device_add(&inst->cdev, &inst->dev);
 	}
 	if (rc) {
-		mutex_unlock(&hpm_lock);
 		/* the release callback frees the id, drops the region, frees inst */
 		put_device(&inst->dev);
 		return ERR_PTR(rc);
@@ -749,14 +741,25 @@ struct hpm_instance *hpm_instance_create(struct hotmem_region *region)
 	list_add_tail(&inst->node, &region->instances);
 	region->youngest = &inst->dev;
 	hpm_region_update_seed(region);
+	return inst;
+}
+
+/**
+ * hpm_instance_create() - a new empty instance in @region, from sysfs
+ * @region: the region
+ *
+ * Return: the instance, or an ERR_PTR: -ENOSPC if the region has no free
+ * space, -ENXIO if it is being removed, -EINTR, -ENOMEM.
+ */
+struct hpm_instance *hpm_instance_create(struct hotmem_region *region)
+{
+	struct hpm_instance *inst;
+
+	if (mutex_lock_interruptible(&hpm_lock))
+		return ERR_PTR(-EINTR);
+	inst = region->dead ? ERR_PTR(-ENXIO) : hpm_instance_new(region);
 	mutex_unlock(&hpm_lock);
 	return inst;
-
-out_free:
-	kfree(inst);
-out_unlock:
-	mutex_unlock(&hpm_lock);
-	return ERR_PTR(rc);
 }
 
 /**

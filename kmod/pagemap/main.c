@@ -8,7 +8,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
-#include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mount.h>
@@ -16,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "hm_parse.h"
 #include "hpm.h"
 
 /* protects every region and instance; see hpm.h */
@@ -24,8 +24,6 @@ DEFINE_MUTEX(hpm_lock);
 struct class hpm_class = {
 	.name = "hotmem",
 };
-
-static bool hpm_class_ready;
 
 /* instance character devices: major and minors */
 #define HPM_MINORS	BIT(16)
@@ -93,71 +91,188 @@ struct inode *hpm_inode_alloc(dev_t devt)
 	return inode;
 }
 
-/* most regions one "regions" write may name */
+/* most regions one "regions" value may name */
 #define HPM_MAX_SPECS	16
 
-/* "START:SIZE": parse strictly (decimal or 0x hex, no sign) */
-static int hpm_region_parse(char *spec, u64 *start, u64 *size)
+/**
+ * struct hpm_spec - one "START:SIZE" of a "regions" value
+ * @start: first byte
+ * @size: length in bytes
+ */
+struct hpm_spec {
+	u64 start;
+	u64 size;
+};
+
+/*
+ * The life of the "regions" parameter.  Its set hook runs at load, before
+ * hpm_init() (the value of "regions=" on the command line), and for every
+ * write to its sysfs file, which exists from just before hpm_init() until
+ * just after hpm_exit() returns.  So a set may come before the class it
+ * adds devices to exists, and after the regions are gone:
+ *   HPM_PARAM_LOAD: init has not run: the value is kept, appended to what
+ *	was set before (several "regions=" add up), for init to claim;
+ *   HPM_PARAM_LIVE: init claimed that: a set claims its regions at once;
+ *   HPM_PARAM_GONE: exit began, or init failed: a set fails, -ENODEV.
+ * hpm_param_lock is held by init until the module is live, by exit to
+ * leave it, and by each set for its whole run, so init and exit wait for
+ * a set in flight and a set never sees a half-built module.
+ */
+enum hpm_param_state {
+	HPM_PARAM_LOAD,
+	HPM_PARAM_LIVE,
+	HPM_PARAM_GONE,
+};
+
+/* protects hpm_param_state and hpm_regions_at_load; before hpm_lock */
+static DEFINE_MUTEX(hpm_param_lock);
+static enum hpm_param_state hpm_param_state;
+/* the regions named before init, "START:SIZE,..." without a newline */
+static char *hpm_regions_at_load;
+
+/* "START:SIZE" of @len characters: two numbers, decimal or 0x hex */
+static int hpm_spec_parse(const char *s, size_t len, struct hpm_spec *spec)
 {
-	char *colon = strchr(spec, ':');
+	const char *colon = memchr(s, ':', len);
 	int rc;
 
 	if (!colon)
 		return -EINVAL;
-	*colon++ = '\0';
-	rc = kstrtou64(spec, 0, start);
-	return rc ? rc : kstrtou64(colon, 0, size);
-}
-
-/* Parse and check every spec of @val: nothing is claimed on error. */
-static int hpm_regions_parse(const char *val, u64 *start, u64 *size, int *nr)
-{
-	char *buf, *cur, *spec;
-	int rc = 0, n = 0;
-
-	buf = kstrdup(val, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	cur = strim(buf);
-	if (!*cur)
-		rc = -EINVAL;
-	while (!rc && (spec = strsep(&cur, ","))) {
-		if (n == HPM_MAX_SPECS)
-			rc = -EINVAL;
-		else
-			rc = hpm_region_parse(spec, &start[n], &size[n]);
-		if (!rc)
-			rc = hpm_region_validate(start[n], size[n]);
-		n++;
-	}
-	kfree(buf);
-	*nr = n;
+	rc = hm_parse_num(s, colon - s, HM_DEC_OR_HEX, &spec->start);
+	if (!rc)
+		rc = hm_parse_num(colon + 1, s + len - colon - 1, HM_DEC_OR_HEX,
+				  &spec->size);
 	return rc;
 }
 
 /*
- * regions=START:SIZE[,START:SIZE...] at load; a write at run time adds
- * the regions it names, all or none: every spec is parsed and checked
- * first, and if a claim still fails (the ranges overlap each other, or
- * another driver took the memory meanwhile) the regions this write added
- * are removed again.  A read lists every region.
+ * Parse a whole value, "START:SIZE[,START:SIZE...]" and an optional
+ * newline, into @specs: -EINVAL if malformed or naming more than
+ * HPM_MAX_SPECS regions, -ERANGE if a number overflows.  *@nr counts
+ * only the specs parsed.
+ */
+static int hpm_specs_parse(const char *val, struct hpm_spec *specs, int *nr)
+{
+	size_t len, i, end;
+	int rc;
+
+	*nr = 0;
+	rc = hm_parse_input(val, strlen(val), &len);
+	for (i = 0; !rc; i = end + 1) {
+		for (end = i; end < len && val[end] != ','; end++)
+			;
+		if (*nr == HPM_MAX_SPECS)
+			return -EINVAL;
+		rc = hpm_spec_parse(val + i, end - i, &specs[*nr]);
+		if (rc)
+			break;
+		(*nr)++;
+		if (end == len)
+			break;
+	}
+	return rc;
+}
+
+/*
+ * Check every spec before claiming any, in order: each as
+ * hpm_region_add() would (-EINVAL, -EEXIST), then against the specs
+ * before it, which it must not overlap (-EEXIST).
+ */
+static int hpm_specs_check(const struct hpm_spec *specs, int nr)
+{
+	int i, j, rc;
+
+	for (i = 0; i < nr; i++) {
+		rc = hpm_region_validate(specs[i].start, specs[i].size);
+		if (rc)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (specs[i].start < specs[j].start + specs[j].size &&
+			    specs[j].start < specs[i].start + specs[i].size)
+				return -EEXIST;
+	}
+	return 0;
+}
+
+/*
+ * Claim the regions @val names, all or none: every spec is parsed and
+ * checked first, and if a claim still fails (another driver took the
+ * memory meanwhile) the regions claimed before it are removed again.
+ */
+static int hpm_regions_claim(const char *val)
+{
+	struct hotmem_region *added[HPM_MAX_SPECS];
+	struct hpm_spec specs[HPM_MAX_SPECS];
+	int i, nr, rc;
+
+	lockdep_assert_held(&hpm_param_lock);
+	rc = hpm_specs_parse(val, specs, &nr);
+	if (!rc)
+		rc = hpm_specs_check(specs, nr);
+	if (rc)
+		return rc;
+	for (i = 0; i < nr; i++) {
+		rc = hpm_region_add(specs[i].start, specs[i].size, NUMA_NO_NODE,
+				    &added[i]);
+		if (rc)
+			break;
+	}
+	/* undo: the i regions added before the one that failed, no more */
+	if (rc)
+		while (i--)
+			hpm_region_remove(added[i]);
+	return rc;
+}
+
+/* Before init: check the syntax, then append to the load-time value. */
+static int hpm_regions_defer(const char *val)
+{
+	struct hpm_spec specs[HPM_MAX_SPECS];
+	size_t len, had;
+	char *all;
+	int nr, rc;
+
+	lockdep_assert_held(&hpm_param_lock);
+	rc = hm_parse_input(val, strlen(val), &len);
+	if (rc)
+		return rc;
+	had = hpm_regions_at_load ? strlen(hpm_regions_at_load) : 0;
+	all = kmalloc(had + 1 + len + 1, GFP_KERNEL);
+	if (!all)
+		return -ENOMEM;
+	if (had) {
+		memcpy(all, hpm_regions_at_load, had);
+		all[had++] = ',';
+	}
+	memcpy(all + had, val, len);
+	all[had + len] = '\0';
+	rc = hpm_specs_parse(all, specs, &nr);
+	if (rc) {
+		kfree(all);
+		return rc;
+	}
+	kfree(hpm_regions_at_load);
+	hpm_regions_at_load = all;
+	return 0;
+}
+
+/*
+ * regions=START:SIZE[,START:SIZE...]: see enum hpm_param_state for when a
+ * value is claimed.  A read lists every region.
  */
 static int hpm_regions_set(const char *val, const struct kernel_param *kp)
 {
-	struct hotmem_region *added[HPM_MAX_SPECS] = {};
-	u64 start[HPM_MAX_SPECS], size[HPM_MAX_SPECS];
-	int i, n, rc;
+	int rc;
 
-	/* at load, the class is registered after the parameters are parsed */
-	if (!hpm_class_ready)
-		return param_set_charp(val, kp);
-	rc = hpm_regions_parse(val, start, size, &n);
-	for (i = 0; !rc && i < n; i++)
-		rc = hpm_region_add(start[i], size[i], NUMA_NO_NODE, &added[i]);
-	/* undo: added[] holds exactly the regions this write claimed */
-	for (i = 0; rc && i < n; i++)
-		if (added[i])
-			hpm_region_remove(added[i]);
+	if (mutex_lock_interruptible(&hpm_param_lock))
+		return -EINTR;
+	if (hpm_param_state == HPM_PARAM_LOAD)
+		rc = hpm_regions_defer(val);
+	else if (hpm_param_state == HPM_PARAM_LIVE)
+		rc = hpm_regions_claim(val);
+	else
+		rc = -ENODEV;
+	mutex_unlock(&hpm_param_lock);
 	return rc;
 }
 
@@ -166,53 +281,68 @@ static int hpm_regions_get(char *buf, const struct kernel_param *kp)
 	return hpm_regions_show(buf);
 }
 
+/* a load that failed before init ran leaves the load-time value here */
+static void hpm_regions_free(void *arg)
+{
+	kfree(hpm_regions_at_load);
+	hpm_regions_at_load = NULL;
+}
+
 static const struct kernel_param_ops hpm_regions_ops = {
 	.set = hpm_regions_set,
 	.get = hpm_regions_get,
-	/* frees the string param_set_charp() kept from the load */
-	.free = param_free_charp,
+	.free = hpm_regions_free,
 };
 
-static char *hpm_regions_at_load;
-module_param_cb(regions, &hpm_regions_ops, &hpm_regions_at_load, 0644);
+module_param_cb(regions, &hpm_regions_ops, NULL, 0644);
 MODULE_PARM_DESC(regions,
-		 "Device memory to manage, START:SIZE[,START:SIZE...] in bytes (decimal or 0x hex, 2 MiB aligned); write to add (default: none)");
+		 "Device memory to manage, START:SIZE[,START:SIZE...] in bytes (decimal or 0x hex, 2 MiB aligned, at most 16); write to add (default: none)");
 
 static int __init hpm_init(void)
 {
 	int rc;
 
+	mutex_lock(&hpm_param_lock);
 	hpm_mnt = kern_mount(&hpm_fs_type);
-	if (IS_ERR(hpm_mnt))
-		return PTR_ERR(hpm_mnt);
+	rc = PTR_ERR_OR_ZERO(hpm_mnt);
+	if (rc)
+		goto out_gone;
 	rc = alloc_chrdev_region(&hpm_devt, 0, HPM_MINORS, "hotmem");
 	if (rc)
 		goto out_unmount;
 	rc = class_register(&hpm_class);
 	if (rc)
 		goto out_chrdev;
-	hpm_class_ready = true;
 	if (hpm_regions_at_load) {
-		rc = hpm_regions_set(hpm_regions_at_load, NULL);
+		rc = hpm_regions_claim(hpm_regions_at_load);
 		if (rc) {
 			pr_err("regions=%s: %d\n", hpm_regions_at_load, rc);
 			goto out_class;
 		}
 	}
+	hpm_param_state = HPM_PARAM_LIVE;
+	mutex_unlock(&hpm_param_lock);
+	hpm_regions_free(NULL);
 	return 0;
 
 out_class:
-	hpm_regions_remove_all();
 	class_unregister(&hpm_class);
 out_chrdev:
 	unregister_chrdev_region(hpm_devt, HPM_MINORS);
 out_unmount:
 	kern_unmount(hpm_mnt);
+out_gone:
+	hpm_param_state = HPM_PARAM_GONE;
+	mutex_unlock(&hpm_param_lock);
 	return rc;
 }
 
 static void __exit hpm_exit(void)
 {
+	/* no "regions" write in flight, and none claims anything after this */
+	mutex_lock(&hpm_param_lock);
+	hpm_param_state = HPM_PARAM_GONE;
+	mutex_unlock(&hpm_param_lock);
 	hpm_regions_remove_all();
 	class_unregister(&hpm_class);
 	unregister_chrdev_region(hpm_devt, HPM_MINORS);

@@ -8,13 +8,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ioport.h>
-#include <linux/kstrtox.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/numa.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
+#include "hm_parse.h"
 #include "hpm.h"
 
 /* every region; protected by hpm_lock */
@@ -129,32 +129,38 @@ static ssize_t create_store(struct device *dev, struct device_attribute *attr,
 {
 	struct hotmem_region *region = to_hpm_region(dev);
 	struct hpm_instance *inst;
-	unsigned int val;
+	bool val;
 	int rc;
 
-	rc = kstrtouint(buf, 10, &val);
+	rc = hm_parse_switch(buf, len, &val);
 	if (rc)
 		return rc;
-	if (val != 1)
+	if (!val)
 		return -EINVAL;
 	inst = hpm_instance_create(region);
 	return IS_ERR(inst) ? PTR_ERR(inst) : len;
 }
 static DEVICE_ATTR_RW(create);
 
-/* an instance name: delete it; it must have size 0 */
+/*
+ * An instance name: delete it; it must have size 0.  -EINVAL for an empty
+ * write or one holding a NUL, -ENXIO for a name no instance has, however
+ * long.
+ */
 static ssize_t delete_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t len)
 {
 	char name[32];
+	size_t n;
 	int rc;
 
-	if (!len || len >= sizeof(name) || strnlen(buf, len) != len)
-		return -EINVAL;
-	memcpy(name, buf, len);
-	name[len] = '\0';
-	if (name[len - 1] == '\n')
-		name[len - 1] = '\0';
+	rc = hm_parse_input(buf, len, &n);
+	if (rc)
+		return rc;
+	if (n >= sizeof(name))
+		return -ENXIO;	/* longer than any instance name */
+	memcpy(name, buf, n);
+	name[n] = '\0';
 	rc = hpm_instance_delete(to_hpm_region(dev), name);
 	return rc ? rc : len;
 }
@@ -336,18 +342,30 @@ int hpm_region_add(u64 start, u64 size, int target_node,
 	rc = device_add(&region->dev);
 	if (rc)
 		goto out_release_res;
+	/*
+	 * Like a dax region, a region comes with a seed instance.  The region
+	 * is published only with it, so no one (a removal of every region
+	 * among them) ever meets one half made.
+	 */
+	seed = hpm_instance_new(region);
+	if (IS_ERR(seed)) {
+		rc = PTR_ERR(seed);
+		goto out_del_device;
+	}
 	list_add_tail(&region->node, &hpm_regions);
 	mutex_unlock(&hpm_lock);
-	/* like a dax region, a new region comes with a seed instance */
-	seed = hpm_instance_create(region);
-	if (IS_ERR(seed)) {
-		hpm_region_remove(region);
-		return PTR_ERR(seed);
-	}
 	if (out)
 		*out = region;
 	return 0;
 
+out_del_device:
+	/* its handlers may be waiting for hpm_lock: they find it dead */
+	region->dead = true;
+	mutex_unlock(&hpm_lock);
+	device_del(&region->dev);
+	release_mem_region(start, size);
+	put_device(&region->dev);
+	return rc;
 out_release_res:
 	release_mem_region(start, size);
 out_put_device:
@@ -364,25 +382,17 @@ out_unlock:
 	return rc;
 }
 
-/**
- * hpm_region_remove() - disable and delete every instance of @region and
- *	give its memory back
- * @region: a region of hpm_regions
- *
- * Context: takes hpm_lock; must not be called with it held.  Instances
- * are revoked: their pages are unmapped from every process, pins still
- * held are waited for, then the ranges are unmapped; open files get
- * SIGBUS on access.
- * Only the exported interface can meet an open instance: at module
- * unload none can be open (an open file pins the module), and the undo
- * of a failed "regions" write removes regions that write just added.
+/*
+ * First half of a removal, under hpm_lock: unlist @region, mark it and its
+ * instances dead so every handler fails with -ENXIO from now on, stop the
+ * faults of enabled instances and move the instances to @gone.
  */
-void hpm_region_remove(struct hotmem_region *region)
+static void hpm_region_detach(struct hotmem_region *region,
+			      struct list_head *gone)
 {
-	struct hpm_instance *inst, *tmp;
-	LIST_HEAD(gone);
+	struct hpm_instance *inst;
 
-	mutex_lock(&hpm_lock);
+	lockdep_assert_held(&hpm_lock);
 	list_del(&region->node);
 	region->dead = true;
 	list_for_each_entry(inst, &region->instances, node) {
@@ -391,16 +401,21 @@ void hpm_region_remove(struct hotmem_region *region)
 		if (inst->enabled)
 			hpm_instance_stop(inst);
 	}
-	list_splice_init(&region->instances, &gone);
-	mutex_unlock(&hpm_lock);
+	list_splice_init(&region->instances, gone);
+}
 
-	/*
-	 * Outside hpm_lock: the revoke waits for pinned pages, whose owners
-	 * may need it to close their files, and the rest waits for the
-	 * devices' own handlers.  The instances are dead: nothing else
-	 * touches them.
-	 */
-	list_for_each_entry_safe(inst, tmp, &gone, node) {
+/*
+ * Second half, without hpm_lock: the revoke waits for pinned pages, whose
+ * owners may need hpm_lock to close their files, and the rest waits for
+ * the devices' own handlers.  The instances are dead: nothing else
+ * touches them.
+ */
+static void hpm_region_finish(struct hotmem_region *region,
+			      struct list_head *gone)
+{
+	struct hpm_instance *inst, *tmp;
+
+	list_for_each_entry_safe(inst, tmp, gone, node) {
 		list_del(&inst->node);
 		if (inst->revoking)
 			hpm_instance_revoke(inst);
@@ -412,19 +427,53 @@ void hpm_region_remove(struct hotmem_region *region)
 	device_unregister(&region->dev);
 }
 
+/**
+ * hpm_region_remove() - disable and delete every instance of @region and
+ *	give its memory back
+ * @region: a region of hpm_regions, which its caller added and has not
+ *	removed: the owner of an API region, the undo of the "regions" write
+ *	that added it
+ *
+ * Context: takes hpm_lock; must not be called with it held.  Instances
+ * are revoked: their pages are unmapped from every process, pins still
+ * held are waited for, then the ranges are unmapped; open files get
+ * SIGBUS on access.
+ * Only the exported interface can meet an open instance: at module
+ * unload none can be open (an open file pins the module), and the undo
+ * of a failed "regions" write removes regions that write just added.
+ */
+void hpm_region_remove(struct hotmem_region *region)
+{
+	LIST_HEAD(gone);
+
+	mutex_lock(&hpm_lock);
+	if (WARN_ON_ONCE(region->dead)) {
+		/* removed twice: the first removal owns it */
+		mutex_unlock(&hpm_lock);
+		return;
+	}
+	hpm_region_detach(region, &gone);
+	mutex_unlock(&hpm_lock);
+	hpm_region_finish(region, &gone);
+}
+
 /** hpm_regions_remove_all() - module unload: remove every region */
 void hpm_regions_remove_all(void)
 {
 	struct hotmem_region *region;
+	LIST_HEAD(gone);
 
 	for (;;) {
 		mutex_lock(&hpm_lock);
 		region = list_first_entry_or_null(&hpm_regions, struct hotmem_region,
 						  node);
+		/* detached in the same hold of the lock it was found in */
+		if (region)
+			hpm_region_detach(region, &gone);
 		mutex_unlock(&hpm_lock);
 		if (!region)
 			break;
-		hpm_region_remove(region);
+		hpm_region_finish(region, &gone);
 	}
 }
 

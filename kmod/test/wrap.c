@@ -17,7 +17,6 @@
 #include <linux/memory_hotplug.h>
 #include <linux/memremap.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/mount.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -322,19 +321,6 @@ struct vfsmount *__wrap_kern_mount(struct file_system_type *type)
 }
 EXPORT_SYMBOL_GPL(__wrap_kern_mount);
 
-HTI_SYM(param_set_charp, true);
-int __wrap_param_set_charp(const char *val, const struct kernel_param *kp)
-{
-	struct hti_call c;
-	int ret;
-
-	hti_enter(&hti_param_set_charp, &c);
-	ret = c.err ? c.err : param_set_charp(val, kp);
-	hti_exit(&c, _RET_IP_, 0, 0, 0, 0, ret);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(__wrap_param_set_charp);
-
 HTI_SYM(kstrdup, true);
 char *__wrap_kstrdup(const char *s, gfp_t gfp)
 {
@@ -490,7 +476,7 @@ struct hti_sym *const hti_syms[] = {
 	&hti___class_register,
 #endif
 	&hti_ida_alloc_range, &hti_alloc_anon_inode, &hti_kern_mount,
-	&hti_param_set_charp, &hti_kstrdup,
+	&hti_kstrdup,
 #ifdef HTI_HAVE___kmalloc
 	&hti___kmalloc,
 #endif

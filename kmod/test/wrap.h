@@ -15,7 +15,6 @@
 #include <linux/memory_hotplug.h>
 #include <linux/memremap.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 struct dax_device_driver;
@@ -54,7 +53,6 @@ int __wrap_ida_alloc_range(struct ida *ida, unsigned int min, unsigned int max,
 			   gfp_t gfp);
 struct inode *__wrap_alloc_anon_inode(struct super_block *sb);
 struct vfsmount *__wrap_kern_mount(struct file_system_type *type);
-int __wrap_param_set_charp(const char *val, const struct kernel_param *kp);
 char *__wrap_kstrdup(const char *s, gfp_t gfp);
 #ifdef HTI_HAVE___kmalloc
 void *__wrap___kmalloc(size_t size, gfp_t flags);
