@@ -411,11 +411,16 @@ TEST_F(hk, bind_cycles)
  */
 TEST_F(hk, sysfs_bad_input)
 {
-	static const struct { const char *in; int err; } bad[] = {
-		{ "\n", -EINVAL }, { "abc", -EINVAL }, { "-1", -EINVAL },
-		{ "2", -EINVAL }, { "1x", -EINVAL }, { " 1", -EINVAL },
-		{ "99999999999999999999", -ERANGE }, { "0x1", -EINVAL },
+/* every byte of a literal, NULs included */
+#define B(lit, err) { lit, sizeof(lit) - 1, err }
+	static const struct { const char *in; size_t len; int err; } bad[] = {
+		B("\n", -EINVAL), B("abc", -EINVAL), B("-1", -EINVAL),
+		B("2", -EINVAL), B("1x", -EINVAL), B(" 1", -EINVAL),
+		B("99999999999999999999", -ERANGE), B("0x1", -EINVAL),
+		B("+1", -EINVAL), B("01", -EINVAL), B("1\0junk", -EINVAL),
+		B("1\n\n", -EINVAL), B("1 ", -EINVAL), B("00", -EINVAL),
 	};
+	char zeros[4096];
 	static const char * const attrs[] = { "memmap_on_memory", "plug", "unplug" };
 	char st0[32], st[32], before[OUT_LEN], after[OUT_LEN];
 	long long mom0;
@@ -426,15 +431,23 @@ TEST_F(hk, sysfs_bad_input)
 	hm_read_str(st0, sizeof(st0), HK "state", self->dev);
 	mom0 = hm_read_ll(HK "memmap_on_memory", self->dev);
 	snapshot(before, sizeof(before));
+	/* a 4 KiB "0...01": a leading zero, not 1 */
+	memset(zeros, '0', sizeof(zeros) - 1);
+	zeros[sizeof(zeros) - 1] = '1';
 	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
 		for (j = 0; j < ARRAY_SIZE(bad); j++) {
 			EXPECT_EQ(bad[j].err,
-				  hm_write(bad[j].in, HK "%s", self->dev, attrs[i]))
+				  hm_write_n(bad[j].in, bad[j].len, HK "%s", self->dev,
+					     attrs[i]))
 				TH_LOG("%s <- \"%s\"", attrs[i], bad[j].in);
 		}
+		EXPECT_EQ(-EINVAL, hm_write_n(zeros, sizeof(zeros), HK "%s",
+					      self->dev, attrs[i]));
 	}
 	for (j = 0; j < ARRAY_SIZE(bad); j++)
-		EXPECT_EQ(bad[j].err, hm_write(bad[j].in, DRV "retry_unplug"));
+		EXPECT_EQ(bad[j].err, hm_write_n(bad[j].in, bad[j].len,
+						 DRV "retry_unplug"));
+	EXPECT_EQ(-EINVAL, hm_write_n(zeros, sizeof(zeros), DRV "retry_unplug"));
 	/* well-formed but not allowed now */
 	EXPECT_EQ(-EBUSY, hm_write("0", HK "memmap_on_memory", self->dev));
 	EXPECT_EQ(-EINVAL, hm_write("0", HK "plug", self->dev));

@@ -153,6 +153,33 @@ int hm_write(const char *val, const char *fmt, ...)
 }
 
 /**
+ * hm_write_n() - write exactly @len bytes of @buf (NULs too) in one write(2)
+ * @buf: bytes to write
+ * @len: how many
+ * @fmt: path, printf style
+ *
+ * Return: 0, or -errno of the open or the write.
+ */
+int hm_write_n(const void *buf, size_t len, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	ssize_t n;
+	int fd;
+
+	va_start(ap, fmt);
+	hm_vfmt(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+/**
  * hm_exists() - does a path exist
  * @fmt: path, printf style
  *

@@ -37,6 +37,7 @@ __printf(3, 4) int hm_sh(char *out, size_t len, const char *fmt, ...);
 __printf(3, 4) int hm_read_str(char *buf, size_t len, const char *fmt, ...);
 __printf(1, 2) long long hm_read_ll(const char *fmt, ...);
 __printf(2, 3) int hm_write(const char *val, const char *fmt, ...);
+__printf(3, 4) int hm_write_n(const void *buf, size_t len, const char *fmt, ...);
 __printf(1, 2) bool hm_exists(const char *fmt, ...);
 
 long long hm_meminfo_kb(const char *key);

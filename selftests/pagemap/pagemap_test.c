@@ -173,6 +173,138 @@ TEST_F(pm, region_write_all_or_nothing)
 	EXPECT_TRUE(hm_exists(CLS "region2"));
 }
 
+/*
+ * A value naming more regions than one write may (16) is -EINVAL with
+ * nothing claimed, at run time and at load; 16 names of the same range
+ * overlap each other (-EEXIST).  17 once read past the undo list and
+ * oopsed.
+ */
+TEST_F(pm, region_write_too_many)
+{
+	char before[8192], after[8192], v[1024];
+	__u64 free_at = self->start + self->size / 2;
+	int i, len = 0;
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap"));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+			   self->start, self->size / 2));
+	hm_sh(before, sizeof(before), "cat /proc/iomem; ls /sys/class/hotmem");
+	for (i = 0; i < 16; i++)
+		len += snprintf(v + len, sizeof(v) - len, "%s%llu:%llu", i ? "," : "",
+				free_at, 2 * M);
+	EXPECT_EQ(-EEXIST, hm_write(v, PARAM));
+	snprintf(v + len, sizeof(v) - len, ",%llu:%llu", free_at + 2 * M, 2 * M);
+	EXPECT_EQ(-EINVAL, hm_write(v, PARAM));
+	hm_sh(after, sizeof(after), "cat /proc/iomem; ls /sys/class/hotmem");
+	EXPECT_STREQ(before, after);
+	/* the same at load: the load fails and leaves nothing */
+	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap"));
+	hm_sh(before, sizeof(before), "cat /proc/iomem");
+	EXPECT_NE(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%s", v));
+	EXPECT_FALSE(hm_exists("/sys/module/hotmem_pagemap"));
+	hm_sh(after, sizeof(after), "cat /proc/iomem");
+	EXPECT_STREQ(before, after);
+	/* 16 distinct ones are fine */
+	for (i = 0, len = 0; i < 16; i++)
+		len += snprintf(v + len, sizeof(v) - len, "%s%llu:%llu", i ? "," : "",
+				free_at + i * 2 * M, 2 * M);
+	EXPECT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%s", v));
+	EXPECT_TRUE(hm_exists(CLS "region15"));
+}
+
+/*
+ * The one number grammar (README, ATTRIBUTES) on every writable file of
+ * hotmem_pagemap: no sign, no leading zero (never octal), no spaces, no
+ * NUL, at most one trailing newline; all -EINVAL with nothing changed.
+ */
+TEST_F(pm, strict_grammar)
+{
+/* a write of every byte of a literal, NULs included */
+#define B(file, lit) { file, lit, sizeof(lit) - 1 }
+	static const struct { const char *file; const char *in; size_t len; } bad[] = {
+		B("region0/create", "+1"), B("region0/create", "01"),
+		B("region0/create", "1\0junk"), B("region0/create", "1\n\n"),
+		B("pm0.0/enabled", "+1"), B("pm0.0/enabled", "01"),
+		B("pm0.0/enabled", "1 "), B("pm0.0/enabled", "1\0x"),
+		B("pm0.0/size", "+6291456"), B("pm0.0/size", "030000000"),
+		B("pm0.0/size", "6291456\0junk"), B("pm0.0/size", " 6291456"),
+		B("pm0.0/size", "0x"), B("pm0.0/size", "0x-600000"),
+		B("pm0.0/align", "+4096"), B("pm0.0/align", "04096"),
+		B("pm0.0/memmap", "dev\0junk"), B("pm0.0/memmap", "dev "),
+		B("pm0.0/memmap", "devx"), B("pm0.0/memmap", "de"),
+		B("pm0.0/mapping", "+140000000-1401fffff"),
+		B("pm0.0/mapping", "140000000-+1401fffff"),
+		B("pm0.0/mapping", "140000000-1401fffffx"),
+		B("pm0.0/mapping", "140000000-1401fffff\0x"),
+		B("pm0.0/mapping", "140000000--1401fffff"),
+		B("region0/delete", "pm0.0\0junk"), B("region0/delete", "\n"),
+	};
+	char before[8192], after[8192], long_name[64];
+	unsigned int i;
+	int rc;
+
+	ASSERT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
+	state(before, sizeof(before));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		rc = hm_write_n(bad[i].in, bad[i].len, CLS "%s", bad[i].file);
+		EXPECT_EQ(-EINVAL, rc) TH_LOG("%s <- \"%s\" (%zu bytes)",
+					      bad[i].file, bad[i].in, bad[i].len);
+	}
+	/* a 4 KiB "0...01" is a leading zero, not 1 */
+	memset(self->buf, '0', 4095);
+	self->buf[4095] = '1';
+	EXPECT_EQ(-EINVAL, hm_write_n(self->buf, 4096, CLS "pm0.0/enabled"));
+	EXPECT_EQ(-EINVAL, hm_write_n(self->buf, 4096, CLS "region0/create"));
+	/* octal and signs in the parameter too */
+	snprintf(self->buf, sizeof(self->buf), "0%llo:2097152", self->start);
+	EXPECT_EQ(-EINVAL, hm_write(self->buf, PARAM));
+	snprintf(self->buf, sizeof(self->buf), "+%llu:2097152", self->start);
+	EXPECT_EQ(-EINVAL, hm_write(self->buf, PARAM));
+	EXPECT_EQ(-EINVAL, hm_write("4294967296:2097152,", PARAM));
+	/* no instance has a name this long: -ENXIO, as for any unknown name */
+	memset(long_name, 'p', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	EXPECT_EQ(-ENXIO, hm_write(long_name, CLS "region0/delete"));
+	state(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_EQ(0, hm_read_ll(CLS "pm0.0/enabled"));
+	EXPECT_EQ(2 * M, hm_read_ll(CLS "pm0.0/align"));
+	/* the same values, well spelled, work */
+	EXPECT_EQ(0, hm_write("0x600000\n", CLS "pm0.0/size"));
+	EXPECT_EQ(6 * M, hm_read_ll(CLS "pm0.0/size"));
+	EXPECT_EQ(0, hm_write("dev\n", CLS "pm0.0/memmap"));
+	EXPECT_EQ(0, hm_write("1\n", CLS "pm0.0/enabled"));
+	EXPECT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+}
+
+/*
+ * An instance of 64 ranges cannot grow: -ENOSPC, as a 65th "mapping"
+ * gets (it was -EINVAL), and nothing changes.
+ */
+TEST_F(pm, grow_at_64_ranges)
+{
+	char v[64], before[8192], after[8192];
+	int i;
+
+	/* every other sub-section of the first 256 MiB: 64 ranges */
+	for (i = 0; i < 64; i++) {
+		snprintf(v, sizeof(v), "%llx-%llx", self->start + i * 4 * M,
+			 self->start + i * 4 * M + 2 * M - 1);
+		ASSERT_EQ(0, hm_write(v, CLS "pm0.0/mapping")) TH_LOG("range %d", i);
+	}
+	snprintf(v, sizeof(v), "%llx-%llx", self->start + 256 * M,
+		 self->start + 258 * M - 1);
+	EXPECT_EQ(-ENOSPC, hm_write(v, CLS "pm0.0/mapping"));
+	state(before, sizeof(before));
+	snprintf(v, sizeof(v), "%llu", 130 * M);
+	EXPECT_EQ(-ENOSPC, hm_write(v, CLS "pm0.0/size"));
+	state(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	/* shrinking still works */
+	snprintf(v, sizeof(v), "%llu", 126 * M);
+	EXPECT_EQ(0, hm_write(v, CLS "pm0.0/size"));
+}
+
 /* 64 instances of 2 MiB pack one 128 MiB section; the map shows each. */
 TEST_F(pm, pack_64_instances)
 {
@@ -595,8 +727,8 @@ TEST_F(pm, align_faults)
 TEST_F(pm, align_errors)
 {
 	static const char *const bad[] = {
-		"0", "8192", "4194304", "abc", "\n", "-4096", "0x1000", "4096 x",
-		"99999999999999999999",
+		"0", "8192", "4194304", "abc", "\n", "-4096", "+4096", "04096",
+		"0x", "4096 x", " 4096", "99999999999999999999",
 	};
 	char before[8192], after[8192];
 	unsigned int i;
@@ -612,6 +744,8 @@ TEST_F(pm, align_errors)
 	}
 	/* its 2 MiB range is not 1 GiB aligned */
 	EXPECT_EQ(-EINVAL, hm_write("1073741824", CLS "pm0.0/align"));
+	/* hex is a number too: the current value, no change */
+	EXPECT_EQ(0, hm_write("0x200000", CLS "pm0.0/align"));
 	state(after, sizeof(after));
 	EXPECT_STREQ(before, after);
 	EXPECT_EQ(2 * M, hm_read_ll(CLS "pm0.0/align"));
