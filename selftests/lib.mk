@@ -16,7 +16,7 @@ CC ?= gcc
 CFLAGS += -O2 -g -Wall -Wextra -Wno-sign-compare -Wno-unused-parameter -Werror -D_GNU_SOURCE -static \
 	  -I$(KSFT_DIR) -I$(TOP)lib
 LIBSRC := $(TOP)lib/hotmem_util.c
-LIBHDR := $(TOP)lib/hotmem_util.h
+LIBHDR := $(wildcard $(TOP)lib/*.h)
 
 TEST_BINS := $(addprefix $(OUTPUT)/,$(TEST_GEN_PROGS))
 EXTRA := $(addprefix $(OUTPUT)/,$(wildcard settings vmargs))

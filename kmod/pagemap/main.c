@@ -317,6 +317,9 @@ static int __init hpm_init(void)
 		rc = hpm_regions_claim(hpm_regions_at_load);
 		if (rc) {
 			pr_err("regions=%s: %d\n", hpm_regions_at_load, rc);
+			/* modprobe takes -EEXIST for "already loaded" and says nothing */
+			if (rc == -EEXIST)
+				rc = -EINVAL;
 			goto out_class;
 		}
 	}

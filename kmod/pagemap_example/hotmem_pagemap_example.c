@@ -47,7 +47,9 @@ static int __init example_init(void)
 	example_region = hotmem_region_add(start, size, node);
 	if (IS_ERR(example_region)) {
 		pr_err("%s: %pe\n", range, example_region);
-		return PTR_ERR(example_region);
+		rc = PTR_ERR(example_region);
+		/* modprobe takes -EEXIST for "already loaded" and says nothing */
+		return rc == -EEXIST ? -EBUSY : rc;
 	}
 	pr_info("region%d: %#llx-%#llx\n", hotmem_region_id(example_region),
 		start, start + size - 1);

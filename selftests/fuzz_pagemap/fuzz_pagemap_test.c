@@ -1,0 +1,1669 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fuzzer of hotmem_pagemap: a seeded random walk of every operation a
+ * user has (the "regions" parameter at load and at run time, create,
+ * delete, size, mapping, align, memmap, enabled, regions handed over and
+ * taken back through the exported API, mmap and touch of /dev/pmR.I),
+ * with inputs drawn from the README's grammar and spoiled on purpose.
+ * After every step the test's model says what the kernel must show: the
+ * errno, every region and instance attribute, the sub-section map, the
+ * mappingN directories, /proc/iomem, the bytes read back through every
+ * mapping and the physical page behind them, and a clean kernel log.
+ * HOTMEM_FUZZ_SECONDS, _SEED, _CASE, _STEPS steer it (make fuzz).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "hotmem_util.h"
+#include "fuzz.h"
+
+#define CLS		"/sys/class/hotmem/"
+#define PARAM		"/sys/module/hotmem_pagemap/parameters/regions"
+#define M		(1024ULL * 1024)
+#define G		(1024 * M)
+#define SUB		(2 * M)
+#define SECTION		(128 * M)
+
+#define PM_REGIONS	40	/* region slots of the model */
+#define PM_BUSY_SLOTS	20	/* no new regions asked for past this many */
+#define PM_IDS		24	/* instance ids per region the walk may use */
+#define PM_RANGES	64	/* HPM_MAX_RANGES */
+#define PM_SUBS		1024	/* sub-sections of the largest region (2 GiB) */
+#define PM_HELD		4	/* mappings the walk keeps open across steps */
+#define PM_SPECS	16	/* HPM_MAX_SPECS */
+
+enum pm_code {
+	PM_REGIONS_WRITE, PM_LOAD, PM_CREATE, PM_DELETE, PM_SIZE, PM_MAPPING,
+	PM_ALIGN, PM_MEMMAP, PM_ENABLED, PM_MAP, PM_UNMAP, PM_API_ADD,
+	PM_API_REMOVE, PM_NR
+};
+
+static const char *const pm_names[PM_NR] = {
+	"regions", "load", "create", "delete", "size", "mapping", "align",
+	"memmap", "enabled", "map", "unmap", "api_add", "api_remove",
+};
+
+struct pm_range {
+	__u64 start;
+	__u64 len;
+};
+
+struct pm_inst {
+	bool live;
+	unsigned long order;
+	__u64 align;
+	bool memmap_dev;
+	bool enabled;
+	int users;
+	int nr;
+	struct pm_range r[PM_RANGES];
+};
+
+struct pm_region {
+	bool live;		/* listed, in sysfs and /proc/iomem */
+	bool held;		/* removed, its id kept by a file still mapped */
+	int id;
+	__u64 start;
+	__u64 size;
+	bool api;		/* the example client's */
+	unsigned long listed;	/* its place in the regions list */
+	unsigned long next_order;
+	int youngest;
+	struct pm_inst inst[PM_IDS];
+	unsigned short owner[PM_SUBS];
+};
+
+struct pm_held {
+	bool used;
+	char *addr;
+	size_t len;
+	int slot;		/* region slot */
+	int id;			/* instance id */
+	__u64 off;		/* file offset */
+	__u64 tag;		/* the pattern's seed */
+	bool revoked;
+};
+
+static struct {
+	bool loaded;
+	bool example;		/* hotmem_pagemap_example loaded */
+	__u64 sr_start, sr_size;	/* Soft Reserved */
+	__u64 pm_start, pm_size;	/* legacy pmem, owned by a namespace */
+	struct pm_range ram[16];	/* System RAM */
+	int nr_ram;
+	struct pm_region reg[PM_REGIONS];
+	unsigned long listed;
+	struct pm_held held[PM_HELD];
+	__u64 tags;
+	/* the generator's plan: build an instance of 64 ranges */
+	int frag_slot, frag_id, frag_left;
+} pm;
+
+static unsigned long pm_count[PM_NR];
+
+static int pm_pagesize_fd = -1;
+
+/* ---- the model ---- */
+
+static __u64 pm_unit(const struct pm_inst *in)
+{
+	return in->align > SUB ? in->align : SUB;
+}
+
+static __u64 pm_size_of(const struct pm_inst *in)
+{
+	__u64 s = 0;
+	int i;
+
+	for (i = 0; i < in->nr; i++)
+		s += in->r[i].len;
+	return s;
+}
+
+static int pm_nsubs(const struct pm_region *R)
+{
+	return R->size / SUB;
+}
+
+static __u64 pm_free_subs(const struct pm_region *R)
+{
+	__u64 n = 0;
+	int i;
+
+	for (i = 0; i < pm_nsubs(R); i++)
+		n += !R->owner[i];
+	return n;
+}
+
+/* bytes of struct pages a "dev" range keeps: 2 MiB per whole section */
+static __u64 pm_reserved(const struct pm_inst *in, int i)
+{
+	__u64 first, last;
+
+	if (!in->memmap_dev)
+		return 0;
+	first = (in->r[i].start + SECTION - 1) & ~(SECTION - 1);
+	last = (in->r[i].start + in->r[i].len) & ~(SECTION - 1);
+	return last > first ? (last - first) / SECTION * SUB : 0;
+}
+
+static __u64 pm_usable(const struct pm_inst *in)
+{
+	__u64 s = 0;
+	int i;
+
+	for (i = 0; i < in->nr; i++)
+		s += in->r[i].len - pm_reserved(in, i);
+	return s;
+}
+
+/* the physical address behind file offset @off of an enabled instance */
+static __u64 pm_phys(const struct pm_inst *in, __u64 off)
+{
+	__u64 u;
+	int i;
+
+	for (i = 0; i < in->nr; i++) {
+		u = in->r[i].len - pm_reserved(in, i);
+		if (off < u)
+			return in->r[i].start + pm_reserved(in, i) + off;
+		off -= u;
+	}
+	return 0;
+}
+
+static void pm_append(struct pm_inst *in, __u64 start, __u64 len)
+{
+	struct pm_range *last = in->nr ? &in->r[in->nr - 1] : NULL;
+
+	if (last && last->start + last->len == start) {
+		last->len += len;
+		return;
+	}
+	in->r[in->nr].start = start;
+	in->r[in->nr].len = len;
+	in->nr++;
+}
+
+/* is the aligned unit at sub-section @i wholly free */
+static bool pm_unit_free(const struct pm_region *R, int i, int subs)
+{
+	int j;
+
+	if (i + subs > pm_nsubs(R))
+		return false;
+	for (j = i; j < i + subs; j++)
+		if (R->owner[j])
+			return false;
+	return true;
+}
+
+/*
+ * Grow @in by @by bytes: whole aligned units that are free, lowest
+ * address first; each run of adjacent units is one new range.  The
+ * README: -ENOSPC when there is no room or it would take more ranges
+ * than are left.
+ */
+static int pm_grow(struct pm_region *R, int id, __u64 by)
+{
+	struct pm_inst *in = &R->inst[id];
+	__u64 unit = pm_unit(in), a;
+	__u64 need = by / unit, got = 0;
+	int subs = unit / SUB, i, first, pieces = 0, prev_end = -1;
+
+	if (in->nr == PM_RANGES)
+		return -ENOSPC;
+	/* the first sub-section of the region on an @unit boundary */
+	a = (R->start + unit - 1) & ~(unit - 1);
+	first = (a - R->start) / SUB;
+	for (i = first; got < need && i < pm_nsubs(R); i += subs) {
+		if (!pm_unit_free(R, i, subs))
+			continue;
+		if (i != prev_end)
+			pieces++;
+		prev_end = i + subs;
+		got++;
+	}
+	if (got < need || pieces > PM_RANGES - in->nr)
+		return -ENOSPC;
+	got = 0;
+	for (i = first; got < need; i += subs) {
+		if (!pm_unit_free(R, i, subs))
+			continue;
+		for (int j = i; j < i + subs; j++)
+			R->owner[j] = id + 1;
+		pm_append(in, R->start + (__u64)i * SUB, unit);
+		got++;
+	}
+	return 0;
+}
+
+static void pm_shrink(struct pm_region *R, int id, __u64 by)
+{
+	struct pm_inst *in = &R->inst[id];
+	struct pm_range *last;
+	__u64 cut, a;
+
+	while (by) {
+		last = &in->r[in->nr - 1];
+		cut = by < last->len ? by : last->len;
+		for (a = last->start + last->len - cut; a < last->start + last->len; a += SUB)
+			R->owner[(a - R->start) / SUB] = 0;
+		last->len -= cut;
+		by -= cut;
+		if (!last->len)
+			in->nr--;
+	}
+}
+
+static int pm_seed(const struct pm_region *R)
+{
+	unsigned long best = ~0UL;
+	int id, seed = -1;
+
+	for (id = 0; id < PM_IDS; id++)
+		if (R->inst[id].live && !R->inst[id].nr && R->inst[id].order < best) {
+			best = R->inst[id].order;
+			seed = id;
+		}
+	return seed;
+}
+
+static int pm_new_inst(struct pm_region *R)
+{
+	int id;
+
+	for (id = 0; id < PM_IDS && R->inst[id].live; id++)
+		;
+	if (id == PM_IDS)
+		return -1;
+	memset(&R->inst[id], 0, sizeof(R->inst[id]));
+	R->inst[id].live = true;
+	R->inst[id].order = R->next_order++;
+	R->inst[id].align = SUB;
+	R->youngest = id;
+	return id;
+}
+
+static bool pm_overlap(__u64 s1, __u64 z1, __u64 s2, __u64 z2)
+{
+	return s1 < s2 + z2 && s2 < s1 + z1;
+}
+
+/* hpm_region_check(), from the README: device memory, aligned, no RAM */
+static int pm_region_check(__u64 start, __u64 size)
+{
+	int i;
+
+	if (!size || start % SUB || size % SUB || start + size < start)
+		return -EINVAL;
+	for (i = 0; i < pm.nr_ram; i++)
+		if (pm_overlap(start, size, pm.ram[i].start, pm.ram[i].len))
+			return -EINVAL;
+	if (!((start >= pm.sr_start && start + size <= pm.sr_start + pm.sr_size) ||
+	      (pm.pm_size && start >= pm.pm_start &&
+	       start + size <= pm.pm_start + pm.pm_size)))
+		return -EINVAL;
+	for (i = 0; i < PM_REGIONS; i++)
+		if (pm.reg[i].live &&
+		    pm_overlap(start, size, pm.reg[i].start, pm.reg[i].size))
+			return -EEXIST;
+	return 0;
+}
+
+/* owned by someone: the pmem namespace holds all of legacy pmem */
+static bool pm_owned(__u64 start, __u64 size)
+{
+	return pm.pm_size && pm_overlap(start, size, pm.pm_start, pm.pm_size);
+}
+
+static int pm_region_id_free(void)
+{
+	int id, i;
+
+	for (id = 0; ; id++) {
+		for (i = 0; i < PM_REGIONS; i++)
+			if ((pm.reg[i].live || pm.reg[i].held) && pm.reg[i].id == id)
+				break;
+		if (i == PM_REGIONS)
+			return id;
+	}
+}
+
+static int pm_region_new(__u64 start, __u64 size, bool api)
+{
+	struct pm_region *R;
+	int s;
+
+	for (s = 0; s < PM_REGIONS && (pm.reg[s].live || pm.reg[s].held); s++)
+		;
+	if (s == PM_REGIONS)
+		return -1;
+	R = &pm.reg[s];
+	memset(R, 0, sizeof(*R));
+	R->id = pm_region_id_free();
+	R->live = true;
+	R->start = start;
+	R->size = size;
+	R->api = api;
+	R->listed = pm.listed++;
+	pm_new_inst(R);
+	return s;
+}
+
+static void pm_region_gone(int s)
+{
+	int h;
+
+	pm.reg[s].live = false;
+	for (h = 0; h < PM_HELD; h++)
+		if (pm.held[h].used && pm.held[h].slot == s) {
+			pm.held[h].revoked = true;
+			pm.reg[s].held = true;
+		}
+	if (pm.example && pm.reg[s].api)
+		pm.example = false;
+}
+
+static int pm_slot_of(int id)
+{
+	int s;
+
+	for (s = 0; s < PM_REGIONS; s++)
+		if (pm.reg[s].live && pm.reg[s].id == id)
+			return s;
+	return -1;
+}
+
+/* ---- the "regions" grammar ---- */
+
+struct pm_spec {
+	__u64 start;
+	__u64 size;
+};
+
+/* what a regions value claims: 0 and the specs, or the errno */
+static int pm_oracle_regions(const char *val, size_t len, struct pm_spec *sp,
+			     int *nr)
+{
+	size_t i, end;
+	const char *colon;
+	int rc;
+
+	rc = fz_oracle_value(val, len, &len);
+	if (rc)
+		return rc;
+	*nr = 0;
+	for (i = 0; ; i = end + 1) {
+		for (end = i; end < len && val[end] != ','; end++)
+			;
+		if (*nr == PM_SPECS)
+			return -EINVAL;
+		colon = memchr(val + i, ':', end - i);
+		if (!colon)
+			return -EINVAL;
+		rc = fz_oracle_num(val + i, colon - (val + i), FZ_DEC_OR_HEX,
+				   &sp[*nr].start);
+		if (!rc)
+			rc = fz_oracle_num(colon + 1, val + end - colon - 1,
+					   FZ_DEC_OR_HEX, &sp[*nr].size);
+		if (rc)
+			return rc;
+		(*nr)++;
+		if (end == len)
+			return 0;
+	}
+}
+
+/* the errno of claiming @sp, all or nothing, and the claim itself */
+static int pm_claim(const struct pm_spec *sp, int nr, bool apply)
+{
+	int i, j, rc;
+
+	for (i = 0; i < nr; i++) {
+		rc = pm_region_check(sp[i].start, sp[i].size);
+		if (rc)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (pm_overlap(sp[i].start, sp[i].size, sp[j].start, sp[j].size))
+				return -EEXIST;
+	}
+	for (i = 0; i < nr; i++)
+		if (pm_owned(sp[i].start, sp[i].size))
+			return -EBUSY;
+	for (i = 0; apply && i < nr; i++)
+		pm_region_new(sp[i].start, sp[i].size, false);
+	return 0;
+}
+
+/* ---- the kernel side of the steps ---- */
+
+static int pm_run(const char *const argv[])
+{
+	int st, fd;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static sigjmp_buf pm_jmp;
+
+static void pm_sigbus(int sig)
+{
+	siglongjmp(pm_jmp, 1);
+}
+
+/* read a word, 1 if it faulted with SIGBUS */
+static int pm_probe(volatile __u64 *p, __u64 *val)
+{
+	struct sigaction sa = { .sa_handler = pm_sigbus }, old;
+	int bus = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(pm_jmp, 1))
+		bus = 1;
+	else
+		*val = *p;
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+static __u64 pm_pattern(__u64 tag, __u64 off)
+{
+	return fz_mix(tag, off);
+}
+
+/* the physical address of a mapped page (as root), 0 if not present */
+static __u64 pm_pfn_of(const void *addr)
+{
+	__u64 e = 0;
+
+	if (pm_pagesize_fd < 0)
+		pm_pagesize_fd = open("/proc/self/pagemap", O_RDONLY);
+	if (pread(pm_pagesize_fd, &e, 8, (unsigned long)addr / 4096 * 8) != 8)
+		return 0;
+	return (e >> 63) ? (e & ((1ULL << 55) - 1)) * 4096 : 0;
+}
+
+/* the pages of a mapping the walk touches: all of a small one, else 64 */
+static __u64 pm_stride(size_t len)
+{
+	__u64 s = len / 64;
+
+	return s < 4096 ? 4096 : s & ~4095ULL;
+}
+
+/*
+ * Fill @len bytes at @addr (file offset @off of instance @in) with the
+ * pattern of @tag, read it back and check where each touched page lives.
+ */
+static int pm_touch(const struct pm_inst *in, char *addr, size_t len, __u64 off,
+		    __u64 tag, char *why, size_t wlen)
+{
+	__u64 o, got, phys, st = pm_stride(len);
+
+	for (o = 0; o < len; o += st)
+		*(volatile __u64 *)(addr + o) = pm_pattern(tag, off + o);
+	for (o = 0; o < len; o += st) {
+		got = *(volatile __u64 *)(addr + o);
+		if (got != pm_pattern(tag, off + o)) {
+			snprintf(why, wlen, "read back %#llx at offset %#llx, wrote %#llx",
+				 got, off + o, pm_pattern(tag, off + o));
+			return -1;
+		}
+		phys = pm_pfn_of(addr + o);
+		if (phys != pm_phys(in, off + o)) {
+			snprintf(why, wlen, "offset %#llx is at %#llx, not %#llx",
+				 off + o, phys, pm_phys(in, off + o));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int pm_expect(int want, int got, const struct fz_op *op, char *why,
+		     size_t len)
+{
+	char in[160];
+
+	if (want == got)
+		return 0;
+	fz_quote(op->buf, op->len, in, sizeof(in));
+	snprintf(why, len, "%s %s <- %s: %s, the model says %s", pm_names[op->code],
+		 op->path, in, fz_errname(got), fz_errname(want));
+	return -1;
+}
+
+/* the instance a path names: its region slot and id */
+static struct pm_inst *pm_inst_of(const char *path, int *slot, int *id)
+{
+	int r, i, s;
+
+	if (sscanf(path, CLS "pm%d.%d", &r, &i) != 2 &&
+	    sscanf(path, "/dev/pm%d.%d", &r, &i) != 2)
+		return NULL;
+	s = pm_slot_of(r);
+	if (s < 0 || i < 0 || i >= PM_IDS || !pm.reg[s].inst[i].live)
+		return NULL;
+	*slot = s;
+	*id = i;
+	return &pm.reg[s].inst[i];
+}
+
+/* An attribute store of an instance, predicted on a copy of its region. */
+static int pm_step_attr(const struct fz_op *op, char *why, size_t len)
+{
+	static struct pm_region tmp;
+	struct pm_inst *in;
+	__u64 v, s, e, cur;
+	int slot, id, want, got, i;
+	bool b;
+
+	in = pm_inst_of(op->path, &slot, &id);
+	got = fz_write(op->path, op->buf, op->len);
+	if (!in || !pm.loaded)
+		return pm_expect(-ENOENT, got, op, why, len);
+	tmp = pm.reg[slot];
+	in = &tmp.inst[id];
+	want = 0;
+	if (!op->len)
+		goto out;
+	switch (op->code) {
+	case PM_SIZE:
+		want = fz_oracle_u64(op->buf, op->len, &v);
+		cur = pm_size_of(in);
+		if (want)
+			break;
+		if (v % pm_unit(in))
+			want = -EINVAL;
+		else if (in->enabled && v != cur)
+			want = -EBUSY;
+		else if (v > cur)
+			want = pm_grow(&tmp, id, v - cur);
+		else if (v < cur)
+			pm_shrink(&tmp, id, cur - v);
+		break;
+	case PM_MAPPING:
+		want = fz_oracle_range(op->buf, op->len, &s, &e);
+		if (want)
+			break;
+		v = pm_unit(in);
+		if (in->enabled)
+			want = -EBUSY;
+		else if (s % v || (e - s + 1) % v || e + 1 == 0)
+			want = -EINVAL;
+		else if (in->nr == PM_RANGES)
+			want = -ENOSPC;
+		else if (s < tmp.start || s + (e - s + 1) > tmp.start + tmp.size ||
+			 e + 1 < s)
+			want = -EINVAL;
+		for (v = s; !want && v <= e; v += SUB)
+			if (tmp.owner[(v - tmp.start) / SUB])
+				want = -EEXIST;
+		if (want)
+			break;
+		for (v = s; v <= e; v += SUB)
+			tmp.owner[(v - tmp.start) / SUB] = id + 1;
+		pm_append(in, s, e - s + 1);
+		break;
+	case PM_ALIGN:
+		want = fz_oracle_u64(op->buf, op->len, &v);
+		if (want)
+			break;
+		if (v != 4096 && v != SUB && v != G)
+			want = -EINVAL;
+		else if (in->enabled && v != in->align)
+			want = -EBUSY;
+		for (i = 0; !want && i < in->nr; i++)
+			if ((in->r[i].start | in->r[i].len) % (v > SUB ? v : SUB))
+				want = -EINVAL;
+		if (!want)
+			in->align = v;
+		break;
+	case PM_MEMMAP:
+		b = fz_oracle_word(op->buf, op->len, "dev");
+		if (!b && !fz_oracle_word(op->buf, op->len, "ram"))
+			want = -EINVAL;
+		else if (in->enabled && in->memmap_dev != b)
+			want = -EBUSY;
+		else
+			in->memmap_dev = b;
+		break;
+	case PM_ENABLED:
+		want = fz_oracle_switch(op->buf, op->len, &b);
+		if (want || b == in->enabled)
+			break;
+		if (!b && in->users)
+			want = -EBUSY;
+		else if (b && !in->nr)
+			want = -EINVAL;
+		else
+			in->enabled = b;
+		break;
+	}
+out:
+	if (pm_expect(want, got, op, why, len))
+		return -1;
+	if (!got)
+		pm.reg[slot] = tmp;
+	return 0;
+}
+
+static int pm_step_create(const struct fz_op *op, char *why, size_t len)
+{
+	int r, s, want = 0, got;
+	bool b;
+
+	got = fz_write(op->path, op->buf, op->len);
+	if (sscanf(op->path, CLS "region%d/", &r) != 1 || (s = pm_slot_of(r)) < 0 ||
+	    !pm.loaded)
+		return pm_expect(-ENOENT, got, op, why, len);
+	if (op->len) {
+		want = fz_oracle_switch(op->buf, op->len, &b);
+		if (!want && !b)
+			want = -EINVAL;
+		else if (!want && !pm_free_subs(&pm.reg[s]))
+			want = -ENOSPC;
+	}
+	if (pm_expect(want, got, op, why, len))
+		return -1;
+	if (!got && op->len)
+		pm_new_inst(&pm.reg[s]);
+	return 0;
+}
+
+static int pm_step_delete(const struct fz_op *op, char *why, size_t len)
+{
+	struct pm_region *R;
+	int r, s, id, want = 0, got;
+	char name[64];
+	size_t n;
+
+	got = fz_write(op->path, op->buf, op->len);
+	if (sscanf(op->path, CLS "region%d/", &r) != 1 || (s = pm_slot_of(r)) < 0 ||
+	    !pm.loaded)
+		return pm_expect(-ENOENT, got, op, why, len);
+	R = &pm.reg[s];
+	id = -1;
+	if (op->len) {
+		want = fz_oracle_value(op->buf, op->len, &n);
+		if (!want && n >= 32)
+			want = -ENXIO;
+		for (int i = 0; !want && i < PM_IDS; i++) {
+			snprintf(name, sizeof(name), "pm%d.%d", R->id, i);
+			if (R->inst[i].live && strlen(name) == n &&
+			    !memcmp(name, op->buf, n))
+				id = i;
+		}
+		if (!want && id < 0)
+			want = -ENXIO;
+		else if (!want && (R->inst[id].nr || R->inst[id].enabled))
+			want = -EBUSY;
+	}
+	if (pm_expect(want, got, op, why, len))
+		return -1;
+	if (!got && id >= 0) {
+		R->inst[id].live = false;
+		if (R->youngest == id)
+			R->youngest = -1;
+	}
+	return 0;
+}
+
+static int pm_step_regions(const struct fz_op *op, char *why, size_t len)
+{
+	struct pm_spec sp[PM_SPECS];
+	size_t n = op->len;
+	int want, got, nr;
+
+	got = fz_write(PARAM, op->buf, op->len);
+	if (!pm.loaded)
+		return pm_expect(-ENOENT, got, op, why, len);
+	/* a parameter's set hook sees a C string: it ends at a NUL */
+	if (memchr(op->buf, '\0', n))
+		n = (const char *)memchr(op->buf, '\0', n) - op->buf;
+	want = 0;
+	if (op->len) {
+		want = pm_oracle_regions(op->buf, n, sp, &nr);
+		if (!want)
+			want = pm_claim(sp, nr, false);
+	}
+	if (pm_expect(want, got, op, why, len))
+		return -1;
+	if (!got && op->len)
+		pm_claim(sp, nr, true);
+	return 0;
+}
+
+static void pm_forget_all(void)
+{
+	int s;
+
+	for (s = 0; s < PM_REGIONS; s++)
+		pm.reg[s].live = false;
+}
+
+static int pm_step_load(const struct fz_op *op, char *why, size_t len)
+{
+	struct pm_spec sp[PM_SPECS];
+	const char *rm[] = { "/sbin/rmmod", "hotmem_pagemap", NULL };
+	char arg[FZ_BUF + 16];
+	const char *ins[] = { "/sbin/modprobe", "hotmem_pagemap", arg, NULL };
+	int want = 0, got, nr, h;
+	bool busy = pm.example;
+
+	for (h = 0; h < PM_HELD; h++)
+		busy |= pm.held[h].used;
+	if (pm.loaded) {
+		got = pm_run(rm);
+		if (busy != (got != 0)) {
+			snprintf(why, len, "rmmod hotmem_pagemap %s, the model says it is %sin use",
+				 got ? "failed" : "worked", busy ? "" : "not ");
+			return -1;
+		}
+		if (busy)
+			return 0;
+		pm.loaded = false;
+		pm_forget_all();
+	}
+	snprintf(arg, sizeof(arg), "regions=%.*s", (int)op->len, op->buf);
+	want = pm_oracle_regions(op->buf, op->len, sp, &nr);
+	if (!want)
+		want = pm_claim(sp, nr, false);
+	/* loaded or not: modprobe's status alone does not say */
+	got = pm_run(ins);
+	got = hm_exists("/sys/module/hotmem_pagemap") ? 0 : got ? got : -1;
+	if (!want != !got) {
+		snprintf(why, len, "modprobe hotmem_pagemap %s: %s, the model says %s",
+			 arg, got ? "failed" : "loaded", fz_errname(want));
+		return -1;
+	}
+	if (!got) {
+		pm.loaded = true;
+		pm_claim(sp, nr, true);
+	}
+	return 0;
+}
+
+static int pm_step_api(const struct fz_op *op, char *why, size_t len)
+{
+	char arg[96];
+	const char *ins[] = { "/sbin/modprobe", "hotmem_pagemap_example", arg, NULL };
+	const char *rm[] = { "/sbin/rmmod", "hotmem_pagemap_example", NULL };
+	int want, got, s;
+
+	if (op->code == PM_API_REMOVE) {
+		got = pm_run(rm);
+		if (!pm.example != !!got) {
+			snprintf(why, len, "rmmod hotmem_pagemap_example %s, the model says it is %sloaded",
+				 got ? "failed" : "worked", pm.example ? "" : "not ");
+			return -1;
+		}
+		for (s = 0; !got && s < PM_REGIONS; s++)
+			if (pm.reg[s].live && pm.reg[s].api)
+				pm_region_gone(s);
+		pm.example = false;
+		return 0;
+	}
+	snprintf(arg, sizeof(arg), "range=%#llx:%#llx", (unsigned long long)op->n1,
+		 (unsigned long long)op->n2);
+	want = !pm.loaded ? -ENOENT : pm.example ? -EEXIST : 0;
+	if (!want)
+		want = pm_region_check(op->n1, op->n2);
+	if (!want && pm_owned(op->n1, op->n2))
+		want = -EBUSY;
+	got = pm_run(ins);
+	got = hm_exists("/sys/module/hotmem_pagemap_example") && !pm.example ? 0 :
+		got ? got : -1;
+	if (!want != !got) {
+		snprintf(why, len, "modprobe hotmem_pagemap_example %s: %s, the model says %s",
+			 arg, got ? "failed" : "loaded", fz_errname(want));
+		return -1;
+	}
+	if (!got) {
+		pm.example = true;
+		pm_region_new(op->n1, op->n2, true);
+	}
+	return 0;
+}
+
+static int pm_step_map(const struct fz_op *op, char *why, size_t len)
+{
+	struct pm_inst *in;
+	int slot, id, fd, h, want;
+	char *addr;
+
+	in = pm_inst_of(op->path, &slot, &id);
+	fd = open(op->path, O_RDWR);
+	want = !in || !pm.loaded ? -ENOENT : !in->enabled ? -ENXIO : 0;
+	if (pm_expect(want, fd < 0 ? -errno : 0, op, why, len)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0)
+		return 0;
+	addr = mmap(NULL, op->n2, PROT_READ | PROT_WRITE, MAP_SHARED, fd, op->n1);
+	close(fd);
+	want = op->n1 + op->n2 > pm_usable(in) ? -EINVAL : 0;
+	if (pm_expect(want, addr == MAP_FAILED ? -errno : 0, op, why, len)) {
+		if (addr != MAP_FAILED)
+			munmap(addr, op->n2);
+		return -1;
+	}
+	if (addr == MAP_FAILED)
+		return 0;
+	if (pm_touch(in, addr, op->n2, op->n1, ++pm.tags, why, len)) {
+		munmap(addr, op->n2);
+		return -1;
+	}
+	for (h = 0; h < PM_HELD && pm.held[h].used; h++)
+		;
+	if (!op->i1 || h == PM_HELD) {
+		munmap(addr, op->n2);
+		return 0;
+	}
+	pm.held[h] = (struct pm_held){ true, addr, op->n2, slot, id, op->n1,
+				       pm.tags, false };
+	in->users++;
+	return 0;
+}
+
+static int pm_step_unmap(const struct fz_op *op, char *why, size_t len)
+{
+	struct pm_held *m = &pm.held[op->i1];
+	__u64 o, v = 0, st;
+	int bus, h;
+	bool still;
+
+	if (!m->used)
+		return 0;
+	st = pm_stride(m->len);
+	for (o = 0; o < m->len; o += st) {
+		bus = pm_probe((volatile __u64 *)(m->addr + o), &v);
+		if (bus != m->revoked) {
+			snprintf(why, len, "a mapping of pm%d.%d at offset %#llx: %s, the model says %s",
+				 pm.reg[m->slot].id, m->id, m->off + o,
+				 bus ? "SIGBUS" : "readable",
+				 m->revoked ? "revoked (SIGBUS)" : "readable");
+			return -1;
+		}
+		if (bus)
+			break;
+		if (v != pm_pattern(m->tag, m->off + o)) {
+			snprintf(why, len, "a mapping of pm%d.%d held %#llx at offset %#llx, wrote %#llx",
+				 pm.reg[m->slot].id, m->id, v, m->off + o,
+				 pm_pattern(m->tag, m->off + o));
+			return -1;
+		}
+	}
+	munmap(m->addr, m->len);
+	m->used = false;
+	if (!m->revoked) {
+		pm.reg[m->slot].inst[m->id].users--;
+		return 0;
+	}
+	/* the last file of a removed region lets its id go */
+	for (h = 0, still = false; h < PM_HELD; h++)
+		still |= pm.held[h].used && pm.held[h].slot == m->slot;
+	if (!still)
+		pm.reg[m->slot].held = false;
+	return 0;
+}
+
+static int pm_step(const struct fz_op *op, char *why, size_t len)
+{
+	switch (op->code) {
+	case PM_REGIONS_WRITE:
+		return pm_step_regions(op, why, len);
+	case PM_LOAD:
+		return pm_step_load(op, why, len);
+	case PM_CREATE:
+		return pm_step_create(op, why, len);
+	case PM_DELETE:
+		return pm_step_delete(op, why, len);
+	case PM_MAP:
+		return pm_step_map(op, why, len);
+	case PM_UNMAP:
+		return pm_step_unmap(op, why, len);
+	case PM_API_ADD:
+	case PM_API_REMOVE:
+		return pm_step_api(op, why, len);
+	default:
+		return pm_step_attr(op, why, len);
+	}
+}
+
+/* ---- the check after every step ---- */
+
+static int pm_cmp_file(const char *want, char *why, size_t len, const char *fmt, ...)
+{
+	char path[256], got[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	n = fz_read(path, got, sizeof(got));
+	if (n < 0) {
+		snprintf(why, len, "%s: read: %s", path, fz_errname(n));
+		return -1;
+	}
+	if (strcmp(got, want)) {
+		got[strcspn(got, "\n")] = '\0';
+		snprintf(why, len, "%s is \"%.200s\", the model says \"%.200s\"", path,
+			 got, want);
+		why[len - 1] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static int pm_check_inst(const struct pm_region *R, int id, char *why, size_t len)
+{
+	const struct pm_inst *in = &R->inst[id];
+	char want[4096], p[96];
+	int i, n = 0;
+
+	snprintf(p, sizeof(p), CLS "pm%d.%d", R->id, id);
+	snprintf(want, sizeof(want), "%llu\n", pm_size_of(in));
+	if (pm_cmp_file(want, why, len, "%s/size", p))
+		return -1;
+	snprintf(want, sizeof(want), "%llu\n", in->align);
+	if (pm_cmp_file(want, why, len, "%s/align", p))
+		return -1;
+	if (pm_cmp_file(in->memmap_dev ? "dev\n" : "ram\n", why, len, "%s/memmap", p))
+		return -1;
+	if (pm_cmp_file(in->enabled ? "1\n" : "0\n", why, len, "%s/enabled", p))
+		return -1;
+	for (i = 0; i < in->nr; i++)
+		n += snprintf(want + n, sizeof(want) - n, "%#llx-%#llx\n",
+			      in->r[i].start, in->r[i].start + in->r[i].len - 1);
+	want[n] = '\0';
+	if (pm_cmp_file(want, why, len, "%s/mapping", p))
+		return -1;
+	for (i = 0; i < in->nr; i++) {
+		snprintf(want, sizeof(want), "%#llx\n", in->r[i].start);
+		if (pm_cmp_file(want, why, len, "%s/mapping%d/start", p, i))
+			return -1;
+	}
+	if (hm_exists("%s/mapping%d", p, in->nr)) {
+		snprintf(why, len, "%s/mapping%d exists; the instance has %d ranges", p,
+			 in->nr, in->nr);
+		return -1;
+	}
+	return 0;
+}
+
+static int pm_check_region(const struct pm_region *R, char *why, size_t len)
+{
+	char want[4096], got[4096], p[64], *line;
+	__u64 sec, a;
+	int id, c;
+
+	snprintf(p, sizeof(p), CLS "region%d", R->id);
+	snprintf(want, sizeof(want), "%llu\n", R->size);
+	if (pm_cmp_file(want, why, len, "%s/size", p))
+		return -1;
+	snprintf(want, sizeof(want), "%llu\n", pm_free_subs(R) * SUB);
+	if (pm_cmp_file(want, why, len, "%s/available_size", p))
+		return -1;
+	id = pm_seed(R);
+	if (id >= 0)
+		snprintf(want, sizeof(want), "pm%d.%d\n", R->id, id);
+	else
+		snprintf(want, sizeof(want), "\n");
+	if (pm_cmp_file(want, why, len, "%s/seed", p))
+		return -1;
+	if (R->youngest >= 0)
+		snprintf(want, sizeof(want), "pm%d.%d\n", R->id, R->youngest);
+	else
+		snprintf(want, sizeof(want), "\n");
+	if (pm_cmp_file(want, why, len, "%s/create", p))
+		return -1;
+	/* the map: every sub-section of the region, its owner's symbol */
+	snprintf(want, sizeof(want), "%s/map", p);
+	if (fz_read(want, got, sizeof(got)) < 0) {
+		snprintf(why, len, "%s unreadable", want);
+		return -1;
+	}
+	for (line = got; *line; line = strchr(line, '\n') + 1) {
+		if (sscanf(line, "0x%llx:", &sec) != 1 || !strchr(line, '\n'))
+			break;
+		for (c = 0; c < 64; c++) {
+			char ch = line[20 + c], w;
+			__u64 o;
+
+			a = sec + c * SUB;
+			if (a < R->start || a >= R->start + R->size)
+				continue;
+			o = R->owner[(a - R->start) / SUB];
+			w = !o ? '.' : o - 1 < 26 ? 'A' + o - 1 : o - 1 < 52 ?
+				'a' + o - 27 : o - 1 < 62 ? '0' + o - 53 : '#';
+			if (ch != w) {
+				snprintf(why, len, "%s/map shows '%c' at %#llx, the model says '%c'",
+					 p, ch, a, w);
+				return -1;
+			}
+		}
+	}
+	for (id = 0; id < PM_IDS; id++)
+		if (R->inst[id].live && pm_check_inst(R, id, why, len))
+			return -1;
+	return 0;
+}
+
+/* is /sys/class/hotmem/@name a live region or instance of the model */
+static bool pm_known(const char *name)
+{
+	int r, i, s;
+
+	if (sscanf(name, "region%d", &r) == 1)
+		return pm_slot_of(r) >= 0;
+	if (sscanf(name, "pm%d.%d", &r, &i) != 2)
+		return false;
+	s = pm_slot_of(r);
+	return s >= 0 && i >= 0 && i < PM_IDS && pm.reg[s].inst[i].live;
+}
+
+static int pm_check_class(char *why, size_t len)
+{
+	struct dirent *d;
+	int n = 0, want = 0, s, id;
+	DIR *dir;
+
+	dir = opendir(CLS);
+	if (!dir) {
+		snprintf(why, len, CLS ": %s", fz_errname(-errno));
+		return -1;
+	}
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		if (!pm_known(d->d_name)) {
+			snprintf(why, len, CLS "%s exists, not in the model", d->d_name);
+			closedir(dir);
+			return -1;
+		}
+		n++;
+	}
+	closedir(dir);
+	for (s = 0; s < PM_REGIONS; s++) {
+		if (!pm.reg[s].live)
+			continue;
+		want++;
+		for (id = 0; id < PM_IDS; id++)
+			want += pm.reg[s].inst[id].live;
+	}
+	if (n != want) {
+		snprintf(why, len, CLS " has %d entries, the model %d", n, want);
+		return -1;
+	}
+	return 0;
+}
+
+static int pm_check(char *why, size_t len)
+{
+	struct hm_res res[HM_MAX_RES];
+	char want[4096];
+	int s, n, i, nreg = 0, order[PM_REGIONS], k, j;
+
+	if (hm_exists("/sys/module/hotmem_pagemap") != pm.loaded) {
+		snprintf(why, len, "hotmem_pagemap is %sloaded, the model says otherwise",
+			 pm.loaded ? "not " : "");
+		return -1;
+	}
+	if (!pm.loaded)
+		return 0;
+	/* the regions parameter, in the order they were added */
+	for (s = 0; s < PM_REGIONS; s++)
+		if (pm.reg[s].live)
+			order[nreg++] = s;
+	for (k = 1; k < nreg; k++)
+		for (j = k; j > 0 && pm.reg[order[j]].listed < pm.reg[order[j - 1]].listed; j--) {
+			i = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = i;
+		}
+	for (k = 0, n = 0; k < nreg; k++)
+		n += snprintf(want + n, sizeof(want) - n, "%s%#llx:%#llx", k ? "," : "",
+			      pm.reg[order[k]].start, pm.reg[order[k]].size);
+	snprintf(want + n, sizeof(want) - n, "\n");
+	if (pm_cmp_file(want, why, len, PARAM))
+		return -1;
+	/* the class directory: exactly the live regions and instances */
+	if (pm_check_class(why, len))
+		return -1;
+	/* /proc/iomem: a "regionN" resource per live region, exactly */
+	n = hm_iomem(res, HM_MAX_RES);
+	for (i = 0, k = 0; i < n; i++) {
+		if (strncmp(res[i].name, "region", 6))
+			continue;
+		k++;
+		s = pm_slot_of(atoi(res[i].name + 6));
+		if (s < 0 || res[i].start != pm.reg[s].start ||
+		    res[i].end + 1 != pm.reg[s].start + pm.reg[s].size) {
+			snprintf(why, len, "/proc/iomem has %s at %#llx-%#llx, not in the model",
+				 res[i].name, res[i].start, res[i].end);
+			return -1;
+		}
+	}
+	if (k != nreg) {
+		snprintf(why, len, "/proc/iomem has %d regions, the model %d", k, nreg);
+		return -1;
+	}
+	for (s = 0; s < PM_REGIONS; s++)
+		if (pm.reg[s].live && pm_check_region(&pm.reg[s], why, len))
+			return -1;
+	return 0;
+}
+
+/* ---- the walk ---- */
+
+static int pm_pick_slot(struct fz_rng *r)
+{
+	int s, n = 0, pick[PM_REGIONS];
+
+	for (s = 0; s < PM_REGIONS; s++)
+		if (pm.reg[s].live)
+			pick[n++] = s;
+	return n ? pick[fz_below(r, n)] : -1;
+}
+
+static int pm_pick_inst(struct fz_rng *r, int s, bool enabled_only)
+{
+	int id, n = 0, pick[PM_IDS];
+
+	for (id = 0; id < PM_IDS; id++)
+		if (pm.reg[s].inst[id].live &&
+		    (!enabled_only || pm.reg[s].inst[id].enabled))
+			pick[n++] = id;
+	return n ? pick[fz_below(r, n)] : -1;
+}
+
+static int pm_slots_used(void)
+{
+	int s, n = 0;
+
+	for (s = 0; s < PM_REGIONS; s++)
+		n += pm.reg[s].live || pm.reg[s].held;
+	return n;
+}
+
+static int pm_live_insts(int s)
+{
+	int id, n = 0;
+
+	for (id = 0; id < PM_IDS; id++)
+		n += pm.reg[s].inst[id].live;
+	return n;
+}
+
+/* a 2 MiB aligned free piece of Soft Reserved, outside every region */
+static bool pm_free_piece(struct fz_rng *r, __u64 *start, __u64 *size)
+{
+	int tries;
+
+	for (tries = 0; tries < 20; tries++) {
+		*size = SUB * (1 + fz_below(r, fz_chance(r, 80) ? 32 : 256));
+		*start = pm.sr_start + SUB * fz_below(r, pm.sr_size / SUB);
+		if (*start + *size <= pm.sr_start + pm.sr_size &&
+		    !pm_region_check(*start, *size))
+			return true;
+	}
+	return false;
+}
+
+/* one "START:SIZE" spec: mostly free device memory, sometimes not */
+static int pm_gen_spec(struct fz_rng *r, char *buf, struct pm_spec *prev,
+		       int nprev)
+{
+	__u64 s = 0, z = SUB;
+	int k = fz_below(r, 12);
+
+	if (k < 6) {
+		pm_free_piece(r, &s, &z);
+	} else if (k == 6 && nprev) {		/* repeat */
+		s = prev[fz_below(r, nprev)].start;
+		z = prev[fz_below(r, nprev)].size;
+	} else if (k == 7 && nprev) {		/* contained / overlapping */
+		s = prev[nprev - 1].start + SUB * fz_below(r, 2);
+		z = SUB * (1 + fz_below(r, 4));
+	} else if (k == 8) {			/* an existing region */
+		int sl = pm_pick_slot(r);
+
+		if (sl >= 0) {
+			s = pm.reg[sl].start + SUB * fz_below(r, 4);
+			z = SUB;
+		}
+	} else if (k == 9 && pm.pm_size) {	/* legacy pmem: owned */
+		s = pm.pm_start + SUB * fz_below(r, pm.pm_size / SUB);
+		z = SUB;
+	} else if (k == 10) {			/* System RAM, misaligned */
+		s = fz_chance(r, 50) ? 16 * M : pm.sr_start + M;
+	} else {
+		s = fz_pick_size(r, SUB, pm.sr_start + pm.sr_size);
+		z = fz_pick_size(r, SUB, 64 * M);
+	}
+	prev[nprev].start = s;
+	prev[nprev].size = z;
+	if (fz_chance(r, 30))
+		return sprintf(buf, "%#llx:%#llx", (unsigned long long)s,
+			       (unsigned long long)z);
+	return sprintf(buf, "%llu:%llu", (unsigned long long)s, (unsigned long long)z);
+}
+
+/* a "regions" value: one spec or several, sometimes more than may be */
+static size_t pm_gen_regions(struct fz_rng *r, bool mutate, char *buf)
+{
+	struct pm_spec prev[24];
+	int nr, i;
+	size_t len = 0;
+
+	nr = fz_chance(r, 60) ? 1 : fz_chance(r, 70) ? 2 + fz_below(r, 5) :
+		PM_SPECS - 1 + fz_below(r, 5);
+	/* too many: often all valid, so only the count is wrong */
+	if (nr > PM_SPECS && fz_chance(r, 70)) {
+		__u64 s, z;
+
+		if (!pm_free_piece(r, &s, &z))
+			s = pm.sr_start, z = SUB;
+		for (i = 0; i < nr; i++)
+			len += sprintf(buf + len, "%s%llu:%llu", i ? "," : "",
+				       (unsigned long long)(fz_chance(r, 50) ? s :
+						s + (z + SUB) * (i % 4)),
+				       (unsigned long long)SUB);
+		return len;
+	}
+	for (i = 0; i < nr; i++) {
+		if (i)
+			buf[len++] = ',';
+		len += pm_gen_spec(r, buf + len, prev, i);
+	}
+	if (fz_chance(r, 30))
+		buf[len++] = '\n';
+	if (mutate)
+		len = fz_mutate(r, buf, len);
+	return len;
+}
+
+static void pm_path_inst(struct fz_op *op, int s, int id, const char *attr)
+{
+	snprintf(op->path, sizeof(op->path), CLS "pm%d.%d/%s", pm.reg[s].id, id, attr);
+}
+
+/* a value for an instance attribute, valid or not */
+static void pm_gen_attr(struct fz_rng *r, bool inputs, int s, int id,
+			struct fz_op *op)
+{
+	const struct pm_region *R = &pm.reg[s];
+	const struct pm_inst *in = &R->inst[id];
+	bool mutate = fz_chance(r, inputs ? 60 : 8);
+	__u64 v, a;
+
+	switch (op->code) {
+	case PM_SIZE:
+		pm_path_inst(op, s, id, "size");
+		if (fz_chance(r, 40))
+			v = pm_size_of(in) + pm_unit(in) * fz_below(r, 8);
+		else if (fz_chance(r, 30))
+			v = pm_size_of(in) > pm_unit(in) ?
+				pm_size_of(in) - pm_unit(in) * (1 + fz_below(r, 2)) : 0;
+		else
+			v = fz_pick_size(r, pm_unit(in), R->size);
+		op->len = fz_gen_number(r, v, FZ_DEC_OR_HEX, mutate, op->buf);
+		break;
+	case PM_MAPPING:
+		pm_path_inst(op, s, id, "mapping");
+		a = R->start + SUB * fz_below(r, pm_nsubs(R) + 2);
+		v = SUB * (1 + fz_below(r, fz_chance(r, 70) ? 2 : 64));
+		if (fz_chance(r, 10))
+			a += 4096;
+		if (fz_chance(r, 5))
+			a = fz_pick_size(r, SUB, ~0ULL);
+		op->len = sprintf(op->buf, fz_chance(r, 20) ? "0x%llx-0x%llx" : "%llx-%llx",
+				  (unsigned long long)a, (unsigned long long)(a + v - 1));
+		if (fz_chance(r, 50))
+			op->buf[op->len++] = '\n';
+		if (mutate)
+			op->len = fz_mutate(r, op->buf, op->len);
+		break;
+	case PM_ALIGN: {
+		static const __u64 al[] = { 4096, SUB, G, SUB, 4096, 8192, 4 * M, 0, G * 2 };
+
+		pm_path_inst(op, s, id, "align");
+		op->len = fz_gen_number(r, al[fz_below(r, 9)], FZ_DEC_OR_HEX, mutate,
+					op->buf);
+		break;
+	}
+	case PM_MEMMAP:
+		pm_path_inst(op, s, id, "memmap");
+		op->len = fz_gen_word(r, fz_chance(r, 50) ? "dev" : "ram", mutate,
+				      op->buf);
+		break;
+	default:
+		pm_path_inst(op, s, id, "enabled");
+		op->len = fz_gen_switch(r, mutate, op->buf);
+		if (!mutate && op->len && fz_chance(r, 50))
+			op->buf[0] = in->enabled ? '0' : '1';
+		break;
+	}
+}
+
+/* inputs: build an instance of 64 ranges, one "mapping" per step */
+static bool pm_gen_fragment(struct fz_op *op)
+{
+	const struct pm_region *R;
+	const struct pm_inst *in;
+	__u64 a;
+	int i;
+
+	if (pm.frag_left <= 0 || !pm.reg[pm.frag_slot].live ||
+	    !pm.reg[pm.frag_slot].inst[pm.frag_id].live)
+		return false;
+	R = &pm.reg[pm.frag_slot];
+	in = &R->inst[pm.frag_id];
+	/* the next free sub-section with a taken or missing one before it */
+	for (i = 1; i < pm_nsubs(R); i++) {
+		a = R->start + (__u64)i * SUB;
+		if (!R->owner[i] && R->owner[i - 1] != pm.frag_id + 1 &&
+		    (i + 1 == pm_nsubs(R) || R->owner[i + 1] != pm.frag_id + 1))
+			break;
+	}
+	if (i >= pm_nsubs(R) || in->nr >= PM_RANGES || in->enabled)
+		return false;
+	pm.frag_left--;
+	op->code = PM_MAPPING;
+	pm_path_inst(op, pm.frag_slot, pm.frag_id, "mapping");
+	op->len = sprintf(op->buf, "%llx-%llx", (unsigned long long)a,
+			  (unsigned long long)(a + SUB - 1));
+	/* leave a gap: the next one is not adjacent */
+	return true;
+}
+
+static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
+{
+	int s, id, h, k, w[PM_NR], total = 0, i;
+	__u64 st, sz;
+
+	memset(op, 0, offsetof(struct fz_op, buf));
+	op->len = 0;
+	if (!pm.loaded) {
+		op->code = PM_LOAD;
+		op->len = fz_chance(r, 80) ?
+			(size_t)sprintf(op->buf, "%llu:%llu",
+					(unsigned long long)pm.sr_start, G) :
+			pm_gen_regions(r, false, op->buf);
+		for (i = 0; i < (int)op->len; i++)
+			if (strchr(" \t\n\"'", op->buf[i]) || !op->buf[i])
+				op->buf[i] = 'x';
+		return;
+	}
+	if (inputs && pm_gen_fragment(op))
+		return;
+	/* weights: attribute stores dominate, the rare ones stay rare */
+	w[PM_REGIONS_WRITE] = pm_slots_used() > PM_BUSY_SLOTS ? 0 : 6;
+	w[PM_LOAD] = 1;
+	w[PM_CREATE] = 8;
+	w[PM_DELETE] = 6;
+	w[PM_SIZE] = 16;
+	w[PM_MAPPING] = 10;
+	w[PM_ALIGN] = 6;
+	w[PM_MEMMAP] = 5;
+	w[PM_ENABLED] = 12;
+	w[PM_MAP] = 10;
+	w[PM_UNMAP] = 5;
+	w[PM_API_ADD] = pm.example || pm_slots_used() > PM_BUSY_SLOTS ? 0 : 2;
+	w[PM_API_REMOVE] = pm.example ? 2 : 0;
+	for (i = 0; i < PM_NR; i++)
+		total += w[i];
+	k = fz_below(r, total);
+	for (i = 0; k >= w[i]; i++)
+		k -= w[i];
+	op->code = i;
+	s = pm_pick_slot(r);
+	if (s < 0)
+		s = 0;
+	switch (op->code) {
+	case PM_REGIONS_WRITE:
+		snprintf(op->path, sizeof(op->path), "%s", PARAM);
+		op->len = pm_gen_regions(r, fz_chance(r, inputs ? 50 : 5), op->buf);
+		return;
+	case PM_LOAD:
+		snprintf(op->path, sizeof(op->path), "hotmem_pagemap");
+		op->len = sprintf(op->buf, "%llu:%llu", (unsigned long long)pm.sr_start,
+				  G / (1 + fz_below(r, 4)));
+		return;
+	case PM_API_ADD:
+		snprintf(op->path, sizeof(op->path), "hotmem_pagemap_example");
+		if (!pm_free_piece(r, &op->n1, &op->n2) || fz_chance(r, 15)) {
+			op->n1 = fz_chance(r, 50) && pm.pm_size ? pm.pm_start :
+				pm.sr_start + SUB * fz_below(r, 8);
+			op->n2 = SUB * (1 + fz_below(r, 4));
+		}
+		return;
+	case PM_API_REMOVE:
+		snprintf(op->path, sizeof(op->path), "hotmem_pagemap_example");
+		return;
+	case PM_CREATE:
+		if (pm_live_insts(s) >= 12) {
+			op->code = PM_DELETE;	/* enough instances: make room */
+			break;
+		}
+		snprintf(op->path, sizeof(op->path), CLS "region%d/create", pm.reg[s].id);
+		op->len = fz_gen_switch(r, fz_chance(r, inputs ? 50 : 5), op->buf);
+		if (op->len && !inputs && fz_chance(r, 90))
+			op->buf[0] = '1';
+		return;
+	case PM_UNMAP:
+		op->i1 = fz_below(r, PM_HELD);
+		snprintf(op->path, sizeof(op->path), "held%d", op->i1);
+		return;
+	default:
+		break;
+	}
+	id = pm_pick_inst(r, s, op->code == PM_MAP && fz_chance(r, 90));
+	if (op->code == PM_DELETE) {
+		snprintf(op->path, sizeof(op->path), CLS "region%d/delete", pm.reg[s].id);
+		if (id >= 0 && fz_chance(r, 85))
+			op->len = sprintf(op->buf, "pm%d.%d", pm.reg[s].id, id);
+		else
+			op->len = sprintf(op->buf, "pm%d.%d", (int)fz_below(r, 3),
+					  (int)fz_below(r, 30));
+		if (fz_chance(r, 50))
+			op->buf[op->len++] = '\n';
+		if (fz_chance(r, inputs ? 40 : 5))
+			op->len = fz_mutate(r, op->buf, op->len);
+		return;
+	}
+	if (id < 0 && pm_live_insts(s) >= 12)
+		id = pm_pick_inst(r, s, false);
+	if (id < 0) {
+		op->code = PM_CREATE;
+		snprintf(op->path, sizeof(op->path), CLS "region%d/create", pm.reg[s].id);
+		op->len = sprintf(op->buf, "1");
+		return;
+	}
+	if (op->code == PM_MAP) {
+		const struct pm_inst *in = &pm.reg[s].inst[id];
+		__u64 u = in->enabled ? pm_usable(in) : 0;
+
+		snprintf(op->path, sizeof(op->path), "/dev/pm%d.%d", pm.reg[s].id, id);
+		sz = 4096 * (1 + fz_below(r, fz_chance(r, 50) ? 16 : 4096));
+		st = u > sz ? 4096 * fz_below(r, (u - sz) / 4096 + 1) : 0;
+		if (fz_chance(r, 10))
+			st = u;		/* past the end */
+		op->n1 = st;
+		op->n2 = sz;
+		for (h = 0; h < PM_HELD && pm.held[h].used; h++)
+			;
+		op->i1 = h < PM_HELD && fz_chance(r, 40);
+		return;
+	}
+	/* inputs: sometimes aim at an instance of 64 ranges */
+	if (inputs && !pm.frag_left && fz_chance(r, 3) && !pm.reg[s].inst[id].enabled &&
+	    !pm.reg[s].inst[id].nr) {
+		pm.frag_slot = s;
+		pm.frag_id = id;
+		pm.frag_left = PM_RANGES;
+	}
+	pm_gen_attr(r, inputs, s, id, op);
+}
+
+static void pm_describe(const struct fz_op *op, char *buf, size_t len)
+{
+	char q[200];
+
+	fz_quote(op->buf, op->len, q, sizeof(q));
+	switch (op->code) {
+	case PM_LOAD:
+		snprintf(buf, len, "rmmod hotmem_pagemap; modprobe hotmem_pagemap regions=%s", q);
+		break;
+	case PM_API_ADD:
+		snprintf(buf, len, "modprobe hotmem_pagemap_example range=%#llx:%#llx",
+			 op->n1, op->n2);
+		break;
+	case PM_API_REMOVE:
+		snprintf(buf, len, "rmmod hotmem_pagemap_example");
+		break;
+	case PM_MAP:
+		snprintf(buf, len, "mmap %s offset %#llx length %#llx, touch%s", op->path,
+			 op->n1, op->n2, op->i1 ? ", keep mapped" : ", unmap");
+		break;
+	case PM_UNMAP:
+		snprintf(buf, len, "check and unmap kept mapping %d", op->i1);
+		break;
+	default:
+		snprintf(buf, len, "write %s %s", op->path, q);
+	}
+}
+
+/* ---- start state ---- */
+
+static int pm_reset(void)
+{
+	const char *rm_ex[] = { "/sbin/rmmod", "hotmem_pagemap_example", NULL };
+	const char *rm[] = { "/sbin/rmmod", "hotmem_pagemap", NULL };
+	struct hm_res res[HM_MAX_RES];
+	struct fz_op op = { .code = PM_LOAD };
+	char why[256];
+	int h, n, i;
+
+	for (h = 0; h < PM_HELD; h++)
+		if (pm.held[h].used)
+			munmap(pm.held[h].addr, pm.held[h].len);
+	memset(&pm.held, 0, sizeof(pm.held));
+	if (hm_exists("/sys/module/hotmem_pagemap_example"))
+		pm_run(rm_ex);
+	if (hm_exists("/sys/module/hotmem_pagemap"))
+		pm_run(rm);
+	if (hm_exists("/sys/module/hotmem_pagemap"))
+		return -EBUSY;
+	memset(pm.reg, 0, sizeof(pm.reg));
+	pm.loaded = false;
+	pm.example = false;
+	pm.listed = 0;
+	pm.frag_left = 0;
+	if (hm_sr_range(&pm.sr_start, &pm.sr_size))
+		return -ENOENT;
+	n = hm_iomem(res, HM_MAX_RES);
+	i = hm_iomem_find(res, n, "Persistent Memory (legacy)", 0);
+	pm.pm_start = i >= 0 ? res[i].start : 0;
+	pm.pm_size = i >= 0 ? res[i].end + 1 - res[i].start : 0;
+	pm.nr_ram = 0;
+	for (i = 0; i < n && pm.nr_ram < 16; i++)
+		if (!strcmp(res[i].name, "System RAM")) {
+			pm.ram[pm.nr_ram].start = res[i].start;
+			pm.ram[pm.nr_ram++].len = res[i].end + 1 - res[i].start;
+		}
+	op.len = sprintf(op.buf, "%llu:%llu", (unsigned long long)pm.sr_start, G);
+	if (pm_step_load(&op, why, sizeof(why)) || !pm.loaded) {
+		printf("# reset: %s\n", why);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void pm_cleanup(void)
+{
+	pm_reset();
+}
+
+static const struct fz_model pm_model = {
+	.name = "pagemap",
+	.reset = pm_reset,
+	.gen = pm_gen,
+	.step = pm_step,
+	.check = pm_check,
+	.describe = pm_describe,
+	.cleanup = pm_cleanup,
+	.count = pm_count,
+	.names = pm_names,
+	.nr_codes = PM_NR,
+};
+
+FIXTURE(fz) {
+	struct fz_config cfg;
+};
+
+FIXTURE_SETUP(fz)
+{
+	__u64 s, z;
+
+	if (hm_sr_range(&s, &z))
+		SKIP(return, "no soft-reserved memory (vm.sh -p soft-reserved)");
+	ASSERT_EQ(2 * G, z) TH_LOG("the model expects 2 GiB of soft-reserved memory");
+	ASSERT_FALSE(hm_exists("/sys/bus/dax/devices/dax0.0"))
+		TH_LOG("dax_hmem must not own the range (module_blacklist=dax_hmem)");
+}
+
+FIXTURE_TEARDOWN(fz)
+{
+	hm_sh(NULL, 0, "rmmod hotmem_pagemap_example 2>/dev/null; rmmod hotmem_pagemap");
+}
+
+/*
+ * A walk of valid operations, a few spoiled: create, size, mapping,
+ * align, memmap, enabled, delete, regions, map and touch, the API.
+ */
+TEST_F_TIMEOUT(fz, walk, 3600)
+{
+	fz_config_from_env(&self->cfg, 30, 200, false);
+	EXPECT_EQ(0, fz_run_forked(&pm_model, &self->cfg));
+}
+
+/*
+ * The input grammar: mostly malformed and limit values on every file,
+ * from states a walk rarely reaches (an instance of 64 ranges).
+ */
+TEST_F_TIMEOUT(fz, inputs, 3600)
+{
+	fz_config_from_env(&self->cfg, 30, 200, true);
+	EXPECT_EQ(0, fz_run_forked(&pm_model, &self->cfg));
+}
+
+TEST_HARNESS_MAIN
