@@ -92,7 +92,6 @@ struct pm_held {
 	int slot;		/* region slot */
 	int id;			/* instance id */
 	__u64 off;		/* file offset */
-	__u64 tag;		/* the pattern's seed */
 	bool revoked;
 };
 
@@ -106,7 +105,7 @@ static struct {
 	struct pm_region reg[PM_REGIONS];
 	unsigned long listed;
 	struct pm_held held[PM_HELD];
-	__u64 tags;
+	__u64 tags;		/* the case's pattern seed */
 	/* the generator's plan: build an instance of 64 ranges */
 	int frag_slot, frag_id, frag_left;
 } pm;
@@ -491,9 +490,14 @@ static int pm_probe(volatile __u64 *p, __u64 *val)
 	return bus;
 }
 
-static __u64 pm_pattern(__u64 tag, __u64 off)
+/*
+ * The word every mapping writes at a physical address: the same for all
+ * mappings of that memory, so overlapping ones agree.  Where a page lives
+ * is checked apart (pm_pfn_of()).
+ */
+static __u64 pm_pattern(__u64 phys)
 {
-	return fz_mix(tag, off);
+	return fz_mix(pm.tags, phys);
 }
 
 /* the physical address of a mapped page (as root), 0 if not present */
@@ -521,17 +525,17 @@ static __u64 pm_stride(size_t len)
  * pattern of @tag, read it back and check where each touched page lives.
  */
 static int pm_touch(const struct pm_inst *in, char *addr, size_t len, __u64 off,
-		    __u64 tag, char *why, size_t wlen)
+		    char *why, size_t wlen)
 {
 	__u64 o, got, phys, st = pm_stride(len);
 
 	for (o = 0; o < len; o += st)
-		*(volatile __u64 *)(addr + o) = pm_pattern(tag, off + o);
+		*(volatile __u64 *)(addr + o) = pm_pattern(pm_phys(in, off + o));
 	for (o = 0; o < len; o += st) {
 		got = *(volatile __u64 *)(addr + o);
-		if (got != pm_pattern(tag, off + o)) {
+		if (got != pm_pattern(pm_phys(in, off + o))) {
 			snprintf(why, wlen, "read back %#llx at offset %#llx, wrote %#llx",
-				 got, off + o, pm_pattern(tag, off + o));
+				 got, off + o, pm_pattern(pm_phys(in, off + o)));
 			return -1;
 		}
 		phys = pm_pfn_of(addr + o);
@@ -876,7 +880,7 @@ static int pm_step_map(const struct fz_op *op, char *why, size_t len)
 	}
 	if (addr == MAP_FAILED)
 		return 0;
-	if (pm_touch(in, addr, op->n2, op->n1, ++pm.tags, why, len)) {
+	if (pm_touch(in, addr, op->n2, op->n1, why, len)) {
 		munmap(addr, op->n2);
 		return -1;
 	}
@@ -887,7 +891,7 @@ static int pm_step_map(const struct fz_op *op, char *why, size_t len)
 		return 0;
 	}
 	pm.held[h] = (struct pm_held){ true, addr, op->n2, slot, id, op->n1,
-				       pm.tags, false };
+				       false };
 	in->users++;
 	return 0;
 }
@@ -895,7 +899,7 @@ static int pm_step_map(const struct fz_op *op, char *why, size_t len)
 static int pm_step_unmap(const struct fz_op *op, char *why, size_t len)
 {
 	struct pm_held *m = &pm.held[op->i1];
-	__u64 o, v = 0, st;
+	__u64 o, v = 0, st, want;
 	int bus, h;
 	bool still;
 
@@ -913,10 +917,10 @@ static int pm_step_unmap(const struct fz_op *op, char *why, size_t len)
 		}
 		if (bus)
 			break;
-		if (v != pm_pattern(m->tag, m->off + o)) {
+		want = pm_pattern(pm_phys(&pm.reg[m->slot].inst[m->id], m->off + o));
+		if (v != want) {
 			snprintf(why, len, "a mapping of pm%d.%d held %#llx at offset %#llx, wrote %#llx",
-				 pm.reg[m->slot].id, m->id, v, m->off + o,
-				 pm_pattern(m->tag, m->off + o));
+				 pm.reg[m->slot].id, m->id, v, m->off + o, want);
 			return -1;
 		}
 	}
@@ -1588,6 +1592,7 @@ static int pm_reset(void)
 	pm.example = false;
 	pm.listed = 0;
 	pm.frag_left = 0;
+	pm.tags++;
 	if (hm_sr_range(&pm.sr_start, &pm.sr_size))
 		return -ENOENT;
 	n = hm_iomem(res, HM_MAX_RES);
