@@ -41,6 +41,7 @@ usage: vm.sh [options] [-- command ...]
                         hotmem_test_iomap shim and the --wrap modules)
       --kmem WHICH      which driver "modprobe kmem" (daxctl) loads: kernel
                         (default) or hotmem (hotmem_kmem, via modprobe.d)
+      --env VAR=VALUE   set VAR in the guest's environment (repeatable)
   -t, --tests LIST      run selftests: SUITE or SUITE:FIXTURE.VARIANT.TEST,
                         comma or space separated
       --timeout SECS    whole-run limit (default 300)
@@ -55,6 +56,7 @@ kernel=6.1 profiles=soft-reserved sr_size=2G pmem_size=512M nvdimm_size=1G
 rsv_size=992M
 mom=1 numa="" ram=2G prealloc=0 cpu=max smp=2 accel=tcg append=""
 moddir="" testbuild=0 kmem=kernel tests="" timeout_s=300 shell=0 verbose=0 log=""
+envs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) kernel=$2; shift ;;
@@ -74,6 +76,12 @@ while [ $# -gt 0 ]; do
 	--modules) moddir=$2; shift ;;
 	--test-build) testbuild=1 ;;
 	--kmem) kmem=$2; shift ;;
+	--env)
+		case $2 in
+		[A-Za-z_]*=*) envs+=("$2") ;;
+		*) echo "vm.sh: --env takes VAR=VALUE" >&2; usage ;;
+		esac
+		shift ;;
 	-t|--tests) tests="$tests ${2//,/ }"; shift ;;
 	--timeout) timeout_s=$2; shift ;;
 	--shell) shell=1 ;;
@@ -198,6 +206,9 @@ esac
 	echo "HOTMEM_KMEM=$kmem"
 	echo "HOTMEM_PROFILES='$profiles'"
 	echo "export HOTMEM_KVER HOTMEM_KMEM HOTMEM_PROFILES"
+	for e in "${envs[@]}"; do
+		printf "export %s='%s'\n" "${e%%=*}" "${e#*=}"
+	done
 } > "$ov/hotmem/env"
 if [ $shell = 1 ]; then
 	echo "echo 'hotmem VM: $kver; exit or poweroff -f to leave'; setsid cttyhack sh -l" > "$ov/hotmem/job"

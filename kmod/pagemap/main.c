@@ -111,7 +111,10 @@ struct hpm_spec {
  * just after hpm_exit() returns.  So a set may come before the class it
  * adds devices to exists, and after the regions are gone:
  *   HPM_PARAM_LOAD: init has not run: the value is kept, appended to what
- *	was set before (several "regions=" add up), for init to claim;
+ *	was set before (several "regions=" add up), for init to claim; an
+ *	overlap among them is -EINVAL here, not the -EEXIST of a write at
+ *	run time, because modprobe takes a load failing with -EEXIST for
+ *	"already loaded" and reports success;
  *   HPM_PARAM_LIVE: init claimed that: a set claims its regions at once;
  *   HPM_PARAM_GONE: exit began, or init failed: a set fails, -ENODEV.
  * hpm_param_lock is held by init until the module is live, by exit to
@@ -173,6 +176,29 @@ static int hpm_specs_parse(const char *val, struct hpm_spec *specs, int *nr)
 	return rc;
 }
 
+/* Does spec @i overlap one before it? */
+static bool hpm_spec_overlaps(const struct hpm_spec *specs, int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (specs[i].start < specs[j].start + specs[j].size &&
+		    specs[j].start < specs[i].start + specs[i].size)
+			return true;
+	return false;
+}
+
+/* Do any two of the specs overlap? */
+static bool hpm_specs_overlap(const struct hpm_spec *specs, int nr)
+{
+	int i;
+
+	for (i = 1; i < nr; i++)
+		if (hpm_spec_overlaps(specs, i))
+			return true;
+	return false;
+}
+
 /*
  * Check every spec before claiming any, in order: each as
  * hpm_region_add() would (-EINVAL, -EEXIST), then against the specs
@@ -180,16 +206,14 @@ static int hpm_specs_parse(const char *val, struct hpm_spec *specs, int *nr)
  */
 static int hpm_specs_check(const struct hpm_spec *specs, int nr)
 {
-	int i, j, rc;
+	int i, rc;
 
 	for (i = 0; i < nr; i++) {
 		rc = hpm_region_validate(specs[i].start, specs[i].size);
 		if (rc)
 			return rc;
-		for (j = 0; j < i; j++)
-			if (specs[i].start < specs[j].start + specs[j].size &&
-			    specs[j].start < specs[i].start + specs[i].size)
-				return -EEXIST;
+		if (hpm_spec_overlaps(specs, i))
+			return -EEXIST;
 	}
 	return 0;
 }
@@ -247,6 +271,9 @@ static int hpm_regions_defer(const char *val)
 	memcpy(all + had, val, len);
 	all[had + len] = '\0';
 	rc = hpm_specs_parse(all, specs, &nr);
+	/* overlaps: -EINVAL (see enum hpm_param_state) */
+	if (!rc && hpm_specs_overlap(specs, nr))
+		rc = -EINVAL;
 	if (rc) {
 		kfree(all);
 		return rc;
@@ -317,9 +344,6 @@ static int __init hpm_init(void)
 		rc = hpm_regions_claim(hpm_regions_at_load);
 		if (rc) {
 			pr_err("regions=%s: %d\n", hpm_regions_at_load, rc);
-			/* modprobe takes -EEXIST for "already loaded" and says nothing */
-			if (rc == -EEXIST)
-				rc = -EINVAL;
 			goto out_class;
 		}
 	}

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem_pagemap under concurrency: processes race on the same objects for
+ * a bounded time (HOTMEM_RACE_SECONDS, default 15): "regions" writes
+ * against module load and unload; create, delete, size, mapping, memmap,
+ * enabled and the readers against each other on one region; mmap, touch
+ * and munmap against disable and against the removal of the region
+ * through the exported API.  Every step's errno must be one the README
+ * allows; afterwards no worker may be stuck and no task left in D state,
+ * the region's books must balance, and after clean-up /proc/iomem and the
+ * module list are as before.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "hotmem_util.h"
+#include "race.h"
+
+#define CLS		"/sys/class/hotmem/"
+#define PARAM		"/sys/module/hotmem_pagemap/parameters/regions"
+#define M		(1024ULL * 1024)
+#define NINST		6
+
+static __u64 sr_start;
+
+static unsigned int race_seconds(void)
+{
+	const char *s = getenv("HOTMEM_RACE_SECONDS");
+
+	return s && *s ? strtoul(s, NULL, 0) : 15;
+}
+
+/* /proc/iomem and the loaded hotmem modules, for before and after */
+static void snapshot(char *buf, size_t len)
+{
+	hm_sh(buf, len, "cat /proc/iomem; lsmod | grep -o '^hotmem[a-z_]*'");
+}
+
+/* ---- regions writes against load and unload ---- */
+
+static int step_load_unload(int arg)
+{
+	static const int ok[] = { 0, RC_END };
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+		 sr_start, 256 * M);
+	if (rc_exec(cmd) || !hm_exists("/sys/module/hotmem_pagemap"))
+		return rc_fail("%s did not load the module", cmd);
+	if (!hm_exists(CLS "region0") && !hm_exists(CLS "region1"))
+		return rc_fail("loaded without the region it was given");
+	if (rc_expect("rmmod hotmem_pagemap", rc_exec("/sbin/rmmod hotmem_pagemap") ?
+		      -EBUSY : 0, ok))
+		return -1;
+	/* gone means gone: no region left in /proc/iomem, no class */
+	if (hm_exists(CLS))
+		return rc_fail("/sys/class/hotmem outlived the module");
+	if (!rc_exec("grep -q ' : region[0-9]' /proc/iomem"))
+		return rc_fail("a region stayed in /proc/iomem after rmmod");
+	return 0;
+}
+
+/*
+ * -EINVAL only between the module's sysfs files appearing and its init:
+ * the write joins the load-time value, and a second one overlaps it.
+ */
+static int step_write_regions(int arg)
+{
+	static const int ok[] = { 0, -EEXIST, -ENOENT, -ENODEV, -EINVAL, RC_END };
+	char v[64];
+
+	snprintf(v, sizeof(v), "%llu:%llu", sr_start + 1024 * M + arg * 2 * M, 2 * M);
+	return rc_expect("regions write", hm_write(v, PARAM), ok);
+}
+
+static int step_read_regions(int arg)
+{
+	static const int ok[] = { 0, -ENOENT, -ENODEV, RC_END };
+	char buf[4096];
+	int rc = hm_read_str(buf, sizeof(buf), PARAM);
+
+	return rc_expect("regions read", rc < 0 ? rc : 0, ok);
+}
+
+/* ---- instance attributes against each other ---- */
+
+static void inst_name(char *buf, size_t len)
+{
+	snprintf(buf, len, "pm0.%u", rc_rand() % NINST);
+}
+
+static int step_create_delete(int arg)
+{
+	static const int ok_c[] = { 0, -ENOSPC, RC_END };
+	static const int ok_d[] = { 0, -EBUSY, -ENXIO, -ENODEV, RC_END };
+	char name[32];
+
+	if (rc_rand() % 2)
+		return rc_expect("create", hm_write("1", CLS "region0/create"), ok_c);
+	inst_name(name, sizeof(name));
+	if (!strcmp(name, "pm0.0"))
+		return 0;
+	return rc_expect("delete", hm_write(name, CLS "region0/delete"), ok_d);
+}
+
+/*
+ * A file of an instance or region deleted under a write fails with
+ * ENXIO (hotmem's handler saw it dead) or ENODEV (sysfs removed it first).
+ */
+static int step_size(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -ENOSPC, -ENOENT, -ENXIO, -ENODEV, RC_END };
+	char name[32], v[32];
+
+	inst_name(name, sizeof(name));
+	snprintf(v, sizeof(v), "%llu", 2 * M * (rc_rand() % 24));
+	return rc_expect("size", hm_write(v, CLS "%s/size", name), ok);
+}
+
+static int step_mapping(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -EEXIST, -ENOSPC, -ENOENT, -ENXIO, -ENODEV, RC_END };
+	char name[32], v[64];
+	/* inside the 512 MiB region, 2 or 4 MiB long */
+	__u64 a = sr_start + 2 * M * (rc_rand() % 254);
+
+	inst_name(name, sizeof(name));
+	snprintf(v, sizeof(v), "%llx-%llx", a, a + 2 * M * (1 + rc_rand() % 2) - 1);
+	return rc_expect("mapping", hm_write(v, CLS "%s/mapping", name), ok);
+}
+
+static int step_memmap(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -ENOENT, -ENXIO, -ENODEV, RC_END };
+	char name[32];
+
+	inst_name(name, sizeof(name));
+	return rc_expect("memmap", hm_write(rc_rand() % 2 ? "dev" : "ram",
+					    CLS "%s/memmap", name), ok);
+}
+
+static int step_enabled(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -EINVAL, -ENOENT, -ENXIO, -ENODEV, RC_END };
+	char name[32];
+
+	inst_name(name, sizeof(name));
+	return rc_expect("enabled", hm_write(rc_rand() % 2 ? "1" : "0",
+					     CLS "%s/enabled", name), ok);
+}
+
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(bus_jmp, 1);
+}
+
+/*
+ * Map an instance and touch it: @arg 0, it may not be revoked (a SIGBUS
+ * is a failure); 1, its region may be taken away meanwhile (SIGBUS then
+ * is the README's answer).
+ */
+static int map_touch(const char *dev, int arg)
+{
+	static const int ok_open[] = { 0, -ENXIO, -ENOENT, RC_END };
+	static const int ok_mmap[] = { 0, -EINVAL, -ENXIO, RC_END };
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	size_t len = 4 * M;
+	volatile char *p;
+	__u64 o;
+	int fd;
+
+	fd = open(dev, O_RDWR);
+	if (fd < 0)
+		return rc_expect("open", -errno, ok_open);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return rc_expect("mmap", -errno, ok_mmap);
+	sigaction(SIGBUS, &sa, NULL);
+	if (sigsetjmp(bus_jmp, 1)) {
+		munmap((void *)p, len);
+		return arg ? 0 : rc_fail("SIGBUS touching %s, never revoked", dev);
+	}
+	for (o = 0; o < len; o += 64 * 1024) {
+		p[o] = o >> 16;
+		if (p[o] != (char)(o >> 16))
+			return rc_fail("%s: read back %d at %#llx", dev, p[o], o);
+	}
+	munmap((void *)p, len);
+	return 0;
+}
+
+static int step_map(int arg)
+{
+	char name[32], dev[64];
+
+	inst_name(name, sizeof(name));
+	snprintf(dev, sizeof(dev), "/dev/%s", name);
+	return map_touch(dev, 0);
+}
+
+static int step_read(int arg)
+{
+	static const int ok[] = { 0, -ENOENT, -ENXIO, -ENODEV, RC_END };
+	static const char *const files[] = { "map", "available_size", "seed", "create" };
+	char name[32], buf[8192];
+	int rc;
+
+	inst_name(name, sizeof(name));
+	rc = hm_read_str(buf, sizeof(buf), CLS "%s/mapping", name);
+	if (rc_expect("mapping read", rc < 0 ? rc : 0, ok))
+		return -1;
+	rc = hm_read_str(buf, sizeof(buf), CLS "%s/mapping0/start", name);
+	if (rc_expect("mapping0 read", rc < 0 ? rc : 0, ok))
+		return -1;
+	rc = hm_read_str(buf, sizeof(buf), CLS "region0/%s", files[rc_rand() % 4]);
+	return rc_expect("region read", rc < 0 ? rc : 0, ok);
+}
+
+/*
+ * The books of region0 balance: the sizes of its instances and its free
+ * space add up to its size, the map shows each instance's ranges with its
+ * symbol, and each instance has one mappingN per range.
+ */
+static void check_books(struct __test_metadata *_metadata)
+{
+	char buf[8192], map[8192], *line;
+	__u64 total = 0, size, s, e, a;
+	int id, n;
+
+	ASSERT_LT(0, hm_read_str(map, sizeof(map), CLS "region0/map"));
+	for (id = 0; id < 62; id++) {
+		char sym = id < 26 ? 'A' + id : id < 52 ? 'a' + id - 26 : '0' + id - 52;
+
+		if (!hm_exists(CLS "pm0.%d", id))
+			continue;
+		size = hm_read_ll(CLS "pm0.%d/size", id);
+		total += size;
+		ASSERT_LE(0, hm_read_str(buf, sizeof(buf), CLS "pm0.%d/mapping", id));
+		n = 0;
+		for (line = buf; *line; ) {
+			ASSERT_EQ(2, sscanf(line, "%llx-%llx", &s, &e));
+			n++;
+			for (a = s; a < e; a += 2 * M) {
+				__u64 sec = a & ~(128 * M - 1);
+				char want[24], *l;
+
+				snprintf(want, sizeof(want), "0x%016llx: ", sec);
+				l = strstr(map, want);
+				ASSERT_NE(NULL, l);
+				EXPECT_EQ(sym, l[20 + (a - sec) / (2 * M)])
+					TH_LOG("pm0.%d at %#llx", id, a);
+			}
+			line = strchr(line, '\n');
+			if (!line)
+				break;
+			line++;
+		}
+		EXPECT_TRUE(hm_exists(CLS "pm0.%d/mapping%d", id, n - 1) || !n);
+		EXPECT_FALSE(hm_exists(CLS "pm0.%d/mapping%d", id, n));
+	}
+	EXPECT_EQ(hm_read_ll(CLS "region0/size"),
+		  total + hm_read_ll(CLS "region0/available_size"));
+}
+
+/* every instance of every region disabled, emptied and deleted but seeds */
+static void empty_all(void)
+{
+	int r, i;
+
+	for (r = 0; r < 4; r++)
+		for (i = 0; i < 64; i++) {
+			if (!hm_exists(CLS "pm%d.%d", r, i))
+				continue;
+			hm_write("0", CLS "pm%d.%d/enabled", r, i);
+			hm_write("0", CLS "pm%d.%d/size", r, i);
+		}
+}
+
+FIXTURE(race) {
+	char before[16384];
+	char why[512];
+};
+
+FIXTURE_SETUP(race)
+{
+	__u64 size;
+
+	if (hm_sr_range(&sr_start, &size))
+		SKIP(return, "no soft-reserved memory (vm.sh -p soft-reserved)");
+	hm_sh(NULL, 0, "rmmod hotmem_pagemap_example; rmmod hotmem_pagemap");
+	snapshot(self->before, sizeof(self->before));
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	char after[16384];
+
+	empty_all();
+	hm_sh(NULL, 0, "rmmod hotmem_pagemap_example; rmmod hotmem_pagemap");
+	snapshot(after, sizeof(after));
+	EXPECT_STREQ(self->before, after);
+}
+
+/*
+ * "regions" writes while the module loads and unloads: never an oops, a
+ * write never lands in a module going away (nothing left in /proc/iomem),
+ * a write during load adds to the load-time value.
+ */
+TEST_F_TIMEOUT(race, regions_vs_load_unload, 600)
+{
+	const struct rc_worker w[] = {
+		{ "modprobe/rmmod", step_load_unload, 0 },
+		{ "regions write A", step_write_regions, 0 },
+		{ "regions write B", step_write_regions, 1 },
+		{ "regions read", step_read_regions, 0 },
+	};
+
+	EXPECT_EQ(0, rc_run(w, 4, race_seconds(), self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+/* create, delete, size, mapping, memmap, enabled, map and reads at once */
+TEST_F_TIMEOUT(race, instances, 600)
+{
+	const struct rc_worker w[] = {
+		{ "create/delete", step_create_delete, 0 },
+		{ "size", step_size, 0 },
+		{ "mapping", step_mapping, 0 },
+		{ "memmap", step_memmap, 0 },
+		{ "enabled", step_enabled, 0 },
+		{ "mmap/touch/munmap", step_map, 0 },
+		{ "readers", step_read, 0 },
+	};
+	int i;
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+			   sr_start, 512 * M));
+	for (i = 1; i < NINST; i++)
+		ASSERT_EQ(0, hm_write("1", CLS "region0/create"));
+	EXPECT_EQ(0, rc_run(w, 7, race_seconds(), self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	check_books(_metadata);
+}
+
+/* the example client's region: taken away and handed back, over and over */
+static int step_api_cycle(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, RC_END };
+	char cmd[128];
+	int r;
+
+	if (rc_exec("/sbin/rmmod hotmem_pagemap_example"))
+		return rc_fail("rmmod hotmem_pagemap_example failed");
+	snprintf(cmd, sizeof(cmd), "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
+		 sr_start + 1024 * M, 256 * M);
+	if (rc_exec(cmd) || !hm_exists("/sys/module/hotmem_pagemap_example"))
+		return rc_fail("%s failed", cmd);
+	/* the newest region: the one the example just added */
+	for (r = 15; r > 0 && !hm_exists(CLS "pm%d.0", r); r--)
+		;
+	if (rc_expect("size", hm_write("33554432", CLS "pm%d.0/size", r), ok))
+		return -1;
+	return rc_expect("enable", hm_write("1", CLS "pm%d.0/enabled", r), ok);
+}
+
+static int example_inst(char *name, size_t len)
+{
+	int r;
+
+	for (r = 15; r > 0 && !hm_exists(CLS "pm%d.0", r); r--)
+		;
+	snprintf(name, len, "pm%d.0", r);
+	return r;
+}
+
+static int step_map_revocable(int arg)
+{
+	char name[32], dev[64];
+
+	example_inst(name, sizeof(name));
+	snprintf(dev, sizeof(dev), "/dev/%s", name);
+	return map_touch(dev, 1);
+}
+
+static int step_toggle_example(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -EINVAL, -ENOENT, -ENXIO, -ENODEV, RC_END };
+	char name[32];
+
+	example_inst(name, sizeof(name));
+	return rc_expect("enabled", hm_write(rc_rand() % 2 ? "1" : "0",
+					     CLS "%s/enabled", name), ok);
+}
+
+/*
+ * mmap, touch and munmap against disable and against the region being
+ * taken back through the API (revoke: SIGBUS is allowed, nothing else).
+ */
+TEST_F_TIMEOUT(race, mmap_vs_revoke, 600)
+{
+	const struct rc_worker w[] = {
+		{ "mmap/touch/munmap", step_map_revocable, 0 },
+		{ "mmap/touch/munmap 2", step_map_revocable, 0 },
+		{ "enabled", step_toggle_example, 0 },
+		{ "API remove/add", step_api_cycle, 0 },
+	};
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+			   sr_start, 512 * M));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
+			   sr_start + 1024 * M, 256 * M));
+	EXPECT_EQ(0, rc_run(w, 4, race_seconds(), self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+TEST_HARNESS_MAIN
