@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotmem_kmem under concurrency: processes race for a bounded time
+ * (HOTMEM_RACE_SECONDS, default 15) on the same dax devices: bind and
+ * unbind, plug and unplug, onlining and offlining of their blocks,
+ * memmap_on_memory, offline failures switched on and off, retry_unplug,
+ * and readers of state, blocks and stuck; and a bind of a device whose
+ * memory is stuck against retry_unplug, which must take the memory back
+ * every time.  Every step's errno must be one the README allows; then no
+ * worker may be stuck and no task left in D state, and after clean-up
+ * /proc/iomem, the memory blocks and the module's reference count are
+ * as before.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "hotmem_util.h"
+#include "race.h"
+
+#define DRV		"/sys/bus/dax/drivers/kmem/"
+#define DEVDAX		"/sys/bus/dax/drivers/device_dax/"
+#define INJECT		"/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error"
+#define MEMBLK		"/sys/devices/system/memory/memory%llu/state"
+#define NDEV		3
+
+static char devs[NDEV][64];
+static __u64 dev_start[NDEV], dev_size[NDEV], bs;
+
+static unsigned int race_seconds(void)
+{
+	const char *s = getenv("HOTMEM_RACE_SECONDS");
+
+	return s && *s ? strtoul(s, NULL, 0) : 15;
+}
+
+static bool bound_to(const char *dev, const char *drv)
+{
+	char link[256], path[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), HM_SYS_DAX "/%s/driver", dev);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return false;
+	link[n] = '\0';
+	return !strcmp(strrchr(link, '/') + 1, drv);
+}
+
+/* new_id: probes every unbound device kmem matches; count is returned */
+static int bind_kmem(const char *dev)
+{
+	if (bound_to(dev, "device_dax"))
+		hm_write(dev, DEVDAX "unbind");
+	return hm_write(dev, DRV "new_id");
+}
+
+/* /proc/iomem, the memory blocks, the hotmem_kmem refcount, "stuck" */
+static void snapshot(char *buf, size_t len)
+{
+	hm_sh(buf, len, "cat /proc/iomem; ls /sys/devices/system/memory; "
+	      "cat /sys/module/hotmem_kmem/refcnt " DRV "stuck");
+}
+
+/* every device back in devdax mode, nothing added, nothing stuck */
+static int clean_up(void)
+{
+	int i, k;
+
+	hm_write("0", INJECT);
+	for (k = 0; k < 5 && hm_write("1", DRV "retry_unplug"); k++)
+		usleep(100 * 1000);
+	for (i = 0; i < NDEV; i++) {
+		for (k = 0; k < 5 && bound_to(devs[i], "kmem") &&
+		     hm_write("1", HM_SYS_DAX "/%s/hotmem/unplug", devs[i]); k++)
+			usleep(100 * 1000);
+		if (bound_to(devs[i], "kmem"))
+			hm_write(devs[i], DRV "unbind");
+		hm_write(devs[i], DRV "remove_id");
+		if (!bound_to(devs[i], "device_dax"))
+			hm_write(devs[i], DEVDAX "new_id");
+		if (!bound_to(devs[i], "device_dax"))
+			return -EIO;
+	}
+	return 0;
+}
+
+/* ---- the workers ---- */
+
+static int step_bind_unbind(int arg)
+{
+	static const int ok_bind[] = { 0, RC_END };
+	static const int ok_unbind[] = { 0, -ENODEV, RC_END };
+	const char *dev = devs[rc_rand() % NDEV];
+
+	if (rc_rand() % 2)
+		return rc_expect("bind", bind_kmem(dev), ok_bind);
+	return rc_expect("unbind", hm_write(dev, DRV "unbind"), ok_unbind);
+}
+
+static int step_plug_unplug(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -ENOENT, -ENODEV, RC_END };
+	const char *dev = devs[rc_rand() % NDEV];
+
+	return rc_expect(arg ? "unplug" : "plug",
+			 hm_write("1", HM_SYS_DAX "/%s/hotmem/%s", dev,
+				  rc_rand() % 2 ? "unplug" : "plug"), ok);
+}
+
+static int step_mom(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -ENOENT, -ENODEV, RC_END };
+	const char *dev = devs[rc_rand() % NDEV];
+
+	return rc_expect("memmap_on_memory",
+			 hm_write(rc_rand() % 2 ? "1" : "0",
+				  HM_SYS_DAX "/%s/hotmem/memmap_on_memory", dev), ok);
+}
+
+/* a block of the devices online (movable, or wherever) or offline */
+static int step_online(int arg)
+{
+	static const int ok[] = { 0, -EINVAL, -EBUSY, -ENOENT, -ENODEV, RC_END };
+	static const char *const how[] = { "online_movable", "online", "offline",
+					   "offline" };
+	int d = rc_rand() % NDEV;
+	__u64 blk = (dev_start[d] + bs - 1) / bs + rc_rand() % (dev_size[d] / bs);
+
+	return rc_expect("memory block state",
+			 hm_write(how[rc_rand() % 4], MEMBLK, blk), ok);
+}
+
+static int step_read(int arg)
+{
+	static const int ok[] = { 0, -ENOENT, -ENODEV, RC_END };
+	static const char *const files[] = { "state", "blocks", "memmap_on_memory",
+					     "stranded_bytes" };
+	char buf[8192];
+	int rc;
+
+	rc = hm_read_str(buf, sizeof(buf), HM_SYS_DAX "/%s/hotmem/%s",
+			 devs[rc_rand() % NDEV], files[rc_rand() % 4]);
+	if (rc_expect("hotmem read", rc < 0 ? rc : 0, ok))
+		return -1;
+	rc = hm_read_str(buf, sizeof(buf), DRV "stuck");
+	return rc_expect("stuck read", rc < 0 ? rc : 0, ok);
+}
+
+static int step_inject_retry(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, RC_END };
+
+	hm_write(rc_rand() % 3 ? "0" : "-16", INJECT);
+	usleep(20 * 1000);
+	return rc_expect("retry_unplug", hm_write("1", DRV "retry_unplug"), ok);
+}
+
+/* ---- bind against retry_unplug ---- */
+
+static bool stuck_lists(const char *dev)
+{
+	char buf[4096], want[80];
+
+	if (hm_read_str(buf, sizeof(buf), DRV "stuck") < 0)
+		return false;
+	snprintf(want, sizeof(want), "%s ", dev);
+	return !strncmp(buf, want, strlen(want)) || strstr(buf, want);
+}
+
+static int step_retry_busy(int arg)
+{
+	static const int ok[] = { -EBUSY, 0, RC_END };
+
+	/* 0 only while nothing is stuck: the binder holds the memory then */
+	return rc_expect("retry_unplug", hm_write("1", DRV "retry_unplug"), ok);
+}
+
+/* bind the stuck device: it must take its memory back, every time */
+static int step_rebind(int arg)
+{
+	const char *dev = devs[0];
+
+	if (bind_kmem(dev) || !bound_to(dev, "kmem"))
+		return rc_fail("bind of %s did not take back its stuck memory", dev);
+	if (stuck_lists(dev))
+		return rc_fail("%s bound and still listed as stuck", dev);
+	if (hm_write(dev, DRV "unbind"))
+		return rc_fail("unbind of %s failed", dev);
+	if (!stuck_lists(dev))
+		return rc_fail("%s unbound with online blocks not offlinable, yet not stuck",
+			       dev);
+	return 0;
+}
+
+FIXTURE(race) {
+	char before[16384];
+	char why[512];
+};
+
+FIXTURE_SETUP(race)
+{
+	static const char *const sizes[NDEV] = { "384M", "320M", "256M" };
+	char dev[64], out[4096];
+	__u64 at, size;
+	int i, region;
+
+	if (hm_dax_find(dev, sizeof(dev), "/hmem"))
+		SKIP(return, "no soft-reserved dax device (vm.sh -p soft-reserved)");
+	ASSERT_EQ(0, hm_sr_reset(dev, sizeof(dev)));
+	ASSERT_EQ(0, hm_use_hotmem_kmem());
+	if (!hm_exists(INJECT))
+		hm_sh(NULL, 0, "/sbin/modprobe memory-notifier-error-inject");
+	ASSERT_TRUE(hm_exists(INJECT));
+	ASSERT_EQ(0, hm_sr_range(&at, &size));
+	bs = hm_block_size();
+	region = hm_dax_region_id(dev);
+	/* three devices; the second starts and ends mid block */
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", dev));
+	ASSERT_EQ(0, hm_write("402653184", HM_SYS_DAX "/%s/size", dev));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl enable-device %s", dev));
+	snprintf(devs[0], sizeof(devs[0]), "%s", dev);
+	for (i = 0; i < NDEV; i++) {
+		if (i) {
+			ASSERT_EQ(0, hm_sh(out, sizeof(out), "daxctl create-device -r %d -s %s",
+					   region, sizes[i]));
+			ASSERT_EQ(0, hm_created_dev(out, devs[i], sizeof(devs[i])));
+		}
+		dev_start[i] = at;
+		dev_size[i] = strtoull(sizes[i], NULL, 0) << 20;
+		at += dev_size[i];
+	}
+	ASSERT_EQ(0, clean_up());
+	snapshot(self->before, sizeof(self->before));
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	char after[16384], dev[64];
+
+	EXPECT_EQ(0, clean_up());
+	snapshot(after, sizeof(after));
+	EXPECT_STREQ(self->before, after);
+	hm_sr_reset(dev, sizeof(dev));
+}
+
+/*
+ * bind/unbind, plug/unplug, online/offline, memmap_on_memory, offline
+ * failures and retry_unplug, and the readers, all at once.
+ */
+TEST_F_TIMEOUT(race, everything, 600)
+{
+	const struct rc_worker w[] = {
+		{ "bind/unbind", step_bind_unbind, 0 },
+		{ "plug/unplug", step_plug_unplug, 0 },
+		{ "plug/unplug 2", step_plug_unplug, 1 },
+		{ "online/offline", step_online, 0 },
+		{ "online/offline 2", step_online, 1 },
+		{ "memmap_on_memory", step_mom, 0 },
+		{ "inject/retry_unplug", step_inject_retry, 0 },
+		{ "readers", step_read, 0 },
+	};
+
+	EXPECT_EQ(0, rc_run(w, 8, race_seconds(), self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+/*
+ * Memory stuck at unbind is taken back by a bind of the same device even
+ * while retry_unplug is busy with it (it waited; it used to fail with
+ * "hot-add failed (-16)").
+ */
+TEST_F_TIMEOUT(race, bind_vs_retry_unplug, 600)
+{
+	const struct rc_worker w[] = {
+		{ "bind (takes back)/unbind", step_rebind, 0 },
+		{ "retry_unplug", step_retry_busy, 0 },
+		{ "retry_unplug 2", step_retry_busy, 1 },
+	};
+	__u64 b;
+
+	ASSERT_EQ(0, bind_kmem(devs[0]));
+	ASSERT_TRUE(bound_to(devs[0], "kmem"));
+	for (b = dev_start[0] / bs; b < (dev_start[0] + dev_size[0]) / bs; b++)
+		ASSERT_EQ(0, hm_write("online_movable", MEMBLK, b));
+	ASSERT_EQ(0, hm_write("-16", INJECT));
+	ASSERT_EQ(0, hm_write(devs[0], DRV "unbind"));
+	ASSERT_TRUE(stuck_lists(devs[0]));
+	EXPECT_EQ(0, rc_run(w, 3, race_seconds(), self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+TEST_HARNESS_MAIN
