@@ -31,6 +31,7 @@ help:
 	@echo "make dkms-check  dkms add/build/remove for every kernel"
 	@echo "make bench       hot-add benchmark, kmem vs hotmem_kmem"
 	@echo "make bench-pagemap  hotmem_pagemap vs device-dax benchmark"
+	@echo "make fuzz [SECONDS=1800] [KERNEL=6.1|6.12] [MODULE=pagemap|kmem] [SEED= CASE= INPUTS=1]"
 
 setup:
 	@$(ROOT)/scripts/setup.sh
@@ -97,4 +98,10 @@ bench: prep
 bench-pagemap: prep
 	@$(ROOT)/scripts/bench.sh --pagemap $(BENCH_KERNELS)
 
-.PHONY: bench bench-pagemap
+# the fuzzers, long: SECONDS per module per kernel (default 30 minutes)
+fuzz: prep
+	@$(ROOT)/scripts/fuzz.sh -s $(or $(SECONDS),1800) -k $(if $(filter command line,$(origin KERNEL)),$(KERNEL),all) \
+		-m $(or $(MODULE),all) $(if $(SEED),--seed $(SEED)) \
+		$(if $(CASE),--case $(CASE)) $(if $(INPUTS),--inputs)
+
+.PHONY: bench bench-pagemap fuzz
