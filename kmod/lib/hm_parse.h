@@ -5,8 +5,9 @@
  * no spaces, no sign, no embedded NUL.  A number is decimal without
  * leading zeros ("0" itself aside) or, where a value may be hex, "0x"
  * and hex digits; never octal.  A switch is the decimal number 0 or 1.
- * Malformed input is -EINVAL, a number too large for 64 bits -ERANGE.  Pure code: it builds unchanged in the
- * user-space table test (selftests/parse).
+ * Malformed input is -EINVAL, a number too large for 64 bits -ERANGE.
+ * Pure code: it builds unchanged in the user-space table test
+ * (selftests/parse).
  */
 #ifndef HM_PARSE_H
 #define HM_PARSE_H

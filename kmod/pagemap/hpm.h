@@ -7,10 +7,11 @@
  *
  * Locking: hpm_lock protects every region and instance field and the
  * sub-section maps.  main.c's hpm_param_lock, held by a "regions" write
- * and by init and exit, comes before every other lock.  Two per-instance locks nest outside and inside it:
- * mapping_lock (taken before hpm_lock) keeps a range change and its
- * mappingN devices together; fault_lock (taken inside hpm_lock, and by
- * faults alone) keeps "enabled" stable for a fault.  Sysfs handlers take
+ * and by init and exit, comes before every other lock.  Two per-instance
+ * locks nest outside and inside hpm_lock: mapping_lock (taken before
+ * hpm_lock) keeps a range change and its mappingN devices together;
+ * fault_lock (taken inside hpm_lock, and by faults alone) keeps
+ * "enabled" stable for a fault.  Sysfs handlers take
  * hpm_lock interruptibly.  A device is never unregistered with hpm_lock
  * held: it is detached (->dead) under the lock and unregistered after, so
  * its own handlers, which recheck ->dead under the lock, cannot deadlock

@@ -145,7 +145,8 @@ static int hk_follow_unplug(struct hk_dev *d, int rc, char *why, size_t len)
 		if (d->blk[b] == HK_REMOVED || d->blk[b] == HK_OFFLINE)
 			continue;
 		if (hk.inject) {
-			snprintf(why, len, "%s: block %d was online and offlined with the offline notifier failing",
+			snprintf(why, len,
+				 "%s: block %d was online and offlined with the offline notifier failing",
 				 d->name, b);
 			return -1;
 		}
@@ -493,8 +494,9 @@ static int hk_check_dev(const struct hk_dev *d, char *why, size_t len)
 	for (b = 0; b < d->nblocks; b++) {
 		__u64 nr = hk_block_addr(d, b) / hk.bs;
 		bool on = d->blk[b] >= HK_MOVABLE;
+		bool added = d->blk[b] != HK_REMOVED;
 
-		if (hm_exists(MEMBLK, (unsigned long long)nr) != (d->blk[b] != HK_REMOVED)) {
+		if (hm_exists(MEMBLK, (unsigned long long)nr) != added) {
 			snprintf(why, len, "memory%llu of %s %s, the model says %s",
 				 (unsigned long long)nr, d->name,
 				 d->blk[b] == HK_REMOVED ? "exists" : "is missing",

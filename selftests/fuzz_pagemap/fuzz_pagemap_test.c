@@ -449,18 +449,25 @@ static int pm_claim(const struct pm_spec *sp, int nr, bool apply)
 
 /* ---- the kernel side of the steps ---- */
 
-static int pm_run(const char *const argv[])
+/* run @prog with up to two arguments, quietly; its exit status, or -1 */
+static int pm_run(const char *prog, const char *a1, const char *a2)
 {
+	char *argv[4];
 	int st, fd;
-	pid_t pid = fork();
+	pid_t pid;
 
+	argv[0] = (char *)prog;
+	argv[1] = (char *)a1;
+	argv[2] = (char *)a2;
+	argv[3] = NULL;
+	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (!pid) {
 		fd = open("/dev/null", O_WRONLY);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		execv(argv[0], (char *const *)argv);
+		execv(prog, argv);
 		_exit(127);
 	}
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
@@ -476,7 +483,7 @@ static void pm_sigbus(int sig)
 }
 
 /* read a word, 1 if it faulted with SIGBUS */
-static int pm_probe(volatile __u64 *p, __u64 *val)
+static int pm_probe(__u64 *p, __u64 *val)
 {
 	struct sigaction sa = { .sa_handler = pm_sigbus }, old;
 	int bus = 0;
@@ -485,7 +492,7 @@ static int pm_probe(volatile __u64 *p, __u64 *val)
 	if (sigsetjmp(pm_jmp, 1))
 		bus = 1;
 	else
-		*val = *p;
+		*val = __atomic_load_n(p, __ATOMIC_RELAXED);
 	sigaction(SIGBUS, &old, NULL);
 	return bus;
 }
@@ -530,9 +537,10 @@ static int pm_touch(const struct pm_inst *in, char *addr, size_t len, __u64 off,
 	__u64 o, got, phys, st = pm_stride(len);
 
 	for (o = 0; o < len; o += st)
-		*(volatile __u64 *)(addr + o) = pm_pattern(pm_phys(in, off + o));
+		__atomic_store_n((__u64 *)(addr + o), pm_pattern(pm_phys(in, off + o)),
+				 __ATOMIC_RELAXED);
 	for (o = 0; o < len; o += st) {
-		got = *(volatile __u64 *)(addr + o);
+		got = __atomic_load_n((__u64 *)(addr + o), __ATOMIC_RELAXED);
 		if (got != pm_pattern(pm_phys(in, off + o))) {
 			snprintf(why, wlen, "read back %#llx at offset %#llx, wrote %#llx",
 				 got, off + o, pm_pattern(pm_phys(in, off + o)));
@@ -676,14 +684,24 @@ out:
 	return 0;
 }
 
+/* the slot of the live region a path of it names, or -1 */
+static int pm_region_of(const char *path)
+{
+	int r;
+
+	if (!pm.loaded || sscanf(path, CLS "region%d/", &r) != 1)
+		return -1;
+	return pm_slot_of(r);
+}
+
 static int pm_step_create(const struct fz_op *op, char *why, size_t len)
 {
-	int r, s, want = 0, got;
+	int s, want = 0, got;
 	bool b;
 
 	got = fz_write(op->path, op->buf, op->len);
-	if (sscanf(op->path, CLS "region%d/", &r) != 1 || (s = pm_slot_of(r)) < 0 ||
-	    !pm.loaded)
+	s = pm_region_of(op->path);
+	if (s < 0)
 		return pm_expect(-ENOENT, got, op, why, len);
 	if (op->len) {
 		want = fz_oracle_switch(op->buf, op->len, &b);
@@ -702,13 +720,13 @@ static int pm_step_create(const struct fz_op *op, char *why, size_t len)
 static int pm_step_delete(const struct fz_op *op, char *why, size_t len)
 {
 	struct pm_region *R;
-	int r, s, id, want = 0, got;
+	int s, id, want = 0, got;
 	char name[64];
 	size_t n;
 
 	got = fz_write(op->path, op->buf, op->len);
-	if (sscanf(op->path, CLS "region%d/", &r) != 1 || (s = pm_slot_of(r)) < 0 ||
-	    !pm.loaded)
+	s = pm_region_of(op->path);
+	if (s < 0)
 		return pm_expect(-ENOENT, got, op, why, len);
 	R = &pm.reg[s];
 	id = -1;
@@ -773,17 +791,15 @@ static void pm_forget_all(void)
 static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 {
 	struct pm_spec sp[PM_SPECS];
-	const char *rm[] = { "/sbin/rmmod", "hotmem_pagemap", NULL };
 	char arg[FZ_BUF + 16];
-	const char *ins[] = { "/sbin/modprobe", "hotmem_pagemap", arg, NULL };
 	int want = 0, got, nr, h;
 	bool busy = pm.example;
 
 	for (h = 0; h < PM_HELD; h++)
 		busy |= pm.held[h].used;
 	if (pm.loaded) {
-		got = pm_run(rm);
-		if (busy != (got != 0)) {
+		got = pm_run("/sbin/rmmod", "hotmem_pagemap", NULL);
+		if (busy != !!got) {
 			snprintf(why, len, "rmmod hotmem_pagemap %s, the model says it is %sin use",
 				 got ? "failed" : "worked", busy ? "" : "not ");
 			return -1;
@@ -798,7 +814,7 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 	if (!want)
 		want = pm_claim(sp, nr, false);
 	/* loaded or not: modprobe's status alone does not say */
-	got = pm_run(ins);
+	got = pm_run("/sbin/modprobe", "hotmem_pagemap", arg);
 	got = hm_exists("/sys/module/hotmem_pagemap") ? 0 : got ? got : -1;
 	if (!want != !got) {
 		snprintf(why, len, "modprobe hotmem_pagemap %s: %s, the model says %s",
@@ -815,14 +831,13 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 {
 	char arg[96];
-	const char *ins[] = { "/sbin/modprobe", "hotmem_pagemap_example", arg, NULL };
-	const char *rm[] = { "/sbin/rmmod", "hotmem_pagemap_example", NULL };
 	int want, got, s;
 
 	if (op->code == PM_API_REMOVE) {
-		got = pm_run(rm);
+		got = pm_run("/sbin/rmmod", "hotmem_pagemap_example", NULL);
 		if (!pm.example != !!got) {
-			snprintf(why, len, "rmmod hotmem_pagemap_example %s, the model says it is %sloaded",
+			snprintf(why, len,
+				 "rmmod hotmem_pagemap_example %s, the model says it is %sloaded",
 				 got ? "failed" : "worked", pm.example ? "" : "not ");
 			return -1;
 		}
@@ -839,7 +854,7 @@ static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 		want = pm_region_check(op->n1, op->n2);
 	if (!want && pm_owned(op->n1, op->n2))
 		want = -EBUSY;
-	got = pm_run(ins);
+	got = pm_run("/sbin/modprobe", "hotmem_pagemap_example", arg);
 	got = hm_exists("/sys/module/hotmem_pagemap_example") && !pm.example ? 0 :
 		got ? got : -1;
 	if (!want != !got) {
@@ -907,9 +922,10 @@ static int pm_step_unmap(const struct fz_op *op, char *why, size_t len)
 		return 0;
 	st = pm_stride(m->len);
 	for (o = 0; o < m->len; o += st) {
-		bus = pm_probe((volatile __u64 *)(m->addr + o), &v);
+		bus = pm_probe((__u64 *)(m->addr + o), &v);
 		if (bus != m->revoked) {
-			snprintf(why, len, "a mapping of pm%d.%d at offset %#llx: %s, the model says %s",
+			snprintf(why, len,
+				 "a mapping of pm%d.%d at offset %#llx: %s, the model says %s",
 				 pm.reg[m->slot].id, m->id, m->off + o,
 				 bus ? "SIGBUS" : "readable",
 				 m->revoked ? "revoked (SIGBUS)" : "readable");
@@ -919,7 +935,8 @@ static int pm_step_unmap(const struct fz_op *op, char *why, size_t len)
 			break;
 		want = pm_pattern(pm_phys(&pm.reg[m->slot].inst[m->id], m->off + o));
 		if (v != want) {
-			snprintf(why, len, "a mapping of pm%d.%d held %#llx at offset %#llx, wrote %#llx",
+			snprintf(why, len,
+				 "a mapping of pm%d.%d held %#llx at offset %#llx, wrote %#llx",
 				 pm.reg[m->slot].id, m->id, v, m->off + o, want);
 			return -1;
 		}
@@ -1069,7 +1086,8 @@ static int pm_check_region(const struct pm_region *R, char *why, size_t len)
 			w = !o ? '.' : o - 1 < 26 ? 'A' + o - 1 : o - 1 < 52 ?
 				'a' + o - 27 : o - 1 < 62 ? '0' + o - 53 : '#';
 			if (ch != w) {
-				snprintf(why, len, "%s/map shows '%c' at %#llx, the model says '%c'",
+				snprintf(why, len,
+					 "%s/map shows '%c' at %#llx, the model says '%c'",
 					 p, ch, a, w);
 				return -1;
 			}
@@ -1570,8 +1588,6 @@ static void pm_describe(const struct fz_op *op, char *buf, size_t len)
 
 static int pm_reset(void)
 {
-	const char *rm_ex[] = { "/sbin/rmmod", "hotmem_pagemap_example", NULL };
-	const char *rm[] = { "/sbin/rmmod", "hotmem_pagemap", NULL };
 	struct hm_res res[HM_MAX_RES];
 	struct fz_op op = { .code = PM_LOAD };
 	char why[256];
@@ -1582,9 +1598,9 @@ static int pm_reset(void)
 			munmap(pm.held[h].addr, pm.held[h].len);
 	memset(&pm.held, 0, sizeof(pm.held));
 	if (hm_exists("/sys/module/hotmem_pagemap_example"))
-		pm_run(rm_ex);
+		pm_run("/sbin/rmmod", "hotmem_pagemap_example", NULL);
 	if (hm_exists("/sys/module/hotmem_pagemap"))
-		pm_run(rm);
+		pm_run("/sbin/rmmod", "hotmem_pagemap", NULL);
 	if (hm_exists("/sys/module/hotmem_pagemap"))
 		return -EBUSY;
 	memset(pm.reg, 0, sizeof(pm.reg));

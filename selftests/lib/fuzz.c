@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kselftest.h"	/* ARRAY_SIZE */
 #include "fuzz.h"
 
 /* what the runner (scripts/guest/run-tests) fails a test for */
@@ -376,8 +377,8 @@ int fz_run_forked(const struct fz_model *m, const struct fz_config *cfg)
 	}
 	while (waitpid(pid, &st, WNOHANG) == 0) {
 		if (fz_now() > deadline) {
-			printf("# FINDING in %s: the fuzzer is stuck (a step that never returns: a kernel hang?)\n",
-			       m->name);
+			printf("# FINDING in %s: %s\n", m->name,
+			       "the fuzzer is stuck (a step that never returns: a kernel hang?)");
 			kill(pid, SIGKILL);
 			st = -1;
 			break;
@@ -451,9 +452,10 @@ static bool fz_all(const char *s, size_t len, const char *set)
 
 int fz_oracle_num(const char *s, size_t len, enum fz_base base, __u64 *val)
 {
-	static const char hex[] = "0123456789abcdefABCDEF", dec[] = "0123456789";
-	unsigned __int128 v = 0;
+	static const char hex[] = "0123456789abcdefABCDEF";
+	static const char dec[] = "0123456789";
 	bool is_hex = false;
+	__u64 v = 0;
 	size_t i;
 
 	if (base != FZ_DEC && len > 2 && s[0] == '0' && (s[1] | 0x20) == 'x') {
@@ -470,8 +472,8 @@ int fz_oracle_num(const char *s, size_t len, enum fz_base base, __u64 *val)
 	for (i = 0; i < len; i++) {
 		int d = s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10;
 
-		v = v * (is_hex ? 16 : 10) + d;
-		if (v > ~0ULL)
+		if (__builtin_mul_overflow(v, is_hex ? 16 : 10, &v) ||
+		    __builtin_add_overflow(v, d, &v))
 			return -ERANGE;
 	}
 	*val = v;
@@ -544,12 +546,12 @@ size_t fz_mutate(struct fz_rng *r, char *buf, size_t len)
 
 	switch (fz_below(r, 9)) {
 	case 0:
-		s = pre[fz_below(r, sizeof(pre) / sizeof(pre[0]))];
+		s = pre[fz_below(r, ARRAY_SIZE(pre))];
 		memmove(buf + strlen(s), buf, len);
 		memcpy(buf, s, strlen(s));
 		return len + strlen(s);
 	case 1:
-		s = post[fz_below(r, sizeof(post) / sizeof(post[0]))];
+		s = post[fz_below(r, ARRAY_SIZE(post))];
 		memcpy(buf + len, s, strlen(s));
 		return len + strlen(s);
 	case 2:	/* a NUL and garbage */
@@ -572,7 +574,7 @@ size_t fz_mutate(struct fz_rng *r, char *buf, size_t len)
 		return 1;
 	case 6:	/* a random byte replaced */
 		if (len)
-			buf[fz_below(r, len)] = " \n\0x-+:,0g"[fz_below(r, 10)];
+			buf[fz_below(r, len)] = "\n \0x-+:,0g"[fz_below(r, 10)];
 		return len;
 	case 7:	/* cut short */
 		return len ? fz_below(r, len) : 0;
@@ -595,7 +597,7 @@ __u64 fz_pick_size(struct fz_rng *r, __u64 unit, __u64 max)
 
 	switch (fz_below(r, 10)) {
 	case 0:
-		return odd[fz_below(r, sizeof(odd) / sizeof(odd[0]))];
+		return odd[fz_below(r, ARRAY_SIZE(odd))];
 	case 1:
 		return max + unit * fz_below(r, 3);
 	case 2:

@@ -21,9 +21,10 @@
 /* how long a worker may take to notice the stop and leave */
 #define RC_GRACE_SECONDS	60
 
+/* stop and failed are read and written with __atomic_*() */
 struct rc_shared {
-	volatile int stop;
-	volatile int failed;
+	int stop;
+	int failed;
 	unsigned long steps[RC_MAX_WORKERS];
 	char why[512];
 };
@@ -144,7 +145,8 @@ int rc_d_state(char *why, size_t len)
 static void rc_worker_main(const struct rc_worker *w, int i)
 {
 	rc_self = i;
-	while (!rc_sh->stop && !rc_sh->failed) {
+	while (!__atomic_load_n(&rc_sh->stop, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&rc_sh->failed, __ATOMIC_RELAXED)) {
 		if (w->step(w->arg))
 			break;
 		rc_sh->steps[i]++;
@@ -182,9 +184,9 @@ int rc_run(const struct rc_worker *w, int n, unsigned int seconds,
 			rc_worker_main(&w[i], i);
 	}
 	end = time(NULL) + seconds;
-	while (time(NULL) < end && !rc_sh->failed)
+	while (time(NULL) < end && !__atomic_load_n(&rc_sh->failed, __ATOMIC_RELAXED))
 		usleep(100 * 1000);
-	rc_sh->stop = 1;
+	__atomic_store_n(&rc_sh->stop, 1, __ATOMIC_RELAXED);
 	end = time(NULL) + RC_GRACE_SECONDS;
 	for (left = n; left && time(NULL) < end; ) {
 		for (i = 0; i < n; i++)

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kselftest.h"	/* __printf */
+
 #define RC_MAX_WORKERS	8
 
 /**
@@ -27,7 +29,7 @@ struct rc_worker {
 
 int rc_run(const struct rc_worker *w, int n, unsigned int seconds,
 	   char *why, size_t len);
-__attribute__((format(printf, 1, 2))) int rc_fail(const char *fmt, ...);
+__printf(1, 2) int rc_fail(const char *fmt, ...);
 bool rc_allowed(int err, const int *ok);
 int rc_expect(const char *what, int err, const int *ok);
 int rc_d_state(char *why, size_t len);

@@ -176,7 +176,7 @@ static int map_touch(const char *dev, int arg)
 	static const int ok_mmap[] = { 0, -EINVAL, -ENXIO, RC_END };
 	struct sigaction sa = { .sa_handler = on_sigbus };
 	size_t len = 4 * M;
-	volatile char *p;
+	char *p, got;
 	__u64 o;
 	int fd;
 
@@ -189,15 +189,16 @@ static int map_touch(const char *dev, int arg)
 		return rc_expect("mmap", -errno, ok_mmap);
 	sigaction(SIGBUS, &sa, NULL);
 	if (sigsetjmp(bus_jmp, 1)) {
-		munmap((void *)p, len);
+		munmap(p, len);
 		return arg ? 0 : rc_fail("SIGBUS touching %s, never revoked", dev);
 	}
 	for (o = 0; o < len; o += 64 * 1024) {
-		p[o] = o >> 16;
-		if (p[o] != (char)(o >> 16))
-			return rc_fail("%s: read back %d at %#llx", dev, p[o], o);
+		__atomic_store_n(&p[o], (char)(o >> 16), __ATOMIC_RELAXED);
+		got = __atomic_load_n(&p[o], __ATOMIC_RELAXED);
+		if (got != (char)(o >> 16))
+			return rc_fail("%s: read back %d at %#llx", dev, got, o);
 	}
-	munmap((void *)p, len);
+	munmap(p, len);
 	return 0;
 }
 
@@ -237,7 +238,7 @@ static void check_books(struct __test_metadata *_metadata)
 {
 	char buf[8192], map[8192], *line;
 	__u64 total = 0, size, s, e, a;
-	int id, n;
+	int id, n, k;
 
 	ASSERT_LT(0, hm_read_str(map, sizeof(map), CLS "region0/map"));
 	for (id = 0; id < 62; id++) {
@@ -250,7 +251,8 @@ static void check_books(struct __test_metadata *_metadata)
 		ASSERT_LE(0, hm_read_str(buf, sizeof(buf), CLS "pm0.%d/mapping", id));
 		n = 0;
 		for (line = buf; *line; ) {
-			ASSERT_EQ(2, sscanf(line, "%llx-%llx", &s, &e));
+			k = sscanf(line, "%llx-%llx", &s, &e);
+			ASSERT_EQ(2, k);
 			n++;
 			for (a = s; a < e; a += 2 * M) {
 				__u64 sec = a & ~(128 * M - 1);
