@@ -5,7 +5,9 @@
  * the kernel can, and remove them block by block without ever losing track
  * of one.
  *
- * Lock order: hkm_retry_lock, hkm_stuck_lock, then hkm_dev.lock.
+ * Lock order: hkm_retry_lock, hkm_stuck_lock, then hkm_dev.lock, except
+ * for the device hkm_retrying names, whose lock the "stuck" file does
+ * not take (main.c).
  * add_memory_driver_managed() and offline_and_remove_memory() take
  * device_hotplug_lock and mem_hotplug_lock themselves; they are called
  * with hkm_dev.lock held and never with device_hotplug_lock held.

@@ -249,8 +249,11 @@ static struct hkm_dev *hkm_retry_next(unsigned long round)
  * "stuck" file) while it is retried; a probe of the same ranges waits
  * for its retry, then takes back what is left.
  *
- * Return: 0 if no stuck memory remains of the devices retried, -EBUSY if
- * some does, or -EINTR if interrupted.
+ * Return: 0 if no stuck memory remains of the devices retried; else the
+ * error of the last device that kept some: -EBUSY (a block could not be
+ * offlined or removed), -ENOMEM, or the errno of a parent resource or
+ * memory group that could not be released; -EINTR if a signal stopped
+ * the retry (the devices not retried yet stay as they were).
  */
 int hkm_retry_stuck(void)
 {
@@ -273,6 +276,10 @@ int hkm_retry_stuck(void)
 			list_del(&hd->stuck);
 		mutex_unlock(&hkm_stuck_lock);
 		wake_up_all(&hkm_retry_wq);
+		if (err == -EINTR) {
+			rc = err;
+			break;
+		}
 		if (err) {
 			rc = err;
 			continue;
@@ -300,16 +307,27 @@ ssize_t hkm_show_stuck(char *buf)
 	if (mutex_lock_interruptible(&hkm_stuck_lock))
 		return -EINTR;
 	list_for_each_entry(hd, &hkm_stuck, stuck) {
-		mutex_lock(&hd->lock);
+		/*
+		 * The device being retried: not its lock, which the retry
+		 * holds for as long as offlining takes (and with it
+		 * hkm_stuck_lock would be held, every probe waiting).  Its
+		 * ranges are fixed, its block count only falls.
+		 */
+		bool retrying = hd == hkm_retrying;
+		u64 blocks;
+
+		if (!retrying)
+			mutex_lock(&hd->lock);
+		blocks = data_race(hkm_nr_added(hd));
 		len += sysfs_emit_at(buf, len, "%s", hd->name);
 		for (i = 0; i < hd->nr_range; i++)
 			len += sysfs_emit_at(buf, len, " %#llx-%#llx",
 					     hd->ranges[i].start,
 					     hd->ranges[i].start +
 					     hd->ranges[i].size - 1);
-		len += sysfs_emit_at(buf, len, " blocks=%llu\n",
-				     hkm_nr_added(hd));
-		mutex_unlock(&hd->lock);
+		len += sysfs_emit_at(buf, len, " blocks=%llu\n", blocks);
+		if (!retrying)
+			mutex_unlock(&hd->lock);
 	}
 	mutex_unlock(&hkm_stuck_lock);
 	return len;

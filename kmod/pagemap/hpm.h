@@ -7,7 +7,9 @@
  *
  * Locking: hpm_lock protects every region and instance field and the
  * sub-section maps.  main.c's hpm_param_lock, held by a "regions" write
- * and by init and exit, comes before every other lock.  Two per-instance
+ * and by init and exit, comes before every other lock of the module; the
+ * write holds the kernel's kernel_param_lock(THIS_MODULE) around it, so
+ * nothing holding hpm_param_lock may read or set a parameter.  Two per-instance
  * locks nest outside and inside hpm_lock: mapping_lock (taken before
  * hpm_lock) keeps a range change and its mappingN devices together;
  * fault_lock (taken inside hpm_lock, and by faults alone) keeps

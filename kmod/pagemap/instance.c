@@ -686,7 +686,8 @@ void hpm_instance_sync_mappings(struct hpm_instance *inst)
  * @region: the region, not dead; caller holds hpm_lock
  *
  * Return: the instance, listed in the region, or an ERR_PTR: -ENOSPC if
- * the region has no free space, -ENOMEM.
+ * the region has no free space or no instance id or minor is left,
+ * -ENOMEM, or the error of registering its device.
  */
 struct hpm_instance *hpm_instance_new(struct hotmem_region *region)
 {
@@ -748,8 +749,8 @@ struct hpm_instance *hpm_instance_new(struct hotmem_region *region)
  * hpm_instance_create() - a new empty instance in @region, from sysfs
  * @region: the region
  *
- * Return: the instance, or an ERR_PTR: -ENOSPC if the region has no free
- * space, -ENXIO if it is being removed, -EINTR, -ENOMEM.
+ * Return: the instance, or an ERR_PTR: -ENXIO if the region is being
+ * removed, -EINTR, or an error of hpm_instance_new().
  */
 struct hpm_instance *hpm_instance_create(struct hotmem_region *region)
 {

@@ -308,7 +308,10 @@ static int hpm_regions_get(char *buf, const struct kernel_param *kp)
 	return hpm_regions_show(buf);
 }
 
-/* a load that failed before init ran leaves the load-time value here */
+/*
+ * The load-time value: freed by init once claimed, and by the kernel at
+ * unload or after a failed load (init failed, or never ran).
+ */
 static void hpm_regions_free(void *arg)
 {
 	kfree(hpm_regions_at_load);
@@ -348,8 +351,8 @@ static int __init hpm_init(void)
 		}
 	}
 	hpm_param_state = HPM_PARAM_LIVE;
-	mutex_unlock(&hpm_param_lock);
 	hpm_regions_free(NULL);
+	mutex_unlock(&hpm_param_lock);
 	return 0;
 
 out_class:

@@ -294,7 +294,8 @@ static int hpm_region_check(u64 start, u64 size)
  *
  * Return: 0; -EINVAL if misaligned, not device memory or touching System
  * RAM; -EEXIST if it overlaps another region; -EBUSY if someone else
- * owns part of it; -ENOMEM.  On error nothing is left claimed, the seed
+ * owns part of it; -ENOMEM; or the error of the seed instance
+ * (hpm_instance_new()).  On error nothing is left claimed, the seed
  * instance included.
  */
 int hpm_region_add(u64 start, u64 size, int target_node,
@@ -415,6 +416,7 @@ static void hpm_region_finish(struct hotmem_region *region,
 {
 	struct hpm_instance *inst, *tmp;
 
+	lockdep_assert_not_held(&hpm_lock);
 	list_for_each_entry_safe(inst, tmp, gone, node) {
 		list_del(&inst->node);
 		if (inst->revoking)
@@ -438,9 +440,12 @@ static void hpm_region_finish(struct hotmem_region *region,
  * are revoked: their pages are unmapped from every process, pins still
  * held are waited for, then the ranges are unmapped; open files get
  * SIGBUS on access.
- * Only the exported interface can meet an open instance: at module
- * unload none can be open (an open file pins the module), and the undo
- * of a failed "regions" write removes regions that write just added.
+ * At module unload no instance can be open (an open file pins the
+ * module).  The exported interface can meet open, mapped and pinned
+ * instances, and so can the undo of a failed "regions" write: between
+ * one region of the write and the next, a user may enable and map the
+ * first one's seed.  The undo then waits for pins like any removal,
+ * holding hpm_param_lock (exit and other "regions" writes wait too).
  */
 void hpm_region_remove(struct hotmem_region *region)
 {
@@ -448,7 +453,7 @@ void hpm_region_remove(struct hotmem_region *region)
 
 	mutex_lock(&hpm_lock);
 	if (WARN_ON_ONCE(region->dead)) {
-		/* removed twice: the first removal owns it */
+		/* a removal already under way (a finished one freed it) */
 		mutex_unlock(&hpm_lock);
 		return;
 	}

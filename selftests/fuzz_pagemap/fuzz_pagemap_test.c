@@ -792,7 +792,7 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 {
 	struct pm_spec sp[PM_SPECS];
 	char arg[FZ_BUF + 16];
-	int want = 0, got, nr, h;
+	int want = 0, got, nr, h, st;
 	bool busy = pm.example;
 
 	for (h = 0; h < PM_HELD; h++)
@@ -813,9 +813,14 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 	want = pm_oracle_regions(op->buf, op->len, sp, &nr);
 	if (!want)
 		want = pm_claim(sp, nr, false);
-	/* loaded or not: modprobe's status alone does not say */
-	got = pm_run("/sbin/modprobe", "hotmem_pagemap", arg);
-	got = hm_exists("/sys/module/hotmem_pagemap") ? 0 : got ? got : -1;
+	/* a user reads modprobe's status: it must say what happened */
+	st = pm_run("/sbin/modprobe", "hotmem_pagemap", arg);
+	got = hm_exists("/sys/module/hotmem_pagemap") ? 0 : -1;
+	if (!st != !got) {
+		snprintf(why, len, "modprobe hotmem_pagemap %s exited %d, yet the module is %sloaded",
+			 arg, st, got ? "not " : "");
+		return -1;
+	}
 	if (!want != !got) {
 		snprintf(why, len, "modprobe hotmem_pagemap %s: %s, the model says %s",
 			 arg, got ? "failed" : "loaded", fz_errname(want));
@@ -831,7 +836,7 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 {
 	char arg[96];
-	int want, got, s;
+	int want, got, s, st;
 
 	if (op->code == PM_API_REMOVE) {
 		got = pm_run("/sbin/rmmod", "hotmem_pagemap_example", NULL);
@@ -854,9 +859,14 @@ static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 		want = pm_region_check(op->n1, op->n2);
 	if (!want && pm_owned(op->n1, op->n2))
 		want = -EBUSY;
-	got = pm_run("/sbin/modprobe", "hotmem_pagemap_example", arg);
-	got = hm_exists("/sys/module/hotmem_pagemap_example") && !pm.example ? 0 :
-		got ? got : -1;
+	st = pm_run("/sbin/modprobe", "hotmem_pagemap_example", arg);
+	got = hm_exists("/sys/module/hotmem_pagemap_example") && !pm.example ? 0 : -1;
+	/* already loaded is modprobe's success; any other failure says so */
+	if (!pm.example && !st != !got) {
+		snprintf(why, len, "modprobe hotmem_pagemap_example %s exited %d, yet it is %sloaded",
+			 arg, st, got ? "not " : "");
+		return -1;
+	}
 	if (!want != !got) {
 		snprintf(why, len, "modprobe hotmem_pagemap_example %s: %s, the model says %s",
 			 arg, got ? "failed" : "loaded", fz_errname(want));
