@@ -25,11 +25,47 @@
 #include "compat.h"
 #include "dax-private.h"
 #include "hkm.h"
+#include "hm_parse.h"
 
 bool hkm_default_memmap_on_memory = true;
-module_param_named(memmap_on_memory, hkm_default_memmap_on_memory, bool, 0444);
+
+/*
+ * memmap_on_memory= takes 0 or 1 like every switch of hotmem (hm_parse.h),
+ * and Y or N (either case) as bool parameters are written; nothing else
+ * ("yes", "on", "Y" and garbage: -EINVAL).  No "=" at all means set.
+ */
+static int hkm_param_set_bool(const char *val, const struct kernel_param *kp)
+{
+	size_t len;
+	bool v;
+	int rc;
+
+	if (!val)
+		val = "1";
+	len = strlen(val);
+	if (hm_parse_is(val, len, "Y") || hm_parse_is(val, len, "y")) {
+		v = true;
+	} else if (hm_parse_is(val, len, "N") || hm_parse_is(val, len, "n")) {
+		v = false;
+	} else {
+		rc = hm_parse_switch(val, len, &v);
+		if (rc)
+			return rc;
+	}
+	*(bool *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops hkm_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = hkm_param_set_bool,
+	.get = param_get_bool,
+};
+
+module_param_cb(memmap_on_memory, &hkm_bool_ops, &hkm_default_memmap_on_memory,
+		0444);
 MODULE_PARM_DESC(memmap_on_memory,
-		 "Put the memmap of hot-added blocks on the blocks themselves where the kernel can (default: Y)");
+		 "Put the memmap of hot-added blocks on the blocks themselves where the kernel can: 1/Y or 0/N (default: Y)");
 
 /*
  * The name of every "System RAM (hotmem)" resource: the resources keep the

@@ -37,12 +37,12 @@
 
 enum hk_code {
 	HK_BIND, HK_UNBIND, HK_PLUG, HK_UNPLUG, HK_MOM, HK_ONLINE, HK_INJECT,
-	HK_RETRY, HK_NR
+	HK_RETRY, HK_RELOAD, HK_NR
 };
 
 static const char *const hk_names[HK_NR] = {
 	"bind", "unbind", "plug", "unplug", "memmap_on_memory", "online",
-	"inject", "retry_unplug",
+	"inject", "retry_unplug", "reload",
 };
 
 /* what a memory block of a device is */
@@ -67,6 +67,8 @@ struct hk_dev {
 
 static struct {
 	bool ready;		/* the devices exist */
+	bool loaded;		/* hotmem_kmem is */
+	bool default_mom;	/* its memmap_on_memory parameter */
 	bool by_type;		/* kmem takes soft-reserved devices by type (6.3+) */
 	int region;
 	__u64 bs;
@@ -241,7 +243,7 @@ static void hk_attach_all(void)
 			continue;
 		d->drv = HK_KMEM;
 		if (!d->stuck)
-			d->mom = true;
+			d->mom = hk.default_mom;
 		d->stuck = false;
 		hk_plug_all(d);
 	}
@@ -255,9 +257,11 @@ static int hk_step_bind(const struct fz_op *op, char *why, size_t len)
 		fz_write(DEVDAX "unbind", d->name, strlen(d->name));
 		d->drv = HK_NONE;
 	}
-	if (hk_expect(0, fz_write(DRV "new_id", d->name, strlen(d->name)), op, why,
-		      len))
+	if (hk_expect(hk.loaded ? 0 : -ENOENT,
+		      fz_write(DRV "new_id", d->name, strlen(d->name)), op, why, len))
 		return -1;
+	if (!hk.loaded)
+		return 0;
 	d->kmem_id = true;
 	hk_attach_all();
 	return 0;
@@ -276,6 +280,8 @@ static int hk_step_unbind(const struct fz_op *op, char *why, size_t len)
 	int got;
 
 	got = fz_write(DRV "unbind", d->name, strlen(d->name));
+	if (!hk.loaded)
+		return hk_expect(-ENOENT, got, op, why, len);
 	if (d->drv != HK_KMEM)
 		return hk_expect(-ENODEV, got, op, why, len);
 	if (hk_expect(0, got, op, why, len))
@@ -374,6 +380,8 @@ static int hk_step_retry(const struct fz_op *op, char *why, size_t len)
 	bool v;
 
 	got = fz_write(op->path, op->buf, op->len);
+	if (!hk.loaded)
+		return hk_expect(-ENOENT, got, op, why, len);
 	if (!op->len)
 		return hk_expect(0, got, op, why, len);
 	want = fz_oracle_switch(op->buf, op->len, &v);
@@ -411,9 +419,83 @@ static int hk_step_retry(const struct fz_op *op, char *why, size_t len)
 	return 0;
 }
 
+/* the README's memmap_on_memory=: 1/0, Y/N, y/n, or no "=" (set) */
+static int hk_oracle_param(const struct fz_op *op, bool *v)
+{
+	if (op->i1) {
+		*v = true;
+		return 0;
+	}
+	if (fz_oracle_word(op->buf, op->len, "Y") || fz_oracle_word(op->buf, op->len, "y")) {
+		*v = true;
+		return 0;
+	}
+	if (fz_oracle_word(op->buf, op->len, "N") || fz_oracle_word(op->buf, op->len, "n")) {
+		*v = false;
+		return 0;
+	}
+	return fz_oracle_switch(op->buf, op->len, v);
+}
+
+/*
+ * Unload hotmem_kmem (refused while any memory is added: it pins the
+ * module) and load it again with the parameter of @op: the devices it
+ * had are unbound, kmem's new_id list is gone, and on a kernel whose
+ * kmem takes soft-reserved devices by type they are probed at once.
+ */
+static int hk_step_reload(const struct fz_op *op, char *why, size_t len)
+{
+	char arg[FZ_BUF + 32];
+	int i, st, want;
+	bool busy = false, v;
+
+	for (i = 0; i < HK_DEVS; i++)
+		busy |= hk_holds(&hk.dev[i]);
+	if (hk.loaded) {
+		st = fz_exec("/sbin/rmmod", "hotmem_kmem", NULL);
+		if (busy != !!st) {
+			snprintf(why, len, "rmmod hotmem_kmem %s, the model says it is %sin use",
+				 st ? "failed" : "worked", busy ? "" : "not ");
+			return -1;
+		}
+		if (busy)
+			return 0;
+		hk.loaded = false;
+		for (i = 0; i < HK_DEVS; i++) {
+			if (hk.dev[i].drv == HK_KMEM)
+				hk.dev[i].drv = HK_NONE;
+			hk.dev[i].kmem_id = false;
+		}
+	}
+	if (op->i1)
+		snprintf(arg, sizeof(arg), "memmap_on_memory");
+	else
+		snprintf(arg, sizeof(arg), "memmap_on_memory=%.*s", (int)op->len, op->buf);
+	want = hk_oracle_param(op, &v);
+	st = fz_exec("/sbin/modprobe", "hotmem_kmem", arg);
+	hk.loaded = hm_exists("/sys/module/hotmem_kmem");
+	if (!st != hk.loaded) {
+		snprintf(why, len, "modprobe hotmem_kmem %s exited %d, yet it is %sloaded",
+			 arg, st, hk.loaded ? "" : "not ");
+		return -1;
+	}
+	if (!want != hk.loaded) {
+		snprintf(why, len, "modprobe hotmem_kmem %s: %s, the model says %s", arg,
+			 hk.loaded ? "loaded" : "failed", fz_errname(want));
+		return -1;
+	}
+	if (!hk.loaded)
+		return 0;
+	hk.default_mom = v;
+	hk_attach_all();
+	return 0;
+}
+
 static int hk_step(const struct fz_op *op, char *why, size_t len)
 {
 	switch (op->code) {
+	case HK_RELOAD:
+		return hk_step_reload(op, why, len);
 	case HK_BIND:
 		return hk_step_bind(op, why, len);
 	case HK_UNBIND:
@@ -570,6 +652,12 @@ static int hk_check(char *why, size_t len)
 				      (unsigned long long)(d->start + d->size - 1),
 				      hk_added(d));
 		}
+	if (!hk.loaded) {
+		if (!hm_exists(DRV))
+			return 0;
+		snprintf(why, len, DRV " exists without hotmem_kmem");
+		return -1;
+	}
 	if (hk_cmp(DRV "stuck", want, why, len))
 		return -1;
 	/* a module reference per device holding memory, no more */
@@ -586,7 +674,9 @@ static int hk_check(char *why, size_t len)
 
 static void hk_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 {
-	static const int w[HK_NR] = { 14, 10, 8, 10, 6, 22, 6, 6 };
+	static const int w[HK_NR] = { 14, 10, 8, 10, 6, 22, 6, 6, 2 };
+	static const char *const params[] = { "Y", "N", "1", "0", "y", "n", "yes",
+					      "on", "true", "2", "01", "YY", "-1" };
 	bool mutate = fz_chance(r, inputs ? 60 : 5);
 	struct hk_dev *d;
 	int k, i, total = 0;
@@ -597,7 +687,7 @@ static void hk_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 	k = fz_below(r, total);
 	for (i = 0; k >= w[i]; i++)
 		k -= w[i];
-	op->code = i;
+	op->code = hk.loaded ? i : HK_RELOAD;
 	op->i1 = fz_below(r, HK_DEVS);
 	d = &hk.dev[op->i1];
 	switch (op->code) {
@@ -627,6 +717,18 @@ static void hk_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 		op->len = sprintf(op->buf, "%s", k < 4 ? "online_movable" : k < 5 ?
 				  "online" : "offline");
 		break;
+	case HK_RELOAD:
+		snprintf(op->path, sizeof(op->path), "hotmem_kmem");
+		op->i1 = fz_chance(r, 10);
+		op->len = sprintf(op->buf, "%s", params[fz_below(r, hk.loaded ?
+							ARRAY_SIZE(params) : 6)]);
+		if (mutate && hk.loaded)
+			op->len = fz_mutate(r, op->buf, op->len);
+		/* modprobe splits arguments at blanks: keep to one */
+		for (k = 0; k < (int)op->len; k++)
+			if (strchr(" \t\n\"'", op->buf[k]) || !op->buf[k])
+				op->buf[k] = 'x';
+		break;
 	case HK_INJECT:
 		op->i1 = fz_chance(r, 40);
 		snprintf(op->path, sizeof(op->path), "%s", INJECT);
@@ -646,7 +748,10 @@ static void hk_describe(const struct fz_op *op, char *buf, size_t len)
 	char q[200];
 
 	fz_quote(op->buf, op->len, q, sizeof(q));
-	if (op->code == HK_BIND)
+	if (op->code == HK_RELOAD)
+		snprintf(buf, len, "rmmod hotmem_kmem; modprobe hotmem_kmem memmap_on_memory%s%s",
+			 op->i1 ? "" : "=", op->i1 ? "" : q);
+	else if (op->code == HK_BIND)
 		snprintf(buf, len, "bind %s to kmem (new_id)", op->path);
 	else if (op->code == HK_UNBIND)
 		snprintf(buf, len, "unbind %s from kmem", op->path);
@@ -700,11 +805,14 @@ static int hk_make_devices(void)
 /* every device back to device_dax, nothing added, nothing stuck */
 static int hk_reset(void)
 {
+	char mom[8];
 	int i;
 
 	if (!hm_exists(INJECT))
 		hm_sh(NULL, 0, "/sbin/modprobe memory-notifier-error-inject");
 	if (hm_write("0", INJECT))
+		return -EIO;
+	if (!hm_exists("/sys/module/hotmem_kmem") && hm_use_hotmem_kmem())
 		return -EIO;
 	if (!hk.ready && hk_make_devices())
 		return -EIO;
@@ -734,6 +842,15 @@ static int hk_reset(void)
 	hk.inject = false;
 	hk.stuck_seq = 0;
 	hk.by_type = hm_kernel_version() >= 603;
+	/* the module as a case starts: loaded with its default parameter */
+	if (fz_read("/sys/module/hotmem_kmem/parameters/memmap_on_memory", mom,
+		    sizeof(mom)) < 0 || mom[0] != 'Y') {
+		fz_exec("/sbin/rmmod", "hotmem_kmem", NULL);
+		if (hm_use_hotmem_kmem())
+			return -EIO;
+	}
+	hk.loaded = true;
+	hk.default_mom = true;
 	return 0;
 }
 

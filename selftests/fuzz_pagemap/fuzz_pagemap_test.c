@@ -449,32 +449,6 @@ static int pm_claim(const struct pm_spec *sp, int nr, bool apply)
 
 /* ---- the kernel side of the steps ---- */
 
-/* run @prog with up to two arguments, quietly; its exit status, or -1 */
-static int pm_run(const char *prog, const char *a1, const char *a2)
-{
-	char *argv[4];
-	int st, fd;
-	pid_t pid;
-
-	argv[0] = (char *)prog;
-	argv[1] = (char *)a1;
-	argv[2] = (char *)a2;
-	argv[3] = NULL;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(prog, argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
 static sigjmp_buf pm_jmp;
 
 static void pm_sigbus(int sig)
@@ -798,7 +772,7 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 	for (h = 0; h < PM_HELD; h++)
 		busy |= pm.held[h].used;
 	if (pm.loaded) {
-		got = pm_run("/sbin/rmmod", "hotmem_pagemap", NULL);
+		got = fz_exec("/sbin/rmmod", "hotmem_pagemap", NULL);
 		if (busy != !!got) {
 			snprintf(why, len, "rmmod hotmem_pagemap %s, the model says it is %sin use",
 				 got ? "failed" : "worked", busy ? "" : "not ");
@@ -814,7 +788,7 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 	if (!want)
 		want = pm_claim(sp, nr, false);
 	/* a user reads modprobe's status: it must say what happened */
-	st = pm_run("/sbin/modprobe", "hotmem_pagemap", arg);
+	st = fz_exec("/sbin/modprobe", "hotmem_pagemap", arg);
 	got = hm_exists("/sys/module/hotmem_pagemap") ? 0 : -1;
 	if (!st != !got) {
 		snprintf(why, len, "modprobe hotmem_pagemap %s exited %d, yet the module is %sloaded",
@@ -839,7 +813,7 @@ static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 	int want, got, s, st;
 
 	if (op->code == PM_API_REMOVE) {
-		got = pm_run("/sbin/rmmod", "hotmem_pagemap_example", NULL);
+		got = fz_exec("/sbin/rmmod", "hotmem_pagemap_example", NULL);
 		if (!pm.example != !!got) {
 			snprintf(why, len,
 				 "rmmod hotmem_pagemap_example %s, the model says it is %sloaded",
@@ -859,7 +833,7 @@ static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 		want = pm_region_check(op->n1, op->n2);
 	if (!want && pm_owned(op->n1, op->n2))
 		want = -EBUSY;
-	st = pm_run("/sbin/modprobe", "hotmem_pagemap_example", arg);
+	st = fz_exec("/sbin/modprobe", "hotmem_pagemap_example", arg);
 	got = hm_exists("/sys/module/hotmem_pagemap_example") && !pm.example ? 0 : -1;
 	/* already loaded is modprobe's success; any other failure says so */
 	if (!pm.example && !st != !got) {
@@ -1608,9 +1582,9 @@ static int pm_reset(void)
 			munmap(pm.held[h].addr, pm.held[h].len);
 	memset(&pm.held, 0, sizeof(pm.held));
 	if (hm_exists("/sys/module/hotmem_pagemap_example"))
-		pm_run("/sbin/rmmod", "hotmem_pagemap_example", NULL);
+		fz_exec("/sbin/rmmod", "hotmem_pagemap_example", NULL);
 	if (hm_exists("/sys/module/hotmem_pagemap"))
-		pm_run("/sbin/rmmod", "hotmem_pagemap", NULL);
+		fz_exec("/sbin/rmmod", "hotmem_pagemap", NULL);
 	if (hm_exists("/sys/module/hotmem_pagemap"))
 		return -EBUSY;
 	memset(pm.reg, 0, sizeof(pm.reg));

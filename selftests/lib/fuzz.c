@@ -86,6 +86,32 @@ int fz_write(const char *path, const void *buf, size_t len)
 	return n;
 }
 
+/* run @prog with up to two arguments, quietly; its exit status, or -1 */
+int fz_exec(const char *prog, const char *a1, const char *a2)
+{
+	char *argv[4];
+	int st, fd;
+	pid_t pid;
+
+	argv[0] = (char *)prog;
+	argv[1] = (char *)a1;
+	argv[2] = (char *)a2;
+	argv[3] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(prog, argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
 int fz_read(const char *path, char *buf, size_t len)
 {
 	ssize_t n;

@@ -112,6 +112,7 @@ int fz_kmsg_open(void);
 int fz_kmsg_check(char *why, size_t len);
 
 int fz_write(const char *path, const void *buf, size_t len);
+int fz_exec(const char *prog, const char *a1, const char *a2);
 int fz_read(const char *path, char *buf, size_t len);
 
 /* the input grammar (README, ATTRIBUTES) and its oracle */

@@ -197,6 +197,53 @@ static int step_rebind(int arg)
 	return 0;
 }
 
+/* whole blocks of device @i: [*first, *first + return) */
+static int dev_blocks(int i, __u64 *first)
+{
+	__u64 end = (dev_start[i] + dev_size[i]) / bs;
+
+	*first = (dev_start[i] + bs - 1) / bs;
+	return end > *first ? end - *first : 0;
+}
+
+/*
+ * The books after a race: a "System RAM (hotmem)" per memory block that
+ * exists in the devices, a module reference per device holding memory,
+ * and each bound device's state word true to its blocks.
+ */
+static void check_books(struct __test_metadata *_metadata)
+{
+	struct hm_res res[HM_MAX_RES];
+	int i, b, nb, blocks = 0, holders = 0, ram = 0, n;
+	const char *want;
+	char state[32];
+	__u64 first;
+
+	for (i = 0; i < NDEV; i++) {
+		int here = 0;
+
+		nb = dev_blocks(i, &first);
+		for (b = 0; b < nb; b++)
+			here += hm_exists("/sys/devices/system/memory/memory%llu", first + b);
+		blocks += here;
+		holders += here > 0;
+		if (!bound_to(devs[i], "kmem"))
+			continue;
+		ASSERT_LT(0, hm_read_str(state, sizeof(state), HM_SYS_DAX "/%s/hotmem/state",
+					 devs[i]));
+		want = !here ? "unplugged" : here < nb ? "partial" : NULL;
+		if (want)
+			EXPECT_STREQ(want, state) TH_LOG("%s", devs[i]);
+		EXPECT_TRUE(want || !strcmp(state, "offline") || !strcmp(state, "online") ||
+			    !strcmp(state, "mixed")) TH_LOG("%s: %s", devs[i], state);
+	}
+	n = hm_iomem(res, HM_MAX_RES);
+	for (i = 0; i < n; i++)
+		ram += !strcmp(res[i].name, "System RAM (hotmem)");
+	EXPECT_EQ(blocks, ram);
+	EXPECT_EQ(holders, hm_read_ll("/sys/module/hotmem_kmem/refcnt"));
+}
+
 FIXTURE(race) {
 	char before[16384];
 	char why[512];
@@ -267,6 +314,7 @@ TEST_F_TIMEOUT(race, everything, 600)
 
 	EXPECT_EQ(0, rc_run(w, 8, race_seconds(), self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
+	check_books(_metadata);
 }
 
 /*
