@@ -17,6 +17,7 @@
 
 #include "kselftest.h"	/* ARRAY_SIZE */
 #include "fuzz.h"
+#include "hotmem_util.h"
 
 /* what the runner (scripts/guest/run-tests) fails a test for */
 #define FZ_BAD	"WARNING:|BUG:|Oops|Call Trace|KASAN|UBSAN|general protection fault|" \
@@ -74,16 +75,7 @@ static double fz_now(void)
 
 int fz_write(const char *path, const void *buf, size_t len)
 {
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
+	return hm_write_n(buf, len, "%s", path);
 }
 
 /* run @prog with up to two arguments, quietly; its exit status, or -1 */

@@ -126,6 +126,21 @@ long long hm_read_ll(const char *fmt, ...)
 	return v;
 }
 
+/* write @len bytes of @buf to @path in one write(2): 0 or -errno */
+static int hm_write_path(const char *path, const void *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
 /**
  * hm_write() - write @val to a (sysfs) file in one write(2)
  * @val: string to write
@@ -137,19 +152,11 @@ int hm_write(const char *val, const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	va_list ap;
-	ssize_t n;
-	int fd;
 
 	va_start(ap, fmt);
 	hm_vfmt(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
+	return hm_write_path(path, val, strlen(val));
 }
 
 /**
@@ -164,19 +171,11 @@ int hm_write_n(const void *buf, size_t len, const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	va_list ap;
-	ssize_t n;
-	int fd;
 
 	va_start(ap, fmt);
 	hm_vfmt(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
+	return hm_write_path(path, buf, len);
 }
 
 /**
