@@ -354,6 +354,7 @@ ssize_t hkm_show_stuck(char *buf)
 
 		if (!retrying)
 			mutex_lock(&hd->lock);
+		/* racy for the retried device, and harmless: a stale count */
 		blocks = data_race(hkm_nr_added(hd));
 		len += sysfs_emit_at(buf, len, "%s", hd->name);
 		for (i = 0; i < hd->nr_range; i++)

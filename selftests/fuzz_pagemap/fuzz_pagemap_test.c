@@ -791,7 +791,8 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 	st = fz_exec("/sbin/modprobe", "hotmem_pagemap", arg);
 	got = hm_exists("/sys/module/hotmem_pagemap") ? 0 : -1;
 	if (!st != !got) {
-		snprintf(why, len, "modprobe hotmem_pagemap %s exited %d, yet the module is %sloaded",
+		snprintf(why, len,
+			 "modprobe hotmem_pagemap %s exited %d, yet the module is %sloaded",
 			 arg, st, got ? "not " : "");
 		return -1;
 	}
@@ -837,7 +838,8 @@ static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 	got = hm_exists("/sys/module/hotmem_pagemap_example") && !pm.example ? 0 : -1;
 	/* already loaded is modprobe's success; any other failure says so */
 	if (!pm.example && !st != !got) {
-		snprintf(why, len, "modprobe hotmem_pagemap_example %s exited %d, yet it is %sloaded",
+		snprintf(why, len,
+			 "modprobe hotmem_pagemap_example %s exited %d, yet it is %sloaded",
 			 arg, st, got ? "not " : "");
 		return -1;
 	}
