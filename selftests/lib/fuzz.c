@@ -368,6 +368,41 @@ int fz_run(const struct fz_model *m, const struct fz_config *cfg)
 	return rc;
 }
 
+/*
+ * The case log of a fuzzer that died: its first line (the seeds) and its
+ * last @n steps, the last being the one that did not return.
+ */
+static void fz_print_log_tail(const char *path, int n)
+{
+	char line[1024], (*ring)[sizeof(line)];
+	int i, total = 0;
+	FILE *f = fopen(path, "r");
+
+	ring = calloc(n, sizeof(*ring));
+	if (!f || !ring) {
+		if (f)
+			fclose(f);
+		free(ring);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (!total++) {
+			fputs(line, stdout);
+			continue;
+		}
+		memcpy(ring[total % n], line, sizeof(line));
+	}
+	fclose(f);
+	if (total - 1 > n)
+		printf("# ... %d steps before these\n", total - 1 - n);
+	/* the steps are lines 2 to total: print the last n of them */
+	for (i = total - n + 1 > 2 ? total - n + 1 : 2; i <= total; i++)
+		fputs(ring[i % n], stdout);
+	if (total > 1 && !strchr(ring[total % n], '\n'))
+		putchar('\n');
+	free(ring);
+}
+
 /**
  * fz_run_forked() - fz_run() in a child, so that a step the kernel kills
  *	(an oops in a write) or wedges still reports its seed and steps
@@ -379,7 +414,6 @@ int fz_run(const struct fz_model *m, const struct fz_config *cfg)
 int fz_run_forked(const struct fz_model *m, const struct fz_config *cfg)
 {
 	double deadline = fz_now() + cfg->seconds + FZ_SHRINK_SECONDS + 120;
-	char buf[8192];
 	int st = 0, n;
 	pid_t pid;
 
@@ -395,8 +429,6 @@ int fz_run_forked(const struct fz_model *m, const struct fz_config *cfg)
 	}
 	while (waitpid(pid, &st, WNOHANG) == 0) {
 		if (fz_now() > deadline) {
-			printf("# FINDING in %s: %s\n", m->name,
-			       "the fuzzer is stuck (a step that never returns: a kernel hang?)");
 			kill(pid, SIGKILL);
 			st = -1;
 			break;
@@ -405,13 +437,13 @@ int fz_run_forked(const struct fz_model *m, const struct fz_config *cfg)
 	}
 	if (st != -1 && WIFEXITED(st))
 		return WEXITSTATUS(st) == 2 ? -1 : WEXITSTATUS(st);
+	fz_print_log_tail(cfg->log, 40);
 	if (st != -1)
-		printf("# FINDING in %s: the fuzzer was killed by signal %d (an oops in a step?)\n",
-		       m->name, WTERMSIG(st));
-	printf("# its last case, from the log (the last step is the one that did not return):\n");
-	n = fz_read(cfg->log, buf, sizeof(buf));
-	if (n > 0)
-		fputs(buf, stdout);
+		printf("# FINDING in %s: killed by signal %d in the last step (an oops?); %s\n",
+		       m->name, WTERMSIG(st), "replay with the seeds above, not shrunk");
+	else
+		printf("# FINDING in %s: the last step above never returned (a hang?); %s\n",
+		       m->name, "replay with the seeds above, not shrunk");
 	fflush(stdout);
 	return 1;
 }
