@@ -24,6 +24,9 @@
 		"kernel BUG|possible (recursive|circular) locking|inconsistent lock state|" \
 		"lockdep|INFO: task .* blocked|rcu: INFO|soft lockup|hard LOCKUP|kmemleak"
 
+/* what leaves the kernel broken: no replay can follow */
+#define FZ_FATAL	"BUG:|Oops|general protection fault|kernel BUG|Kernel panic"
+
 /* what a sysfs write hands the store at most: one page */
 #define FZ_PAGE	4096
 
@@ -125,13 +128,63 @@ int fz_read(const char *path, char *buf, size_t len)
 /* ---- the kernel log ---- */
 
 static int fz_kmsg = -1;
-static regex_t fz_bad;
+static regex_t fz_bad, fz_fatal;
+/* set in the parent of a forked run that saw the kernel break */
+static bool fz_broken;
+
+/**
+ * fz_kernel_broken() - did a forked run see an oops or a BUG
+ *
+ * Return: true if so: clean-up that needs the module's locks would hang.
+ */
+bool fz_kernel_broken(void)
+{
+	return fz_broken;
+}
+
+/* the first record of @fd matching @re, into @why; 0 if none is new */
+static int fz_kmsg_scan(int fd, const regex_t *re, char *why, size_t len)
+{
+	char rec[2048], *msg;
+	ssize_t n;
+	int rc = 0;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overrun: records were lost, go on */
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		msg[strcspn(msg, "\n")] = '\0';
+		if (!rc && !regexec(re, msg, 0, NULL, 0)) {
+			snprintf(why, len, "kernel log: %s", msg);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+static int fz_regex_init(void)
+{
+	static bool done;
+
+	if (done)
+		return 0;
+	if (regcomp(&fz_bad, FZ_BAD, REG_EXTENDED | REG_NOSUB) ||
+	    regcomp(&fz_fatal, FZ_FATAL, REG_EXTENDED | REG_NOSUB))
+		return -EINVAL;
+	done = true;
+	return 0;
+}
 
 int fz_kmsg_open(void)
 {
 	if (fz_kmsg >= 0)
 		return 0;
-	if (regcomp(&fz_bad, FZ_BAD, REG_EXTENDED | REG_NOSUB))
+	if (fz_regex_init())
 		return -EINVAL;
 	fz_kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (fz_kmsg < 0)
@@ -143,28 +196,7 @@ int fz_kmsg_open(void)
 /* 0, or -1 with the first bad kernel log line since the last call */
 int fz_kmsg_check(char *why, size_t len)
 {
-	char rec[2048], *msg;
-	ssize_t n;
-	int rc = 0;
-
-	if (fz_kmsg < 0)
-		return 0;
-	for (;;) {
-		n = read(fz_kmsg, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;	/* overrun: records were lost, go on */
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		msg[strcspn(msg, "\n")] = '\0';
-		if (!rc && !regexec(&fz_bad, msg, 0, NULL, 0)) {
-			snprintf(why, len, "kernel log: %s", msg);
-			rc = -1;
-		}
-	}
-	return rc;
+	return fz_kmsg < 0 ? 0 : fz_kmsg_scan(fz_kmsg, &fz_bad, why, len);
 }
 
 /* ---- the engine ---- */
@@ -300,6 +332,10 @@ static void fz_report(const struct fz_model *m, const struct fz_config *cfg,
 	printf("# the sequence (%d steps):\n", n);
 	fz_print_ops(m, ops, n);
 	fflush(stdout);
+	if (!regexec(&fz_fatal, why, 0, NULL, 0)) {
+		printf("# the kernel is broken: no replay, not shrunk\n");
+		return;
+	}
 	snprintf(w, sizeof(w), "%s", why);
 	again = fz_replay(m, ops, n, w, sizeof(w));
 	if (again != 1) {
@@ -414,7 +450,9 @@ static void fz_print_log_tail(const char *path, int n)
 int fz_run_forked(const struct fz_model *m, const struct fz_config *cfg)
 {
 	double deadline = fz_now() + cfg->seconds + FZ_SHRINK_SECONDS + 120;
-	int st = 0, n;
+	double broke = 0;
+	char why[512];
+	int st = 0, n, kfd;
 	pid_t pid;
 
 	fflush(stdout);
@@ -427,14 +465,25 @@ int fz_run_forked(const struct fz_model *m, const struct fz_config *cfg)
 		fflush(stdout);
 		_exit(n < 0 ? 2 : n);
 	}
+	/* the parent's own view of the log: a step stuck behind an oops */
+	kfd = fz_regex_init() ? -1 : open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kfd >= 0)
+		lseek(kfd, 0, SEEK_END);
 	while (waitpid(pid, &st, WNOHANG) == 0) {
-		if (fz_now() > deadline) {
+		if (!broke && kfd >= 0 && fz_kmsg_scan(kfd, &fz_fatal, why, sizeof(why)))
+			broke = fz_now();
+		if (fz_now() > deadline || (broke && fz_now() > broke + 20)) {
 			kill(pid, SIGKILL);
 			st = -1;
 			break;
 		}
 		usleep(200 * 1000);
 	}
+	if (!broke && kfd >= 0 && fz_kmsg_scan(kfd, &fz_fatal, why, sizeof(why)))
+		broke = fz_now();
+	if (kfd >= 0)
+		close(kfd);
+	fz_broken = broke != 0;
 	if (st != -1 && WIFEXITED(st))
 		return WEXITSTATUS(st) == 2 ? -1 : WEXITSTATUS(st);
 	fz_print_log_tail(cfg->log, 40);

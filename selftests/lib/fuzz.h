@@ -109,6 +109,7 @@ void fz_config_from_env(struct fz_config *cfg, unsigned int seconds, int steps,
 			bool inputs);
 
 int fz_kmsg_open(void);
+bool fz_kernel_broken(void);
 int fz_kmsg_check(char *why, size_t len);
 
 int fz_write(const char *path, const void *buf, size_t len);
