@@ -1435,7 +1435,7 @@ static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 		return;
 	/* weights: attribute stores dominate, the rare ones stay rare */
 	w[PM_REGIONS_WRITE] = pm_slots_used() > PM_BUSY_SLOTS ? 0 : 6;
-	w[PM_LOAD] = 1;
+	w[PM_LOAD] = 2;
 	w[PM_CREATE] = 8;
 	w[PM_DELETE] = 6;
 	w[PM_SIZE] = 16;
@@ -1463,8 +1463,22 @@ static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 		return;
 	case PM_LOAD:
 		snprintf(op->path, sizeof(op->path), "hotmem_pagemap");
-		op->len = sprintf(op->buf, "%llu:%llu", (unsigned long long)pm.sr_start,
-				  G / (1 + fz_below(r, 4)));
+		k = fz_below(r, 10);
+		if (k < 5) {
+			op->len = sprintf(op->buf, "%llu:%llu",
+					  (unsigned long long)pm.sr_start,
+					  G / (1 + fz_below(r, 4)));
+		} else if (k < 8 || !pm_free_piece(r, &st, &sz)) {
+			op->len = pm_gen_regions(r, false, op->buf);
+		} else {	/* one range named twice, or overlapping itself */
+			op->len = sprintf(op->buf, "%llu:%llu,%llu:%llu",
+					  (unsigned long long)st, (unsigned long long)sz,
+					  (unsigned long long)(st + SUB * fz_below(r, 2)),
+					  (unsigned long long)SUB);
+		}
+		for (i = 0; i < (int)op->len; i++)
+			if (strchr(" \t\n\"'", op->buf[i]) || !op->buf[i])
+				op->buf[i] = 'x';
 		return;
 	case PM_API_ADD:
 		snprintf(op->path, sizeof(op->path), "hotmem_pagemap_example");

@@ -344,9 +344,12 @@ static void fz_report(const struct fz_model *m, const struct fz_config *cfg,
 		return;
 	}
 	kept = fz_shrink(m, ops, n, w, sizeof(w), &replays);
-	printf("# shortest sequence that still fails (%d of %d steps, %d replays): %s\n",
-	       kept, n, replays, w);
+	printf("# shortest sequence that still fails (%d of %d steps, %d replays):\n",
+	       kept, n, replays);
 	fz_print_ops(m, ops, kept);
+	/* last, so that the runner's tail of a failure shows it */
+	printf("# FINDING in %s, shortest sequence above (%d steps): %s\n", m->name,
+	       kept, w);
 }
 
 /**
