@@ -106,8 +106,9 @@ static struct {
 	unsigned long listed;
 	struct pm_held held[PM_HELD];
 	__u64 tags;		/* the case's pattern seed */
-	/* the generator's plan: build an instance of 64 ranges */
+	/* the generator's plan: build an instance of 64 ranges, then grow it */
 	int frag_slot, frag_id, frag_left;
+	bool frag_grow;
 } pm;
 
 static unsigned long pm_count[PM_NR];
@@ -1382,7 +1383,10 @@ static void pm_gen_attr(struct fz_rng *r, bool inputs, int s, int id,
 	}
 }
 
-/* inputs: build an instance of 64 ranges, one "mapping" per step */
+/*
+ * inputs: build an instance of 64 ranges, one "mapping" per step, then
+ * ask it to grow by one unit (-ENOSPC: it can hold no further range)
+ */
 static bool pm_gen_fragment(struct fz_op *op)
 {
 	const struct pm_region *R;
@@ -1390,11 +1394,23 @@ static bool pm_gen_fragment(struct fz_op *op)
 	__u64 a;
 	int i;
 
-	if (pm.frag_left <= 0 || !pm.reg[pm.frag_slot].live ||
+	if ((pm.frag_left <= 0 && !pm.frag_grow) || !pm.reg[pm.frag_slot].live ||
 	    !pm.reg[pm.frag_slot].inst[pm.frag_id].live)
 		return false;
 	R = &pm.reg[pm.frag_slot];
 	in = &R->inst[pm.frag_id];
+	if (pm.frag_left <= 0 || in->nr == PM_RANGES) {
+		pm.frag_left = 0;
+	pm.frag_grow = false;
+		pm.frag_grow = false;
+		if (in->nr != PM_RANGES || in->enabled)
+			return false;
+		op->code = PM_SIZE;
+		pm_path_inst(op, pm.frag_slot, pm.frag_id, "size");
+		op->len = sprintf(op->buf, "%llu",
+				  (unsigned long long)(pm_size_of(in) + pm_unit(in)));
+		return true;
+	}
 	/* the next free sub-section with a taken or missing one before it */
 	for (i = 1; i < pm_nsubs(R); i++) {
 		a = R->start + (__u64)i * SUB;
@@ -1552,6 +1568,7 @@ static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 		pm.frag_slot = s;
 		pm.frag_id = id;
 		pm.frag_left = PM_RANGES;
+		pm.frag_grow = true;
 	}
 	pm_gen_attr(r, inputs, s, id, op);
 }
@@ -1608,6 +1625,7 @@ static int pm_reset(void)
 	pm.example = false;
 	pm.listed = 0;
 	pm.frag_left = 0;
+	pm.frag_grow = false;
 	pm.tags++;
 	if (hm_sr_range(&pm.sr_start, &pm.sr_size))
 		return -ENOENT;
