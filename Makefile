@@ -11,7 +11,7 @@ ROOT := $(CURDIR)
 KINFO := $(ROOT)/scripts/kinfo.sh
 
 KVER ?= $(shell $(KINFO) default-kver)
-KDIR ?= /lib/modules/$(KVER)/build
+KDIR ?= $(shell $(KINFO) kdir $(KVER))
 KERNEL ?= 6.1
 BUILD := $(ROOT)/build/$(KVER)
 TBUILD := $(ROOT)/build/$(KVER)-test
@@ -48,7 +48,7 @@ modules:
 # (kmod/test), in build/<release>-test/.  Every import must be wrapped or
 # exempted first (scripts/wrap-check.sh).
 test-modules: modules
-	@$(ROOT)/scripts/wrap-check.sh $(BUILD)
+	@$(ROOT)/scripts/wrap-check.sh $(BUILD) $(KDIR)
 	@mkdir -p $(TBUILD)
 	@cp -a --update Kbuild kmod include $(TBUILD)/
 	@$(ROOT)/scripts/test-tree.sh $(TBUILD)
@@ -56,7 +56,7 @@ test-modules: modules
 
 matrix:
 	@set -e; for k in $$($(KINFO) kvers); do \
-		$(MAKE) --no-print-directory test-modules KVER=$$k KDIR=/lib/modules/$$k/build; \
+		$(MAKE) --no-print-directory test-modules KVER=$$k KDIR=$$($(KINFO) kdir $$k); \
 	done
 
 selftests:

@@ -52,7 +52,7 @@ while read -r line; do
 done < "$RES/lint.log"
 for k in $(hm_kvers); do
 	step "build-$k" make --no-print-directory test-modules KVER="$k" \
-		KDIR="/lib/modules/$k/build" || true
+		KDIR="$(hm_kdir "$k")" || true
 done
 step build-selftests make --no-print-directory selftests || true
 step dkms-check scripts/dkms-check.sh || true

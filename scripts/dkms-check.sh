@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make dkms-check: "dkms add" and "dkms build" of this tree for every
-# supported installed kernel, in a private dkms tree (nothing is installed
+# supported Debian kernel (hotmem_kmem declined where there is no
+# CONFIG_DEV_DAX, on rt), in a private dkms tree (nothing is installed
 # into /lib/modules; dkms may create its signing key in /var/lib/dkms), and
 # a check that a kernel without ZONE_DEVICE is declined with a message.
 
@@ -19,9 +20,23 @@ mkdir -p "$src" "$tmp/tree"
 dk=(dkms --dkmstree "$tmp/tree" --sourcetree "$tmp/src")
 
 "${dk[@]}" add -m hotmem -v "$ver"
-for k in $(hm_kvers); do
-	"${dk[@]}" build -m hotmem -v "$ver" -k "$k"
-	for m in hotmem_kmem hotmem_pagemap; do
+for lane in "${HOTMEM_DEBIAN_LANES[@]}"; do
+	k=$(hm_kver "$lane")
+	[ -n "$k" ] || hm_die "no kernel for $lane: make setup"
+	out=$("${dk[@]}" build -m hotmem -v "$ver" -k "$k" 2>&1) ||
+		{ echo "$out"; hm_die "dkms build for $k failed"; }
+	mods=(hotmem_pagemap)
+	if grep -q '^CONFIG_DEV_DAX=[ym]' "$(hm_kconfig "$k")"; then
+		mods+=(hotmem_kmem)
+	else
+		# rt: hotmem_kmem is declined with a message, hotmem_pagemap built
+		echo "$out" | grep -q "no CONFIG_DEV_DAX: hotmem_kmem is not built" ||
+			hm_die "dkms build for $k (no CONFIG_DEV_DAX) did not say why hotmem_kmem is missing"
+		[ -z "$(find "$tmp/tree/hotmem/$ver/$k" -name 'hotmem_kmem.ko*')" ] ||
+			hm_die "dkms built hotmem_kmem for $k, which has no CONFIG_DEV_DAX"
+		hm_log "dkms: $k has no CONFIG_DEV_DAX: hotmem_kmem declined with a message"
+	fi
+	for m in "${mods[@]}"; do
 		f=$(find "$tmp/tree/hotmem/$ver/$k" -name "$m.ko*" | head -1)
 		[ -n "$f" ] || hm_die "dkms build for $k left no $m.ko"
 		modinfo -F vermagic "$f" | grep -q "^${k} " ||

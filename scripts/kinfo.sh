@@ -3,9 +3,10 @@
 # Answer the Makefile's questions about installed kernels and the cache.
 #   kinfo.sh default-kver   running kernel if buildable, else Debian 12 default
 #   kinfo.sh kvers          every supported installed kernel release
-#   kinfo.sh kver LINE      release of line 6.1 or 6.12
+#   kinfo.sh kver LANE      release of a lane (6.1, 6.12-rt, debug...)
 #   kinfo.sh ksft-dir       kselftest headers (newest cached source)
 #   kinfo.sh src-dir KVER   cached source pieces of KVER
+#   kinfo.sh kdir KVER      the build directory of KVER
 
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -20,6 +21,7 @@ ksft-dir)
 	    sort -V | tail -1)
 	[ -n "$d" ] && echo "$d/tools/testing/selftests" ;;
 src-dir) hm_src_dir "${2:?kver}" ;;
-*) echo "usage: kinfo.sh default-kver|kvers|kver LINE|ksft-dir|src-dir KVER" >&2
+kdir) hm_kdir "${2:?kver}" ;;
+*) echo "usage: kinfo.sh default-kver|kvers|kver LANE|ksft-dir|src-dir KVER|kdir KVER" >&2
    exit 2 ;;
 esac

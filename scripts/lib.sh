@@ -9,29 +9,68 @@
 HOTMEM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HOTMEM_CACHE=${HOTMEM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hotmem}
 
-# The supported kernel lines, as Debian's meta-package suffixes: "" is the
-# Debian 12 default (6.1), "6.12" the 6.12 LTS line.
+# The supported kernel lines: 6.1, the Debian 12 default, and 6.12 LTS.
 HOTMEM_LINES=(6.1 6.12)
+# The lanes: every Debian 12 kernel hotmem supports, named LINE for the
+# amd64 flavour and LINE-cloud, LINE-rt for the others, then "debug",
+# hotmem's own kernel (scripts/debug-kernel.sh), which exists once built.
+HOTMEM_DEBIAN_LANES=(6.1 6.12 6.1-cloud 6.12-cloud 6.1-rt 6.12-rt)
+HOTMEM_LANES=("${HOTMEM_DEBIAN_LANES[@]}" debug)
 
 hm_die() { echo "hotmem: $*" >&2; exit 1; }
 hm_log() { echo "hotmem: $*" >&2; }
 
-# hm_meta_suffix LINE: the suffix of Debian's meta-packages for LINE.
-hm_meta_suffix() {
+# hm_meta LANE: the headers meta-package of a Debian lane, e.g.
+# linux-headers-6.12-rt-amd64 for 6.12-rt.
+hm_meta() {
+	local line=${1%%-*} flavour=amd64
 	case $1 in
-	6.1) echo "" ;;
-	*) echo "-$1" ;;
+	*-cloud) flavour=cloud-amd64 ;;
+	*-rt) flavour=rt-amd64 ;;
+	esac
+	case $line in
+	6.1) echo "linux-headers-$flavour" ;;
+	*) echo "linux-headers-$line-$flavour" ;;
 	esac
 }
 
-# hm_kver LINE: the kernel release that the installed headers meta-package
-# of LINE points at, e.g. 6.1.0-56-amd64.  Empty if not installed.
+# hm_debug_kver: the release of the debug kernel if it is built, else
+# nothing.
+hm_debug_kver() {
+	local f
+	for f in "$HOTMEM_CACHE"/debug/build-*/.hotmem-done; do
+		[ -f "$f" ] && cat "$f"
+	done
+	return 0
+}
+
+# hm_kver LANE: the kernel release of a lane: for a Debian lane the one its
+# installed headers meta-package points at (6.1 -> 6.1.0-56-amd64), for
+# "debug" the built debug kernel's.  Empty if not installed or built.
 hm_kver() {
-	local meta dep
-	meta=linux-headers$(hm_meta_suffix "$1")-amd64
-	dep=$(dpkg-query -W -f='${Depends}' "$meta" 2>/dev/null) || return 0
+	local dep
+	if [ "$1" = debug ]; then
+		hm_debug_kver
+		return 0
+	fi
+	dep=$(dpkg-query -W -f='${Depends}' "$(hm_meta "$1")" 2>/dev/null) || return 0
 	dep=${dep%% *}
 	echo "${dep#linux-headers-}"
+}
+
+# hm_is_debug KVER: is KVER hotmem's debug kernel?
+hm_is_debug() { case $1 in *-hotmem-debug) return 0 ;; esac; return 1; }
+
+# hm_lane_of KVER: the lane a release belongs to (6.1, 6.12-rt, debug...).
+hm_lane_of() {
+	local line
+	hm_is_debug "$1" && { echo debug; return 0; }
+	line=$(hm_line_of "$1")
+	case $1 in
+	*-cloud-amd64) echo "$line-cloud" ;;
+	*-rt-amd64) echo "$line-rt" ;;
+	*) echo "$line" ;;
+	esac
 }
 
 # hm_line_of KVER: the supported line a release belongs to (6.1 or 6.12).
@@ -43,10 +82,27 @@ hm_line_of() {
 	esac
 }
 
+# hm_kdir KVER: the kernel build directory modules of KVER build against.
+hm_kdir() {
+	if hm_is_debug "$1"; then
+		cat "$(hm_img_dir "$1")/kdir"
+	else
+		echo "/lib/modules/$1/build"
+	fi
+}
+
+# hm_kconfig KVER: the .config of KVER.
+hm_kconfig() { echo "$(hm_kdir "$1")/.config"; }
+
 # hm_src_version KVER: the upstream version (e.g. 6.1.192) of an installed
 # kernel's headers package; the cache of source pieces is keyed by it.
 hm_src_version() {
 	local v
+	if hm_is_debug "$1"; then
+		v=$(cat "$(hm_img_dir "$1")/.key")
+		echo "${v%%-*}"
+		return 0
+	fi
 	v=$(dpkg-query -W -f='${Version}' "linux-headers-$1" 2>/dev/null) ||
 		return 1
 	echo "${v%%-*}"
@@ -58,11 +114,11 @@ hm_src_dir() { echo "$HOTMEM_CACHE/src/$(hm_src_version "$1")"; }
 # hm_img_dir KVER: the extracted (never installed) kernel image of KVER.
 hm_img_dir() { echo "$HOTMEM_CACHE/kernel/$1"; }
 
-# hm_kvers: every supported release whose headers are installed.
+# hm_kvers: the release of every lane that is installed (or built).
 hm_kvers() {
-	local line k
-	for line in "${HOTMEM_LINES[@]}"; do
-		k=$(hm_kver "$line")
+	local lane k
+	for lane in "${HOTMEM_LANES[@]}"; do
+		k=$(hm_kver "$lane")
 		[ -n "$k" ] && echo "$k"
 	done
 	return 0

@@ -28,7 +28,7 @@ for p in "${patches[@]}"; do
 	git worktree add -q --detach "$tmp" HEAD || hm_die "worktree"
 	if ! git -C "$tmp" apply "$HOTMEM_ROOT/$p" ||
 	   ! make -C "$tmp" --no-print-directory modules selftests KVER="$kver" \
-		KDIR="/lib/modules/$kver/build" > "$tmp/build.log" 2>&1; then
+		KDIR="$(hm_kdir "$kver")" > "$tmp/build.log" 2>&1; then
 		tail -n 20 "$tmp/build.log"
 		hm_die "$name: does not apply or build"
 	fi

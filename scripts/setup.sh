@@ -1,20 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Install what hotmem needs on a Debian 12 machine, idempotently: the two
-# supported kernels (headers installed, images only extracted into the cache
-# so this machine's boot set-up is never touched), their source packages, the
-# VM and the quality tools.  Then extract the few source files the build uses
+# Install what hotmem needs on a Debian 12 machine, idempotently: the six
+# supported Debian kernels (6.1 and 6.12, each amd64, cloud and rt: headers
+# installed, images only extracted into the cache so this machine's boot
+# set-up is never touched), their source packages, the VM and the quality
+# tools.  Then extract the few source files the build uses
 # into the cache, keyed by kernel version.  A second run does nothing.
 
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-PKGS=(linux-headers-amd64 linux-source-6.1
-      linux-headers-6.12-amd64 linux-source-6.12
+PKGS=(linux-source-6.1 linux-source-6.12
       qemu-system-x86 busybox-static cpio kmod xz-utils
       ndctl daxctl libndctl-dev libdaxctl-dev
       build-essential sparse shellcheck dkms)
+
+for lane in "${HOTMEM_DEBIAN_LANES[@]}"; do
+	PKGS+=("$(hm_meta "$lane")")
+done
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -80,9 +84,9 @@ extract_img() {
 	touch "$dir/.done"
 }
 
-for line in "${HOTMEM_LINES[@]}"; do
-	kver=$(hm_kver "$line")
-	[ -n "$kver" ] || hm_die "headers for $line not installed"
+for lane in "${HOTMEM_DEBIAN_LANES[@]}"; do
+	kver=$(hm_kver "$lane")
+	[ -n "$kver" ] || hm_die "headers for $lane not installed"
 	extract_src "$kver"
 	extract_img "$kver"
 done

@@ -19,7 +19,8 @@ write "$t/Kbuild" <<'KB'
 # SPDX-License-Identifier: GPL-2.0
 # The test build (scripts/test-tree.sh): the shim, the wrapped modules and
 # the example client of the pagemap API.
-obj-m += kmod/test/ kmod/kmem/ kmod/pagemap/ kmod/pagemap_example/
+obj-m += kmod/test/ kmod/pagemap/ kmod/pagemap_example/
+obj-$(CONFIG_DEV_DAX) += kmod/kmem/
 KB
 for m in kmem:hotmem_kmem pagemap:hotmem_pagemap; do
 	dir=${m%%:*} mod=${m#*:}

@@ -63,11 +63,14 @@ static phys_addr_t hpm_off_to_phys(const struct hpm_instance *inst, u64 off,
  * The largest page a mapping of @inst faults in: its align, but never
  * 1 GiB where the kernel's mprotect() cannot handle a PUD mapping of
  * device memory (before change_huge_pud(), 6.1 clears it as a "bad pud"
- * without flushing the TLB).
+ * without flushing the TLB), and only 4 KiB on a kernel without
+ * transparent huge pages (PREEMPT_RT), which maps nothing larger.
  */
 static u64 hpm_fault_max(const struct hpm_instance *inst)
 {
-#ifdef HPM_HAVE_CHANGE_HUGE_PUD
+#if !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE)
+	return PAGE_SIZE;
+#elif defined(HPM_HAVE_CHANGE_HUGE_PUD)
 	return inst->align;
 #else
 	return min_t(u64, inst->align, PMD_SIZE);
@@ -92,6 +95,9 @@ static vm_fault_t hpm_insert(struct vm_fault *vmf, u64 size)
 	pfn = phys_to_pfn_t(phys, PFN_DEV | PFN_MAP);
 	if (size == PAGE_SIZE)
 		return vmf_insert_mixed(vma, vmf->address, pfn);
+	/* unreachable without THP (hpm_fault_max()), and not linked there */
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		return VM_FAULT_FALLBACK;
 	if (size == PMD_SIZE)
 		return vmf_insert_pfn_pmd(vmf, pfn, write);
 	return vmf_insert_pfn_pud(vmf, pfn, write);
