@@ -108,17 +108,29 @@ runner_selftests() {
 			result "runner-selftest:$name" fail "status $rc after ${t}s, want $want within ${max}s"
 		fi
 	}
+	# retried_twice NAME WHY: the run NAME retried its boot twice for WHY
+	retried_twice() {
+		if [ "$(grep -c "$2.*retrying" "$RES/runner-$1.log")" != 2 ]; then
+			result "runner-selftest:$1-twice" fail "see results/runner-$1.log"
+		else
+			result "runner-selftest:$1-twice" ok
+		fi
+	}
 	expect_vm guest-hang-is-timeout 124 40 --timeout 25 -- sleep 3600
 	expect_vm guest-panic-reported 120 60 --timeout 60 -- 'echo c > /proc/sysrq-trigger'
 	expect_vm guest-status-returned 7 60 --timeout 60 -- 'exit 7'
 	# a guest dying before its job starts is retried twice, then reported
 	expect_vm boot-panic-retried 120 120 --timeout 60 \
 		--append "rdinit=/nonexistent init=/nonexistent" -- true
-	if [ "$(grep -c 'retrying' "$RES/runner-boot-panic-retried.log")" != 2 ]; then
-		result "runner-selftest:boot-panic-retried-twice" fail "see results/runner-boot-panic-retried.log"
-	else
-		result "runner-selftest:boot-panic-retried-twice" ok
-	fi
+	retried_twice boot-panic-retried 'died while booting'
+	# a boot that reports a bug or taints the kernel is not a clean start:
+	# retried twice, then the run fails without running its job
+	expect_vm boot-dirty-log-retried 122 120 --timeout 60 \
+		--append hotmem.selftest=dirty-log -- true
+	retried_twice boot-dirty-log-retried 'boot not clean'
+	expect_vm boot-taint-retried 122 120 --timeout 60 \
+		--append hotmem.selftest=taint -- true
+	retried_twice boot-taint-retried 'boot not clean'
 }
 [ -z "${HOTMEM_SKIP_RUNNER_SELFTESTS:-}" ] && runner_selftests
 
@@ -132,7 +144,7 @@ for line in "${HOTMEM_LINES[@]}"; do
 		# shellcheck disable=SC2046
 		scripts/vm.sh -k "$k" $(cat "selftests/$s/vmargs" 2>/dev/null) \
 			--timeout 900 --log "$RES/$line-$s.console" -t "$s" 2>&1 |
-			tee "$log" | grep -E '^(not )?ok |^#! |^hotmem: (TIMEOUT|GUEST)'
+			tee "$log" | grep -E '^(not )?ok |^#! |^hotmem: (TIMEOUT|GUEST|BOOT)'
 		st=${PIPESTATUS[0]}
 		tap_tally "$log" "$line:"
 		case $st in

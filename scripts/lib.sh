@@ -58,6 +58,23 @@ hm_kver() {
 	echo "${dep#linux-headers-}"
 }
 
+# hm_is_lane NAME: is NAME a lane (6.1, 6.12-rt, debug...) rather than a
+# release?
+hm_is_lane() {
+	local lane
+	for lane in "${HOTMEM_LANES[@]}"; do
+		[ "$lane" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# hm_time_scale KVER: how much longer than on a stock kernel the tests may
+# take on KVER: KASAN, lockdep and kmemleak make the debug kernel 3-7.5
+# times slower under TCG.
+hm_time_scale() {
+	if hm_is_debug "$1"; then echo 6; else echo 1; fi
+}
+
 # hm_is_debug KVER: is KVER hotmem's debug kernel?
 hm_is_debug() { case $1 in *-hotmem-debug) return 0 ;; esac; return 1; }
 

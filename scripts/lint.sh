@@ -30,7 +30,7 @@ src=$(find "$HOTMEM_CACHE/src" -mindepth 1 -maxdepth 1 -type d | sort -V | tail 
 mapfile -t cfiles < <(git ls-files -co --exclude-standard '*.c' '*.h')
 mapfile -t kfiles < <(printf '%s\n' "${cfiles[@]}" | grep '^kmod/')
 mapfile -t shfiles < <( (git ls-files -co --exclude-standard '*.sh' \
-	scripts/guest/ .ci/run; grep -l '^#!/bin/.*sh' scripts/* 2>/dev/null) |
+	.ci/run; grep -l '^#!/bin/.*sh' scripts/* scripts/guest/* 2>/dev/null) |
 	sort -u)
 
 checkpatch() {

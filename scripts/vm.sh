@@ -4,8 +4,9 @@
 # list of selftests or an interactive shell in it.
 #
 # Exit status: the guest command's own status; 120 guest kernel panic;
-# 121 guest stopped without reporting a status; 124 timeout; 125 usage or
-# set-up error.
+# 121 guest stopped without reporting a status; 122 every boot reported a
+# bug or tainted the kernel before the job (HOTMEM-BOOT-DIRTY); 124
+# timeout; 125 usage or set-up error.
 
 # shellcheck disable=SC2317 # cleanup() runs from the EXIT trap
 set -euo pipefail
@@ -15,7 +16,8 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: vm.sh [options] [-- command ...]
-  -k, --kernel K        kernel release, or line 6.1 / 6.12 (default 6.1)
+  -k, --kernel K        kernel release, or lane: 6.1, 6.12, 6.1-cloud,
+                        6.12-cloud, 6.1-rt, 6.12-rt, debug (default 6.1)
   -p, --profile LIST    device memory, comma separated (default soft-reserved):
                           soft-reserved  memmap=SIZE%START+0xefffffff (dax_hmem)
                           pmem           memmap=SIZE!START (legacy, nd_e820)
@@ -44,7 +46,9 @@ usage: vm.sh [options] [-- command ...]
       --env VAR=VALUE   set VAR in the guest's environment (repeatable)
   -t, --tests LIST      run selftests: SUITE or SUITE:FIXTURE.VARIANT.TEST,
                         comma or space separated
-      --timeout SECS    whole-run limit (default 300)
+      --timeout SECS    whole-run limit (default 300), times the kernel's
+                        time scale (HOTMEM_TIME_SCALE, default: 6 for the
+                        debug kernel, else 1), as are the tests' limits
       --shell           interactive shell in the VM
   -v, --verbose         show the whole guest console, not just progress
       --log FILE        keep the whole console log in FILE
@@ -96,13 +100,15 @@ while [ $# -gt 0 ]; do
 done
 cmd=("$@")
 
-case $kernel in
-6.1|6.12) kver=$(hm_kver "$kernel") ;;
-*) kver=$kernel ;;
-esac
-[ -n "$kver" ] || { hm_log "no kernel for '$kernel': run scripts/setup.sh"; exit 125; }
+kver=$kernel
+hm_is_lane "$kernel" && kver=$(hm_kver "$kernel")
+[ -n "$kver" ] || { hm_log "no kernel for '$kernel': run scripts/setup.sh (make debug-kernel for debug)"; exit 125; }
 img=$(hm_img_dir "$kver")
 [ -f "$img/.done" ] || { hm_log "kernel $kver not unpacked: run scripts/setup.sh"; exit 125; }
+# a slower kernel gets proportionally longer limits, here and in the guest
+scale=${HOTMEM_TIME_SCALE:-$(hm_time_scale "$kver")}
+timeout_s=$((timeout_s * scale))
+envs+=("HOTMEM_TIME_SCALE=$scale")
 
 # to_mib SIZE: 512M / 2G / 1024 (MiB) -> MiB
 to_mib() {
@@ -172,6 +178,11 @@ ov=$work/overlay
 mkdir -p "$ov/hotmem/selftests" "$ov/hotmem/bin" "$ov/lib/modules/$kver/extra"
 install -m 0755 "$HOTMEM_ROOT/scripts/guest/run-tests" "$ov/hotmem/bin/run-tests"
 install -m 0755 "$HOTMEM_ROOT/scripts/guest/demo" "$ov/hotmem/bin/demo"
+install -m 0755 "$HOTMEM_ROOT/scripts/guest/dmesg-scan" "$ov/hotmem/bin/dmesg-scan"
+mkdir -p "$ov/hotmem/etc"
+for f in dmesg-bad dmesg-benign; do
+	grep -v -e '^#' -e '^$' "$HOTMEM_ROOT/scripts/guest/$f.re" > "$ov/hotmem/etc/$f"
+done
 install -D -m 0644 "$HOTMEM_ROOT/kmod/kmem/hotmem-kmem.conf" "$ov/hotmem/etc/hotmem-kmem.conf"
 [ -n "$moddir" ] || moddir=$HOTMEM_ROOT/build/$kver
 if [ $testbuild = 1 ]; then
@@ -254,7 +265,7 @@ for attempt in 1 2 3; do
 	tail -n +1 --pid=$qpid -f "$log" 2>/dev/null | awk -v verbose=$verbose -v mode=$mode '
 		{ sub(/\r$/, "") }
 		verbose { print; fflush(); next }
-		/Kernel panic/ { print; fflush(); next }
+		/Kernel panic/ || /^HOTMEM-BOOT-DIRTY/ { print; fflush(); next }
 		/^HOTMEM-BEGIN$/ { injob = 1; next }
 		/^HOTMEM-EXIT=/ { injob = 0; next }
 		!injob || /^\[ *[0-9]+\.[0-9]+\] / { next }
@@ -267,7 +278,11 @@ for attempt in 1 2 3; do
 	   [ $attempt = 3 ]; then
 		break
 	fi
-	hm_log "guest died while booting (attempt $attempt): $(grep -a -m1 -E 'Oops|BUG|Kernel panic' "$log" | tr -d '\r'); retrying"
+	if grep -q "^HOTMEM-BOOT-DIRTY" "$log"; then
+		hm_log "guest boot not clean (attempt $attempt): $(grep -a -m1 '^HOTMEM-BOOT-DIRTY' "$log" | tr -d '\r'); retrying"
+	else
+		hm_log "guest died while booting (attempt $attempt): $(grep -a -m1 -E 'Oops|BUG|Kernel panic' "$log" | tr -d '\r'); retrying"
+	fi
 	cp "$log" "$log.boot$attempt"
 done
 status=$(sed -n 's/^HOTMEM-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -1)
@@ -275,6 +290,11 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	hm_log "TIMEOUT: guest did not finish within ${timeout_s}s; last console lines:"
 	tail -n 15 "$log" >&2
 	exit 124
+fi
+if ! grep -q "^HOTMEM-BEGIN" "$log" && grep -q "^HOTMEM-BOOT-DIRTY" "$log"; then
+	hm_log "BOOT NOT CLEAN: a detector report or taint before any test, 3 boots:"
+	grep -a '^HOTMEM-BOOT-DIRTY' "$log" | tr -d '\r' >&2
+	exit 122
 fi
 if grep -q 'Kernel panic' "$log"; then
 	hm_log "GUEST PANIC:"
