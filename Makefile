@@ -3,7 +3,8 @@
 #
 #   make                 modules for KVER (or KDIR) + selftests
 #   make KVER=<release>  modules for another installed kernel
-#   make check           set-up, lint, build, every suite on every kernel
+#   make check           set-up, lint, build, the suites on every kernel lane
+#   make check-debug     every suite on the debug kernel
 #   make demo            the walk-through in a VM
 
 SHELL := /bin/bash
@@ -24,8 +25,11 @@ help:
 	@echo "make test-modules [KVER=release]  the --wrap test build (build/<release>-test)"
 	@echo "make setup      install packages, unpack kernels (root)"
 	@echo "make lint       checkpatch, sparse, W=1, kernel-doc, shellcheck"
-	@echo "make check      everything, every suite on 6.1 and 6.12"
-	@echo "make test [KERNEL=6.12] [SUITE=baseline]  one suite in the VM"
+	@echo "make check      everything: every suite on 6.1 and 6.12, the cloud and rt lanes,"
+	@echo "                all but most sweeps on the debug kernel"
+	@echo "make check-debug  every suite on the debug kernel"
+	@echo "make debug-kernel  build the debug kernel (KASAN, lockdep, kmemleak...; cached)"
+	@echo "make test [KERNEL=6.12|6.1-rt|debug...] [SUITE=baseline]  one suite in the VM"
 	@echo "make demo [KERNEL=6.12]   walk-through in a VM"
 	@echo "make shell [KERNEL=6.12]  interactive shell in the VM"
 	@echo "make dkms-check  dkms add/build/remove for every kernel"
@@ -68,9 +72,18 @@ lint:
 check:
 	@$(ROOT)/scripts/check.sh
 
-# set-up, then a fresh make (the kernel list is only known after set-up)
-prep: setup
-	@$(MAKE) --no-print-directory matrix selftests > $(ROOT)/build.log 2>&1 || \
+check-debug:
+	@$(ROOT)/scripts/check.sh --debug
+
+debug-kernel:
+	@$(ROOT)/scripts/debug-kernel.sh
+
+# set-up, then a fresh make for the lane KERNEL names (its release is
+# only known after set-up)
+prep: setup $(if $(filter debug,$(KERNEL)),debug-kernel)
+	@k=$$($(KINFO) kver $(KERNEL)); \
+	$(MAKE) --no-print-directory test-modules selftests KVER=$$k \
+		KDIR=$$($(KINFO) kdir $$k) > $(ROOT)/build.log 2>&1 || \
 		{ tail -n 30 $(ROOT)/build.log; exit 1; }
 
 test: prep
@@ -89,8 +102,8 @@ clean:
 	rm -rf build
 	$(MAKE) -C selftests clean
 
-.PHONY: all help setup prep modules test-modules matrix selftests lint check test demo \
-	shell dkms-check clean
+.PHONY: all help setup prep modules test-modules matrix selftests lint check check-debug \
+	debug-kernel test demo shell dkms-check clean
 
 bench: prep
 	@$(ROOT)/scripts/bench.sh $(BENCH_KERNELS)

@@ -1,19 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: set-up, lint, build for every kernel, the runner's own
-# self-tests, then every selftest suite in the VM on every supported
-# kernel.  Ends with "N passed, N failed, N skipped"; non-zero on failure.
-# Logs go to results/.
+# make check: set-up (the Debian kernels and the debug kernel), lint, build
+# for every kernel, the runner's own self-tests, then the selftest suites
+# in the VM on every lane: all of them on 6.1 and 6.12, what the issue
+# asks of cloud and rt where their configs allow it, and on the debug
+# kernel every suite but the sweeps, of which it runs one per module (the
+# rest is make check-debug's, and the summary says so).
+#
+#   scripts/check.sh            make check
+#   scripts/check.sh --debug    make check-debug: every suite on the debug
+#                               kernel, and nothing else but what it needs
+#
+# VM runs go HOTMEM_JOBS (default: the number of cores) at a time.  Ends
+# with "N passed, N failed, N skipped"; non-zero on failure.  Logs go to
+# results/, the time each VM run took to results/times.txt.
 
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$HOTMEM_ROOT" || exit 1
 
-pass=0 fail=0 skip=0 failed=()
+mode=check
+[ "${1:-}" = --debug ] && mode=debug
+pass=0 fail=0 skip=0 failed=() left=()
 t0=$(date +%s)
 RES=$HOTMEM_ROOT/results
 mkdir -p "$RES"
+: > "$RES/times.txt"
 
 # result NAME ok|fail|skip [why]
 result() {
@@ -25,9 +38,11 @@ result() {
 }
 
 step() {
-	local name=$1
+	local name=$1 t=$SECONDS rc=0
 	shift
-	if "$@" > "$RES/$name.log" 2>&1; then
+	"$@" > "$RES/$name.log" 2>&1 || rc=$?
+	echo "$name $((SECONDS - t))s" >> "$RES/times.txt"
+	if [ $rc = 0 ]; then
 		result "$name" ok
 	else
 		result "$name" fail "see results/$name.log"
@@ -36,26 +51,44 @@ step() {
 	fi
 }
 
-# nothing else can run without the set-up
-if ! step setup scripts/setup.sh; then
+summary() {
+	local f
+	echo
+	echo "check: took $(($(date +%s) - t0))s on $(nproc) cores; logs in results/, times in results/times.txt"
+	for f in "${left[@]}"; do
+		echo "check: left to make check-debug: $f"
+	done
+	for f in "${failed[@]}"; do
+		echo "check: failed: $f"
+	done
 	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ]
+}
+
+# nothing else can run without the set-up
+if ! step setup scripts/setup.sh || ! step debug-kernel scripts/debug-kernel.sh; then
+	summary
 	exit 1
 fi
-if ! scripts/lint.sh > "$RES/lint.log" 2>&1; then
-	:
+
+if [ $mode = check ]; then
+	scripts/lint.sh > "$RES/lint.log" 2>&1
+	while read -r line; do
+		case $line in
+		"lint: "*": ok") result "${line%: ok}" ok ;;
+		"lint: "*": FAILED") result "${line%: FAILED}" fail "see results/lint.log" ;;
+		esac
+	done < "$RES/lint.log"
+	kvers=$(hm_kvers)
+else
+	kvers=$(hm_kver debug)
 fi
-while read -r line; do
-	case $line in
-	"lint: "*": ok") result "${line%: ok}" ok ;;
-	"lint: "*": FAILED") result "${line%: FAILED}" fail "see results/lint.log" ;;
-	esac
-done < "$RES/lint.log"
-for k in $(hm_kvers); do
+for k in $kvers; do
 	step "build-$k" make --no-print-directory test-modules KVER="$k" \
 		KDIR="$(hm_kdir "$k")" || true
 done
 step build-selftests make --no-print-directory selftests || true
-step dkms-check scripts/dkms-check.sh || true
+[ $mode = check ] && { step dkms-check scripts/dkms-check.sh || true; }
 
 # tap_tally LOG PREFIX: count a suite's TAP lines into the totals.
 tap_tally() {
@@ -77,10 +110,96 @@ tap_tally() {
 	fi
 }
 
-# runner_selftests: the runner must report known outcomes as such.
-runner_selftests() {
-	local log=$RES/runner.log
-	scripts/vm.sh -k 6.1 -p none --timeout 180 -t runner > "$log" 2>&1
+# The VM runs, HOTMEM_JOBS at a time.  A job is "NAME VM.SH-ARGS...",
+# NAME "LANE_SUITE" or "runner-WHAT"; it leaves results/NAME.log,
+# NAME.console and NAME.rc.
+JOBS=${HOTMEM_JOBS:-$(nproc)}
+running=()
+
+# job_start NAME ARGS...: start one VM run in the background
+job_start() {
+	local name=$1
+	shift
+	rm -f "$RES/$name.rc"
+	(
+		s=$SECONDS
+		scripts/vm.sh --log "$RES/$name.console" "$@" > "$RES/$name.log" 2>&1
+		rc=$?
+		echo "$name $((SECONDS - s))s" >> "$RES/times.txt"
+		echo "$rc" > "$RES/$name.rc"
+	) &
+	running+=("$name")
+}
+
+# job_reap: wait for one job to end, and count what every ended job did
+job_reap() {
+	local name still=()
+	wait -n
+	for name in "${running[@]}"; do
+		if [ -f "$RES/$name.rc" ]; then
+			job_done "$name"
+		else
+			still+=("$name")
+		fi
+	done
+	running=("${still[@]}")
+}
+
+# job_done NAME: count the TAP lines of a suite run, or the status of a
+# runner self-test run (NAME runner-*, whose expected status is in
+# results/NAME.want)
+job_done() {
+	local name=$1 rc
+	rc=$(cat "$RES/$name.rc")
+	echo "check: $name ended (status $rc, $(grep "^$name " "$RES/times.txt" | cut -d' ' -f2))"
+	case $name in
+	runner-*) runner_done "$name" "$rc" ;;
+	*)
+		grep -E '^not ok |^hotmem: (TIMEOUT|GUEST|BOOT)' "$RES/$name.log" | head -n 20
+		tap_tally "$RES/$name.log" "${name%%_*}:"
+		case $rc in
+		0|1) ;;
+		*) result "$name:vm" fail "vm.sh status $rc, see results/$name.log" ;;
+		esac ;;
+	esac
+}
+
+# job_add NAME ARGS...: run a job when a slot is free
+job_add() {
+	while [ ${#running[@]} -ge "$JOBS" ]; do
+		job_reap
+	done
+	job_start "$@"
+}
+
+jobs_wait() {
+	while [ ${#running[@]} -gt 0 ]; do
+		job_reap
+	done
+}
+
+# --- the runner's self-tests: it must report known outcomes as such ---
+runner_done() {
+	local name=$1 rc=$2 want max t
+	read -r want max < "$RES/$name.want"
+	t=$(grep "^$name " "$RES/times.txt" | cut -d' ' -f2)
+	t=${t%s}
+	case $name in
+	runner-tests) runner_tap ;;
+	*)
+		if [ "$rc" = "$want" ] && [ "$t" -le "$max" ]; then
+			result "runner-selftest:${name#runner-}" ok
+		else
+			result "runner-selftest:${name#runner-}" fail "status $rc after ${t}s, want $want within ${max}s"
+		fi ;;
+	esac
+	case $name in
+	runner-boot-*) runner_retried "$name" ;;
+	esac
+}
+
+runner_tap() {
+	local log=$RES/runner-tests.log
 	expect() {
 		if grep -qE "^$2 [0-9]+ runner:global\\.$1( |$)$3" "$log"; then
 			result "runner-selftest:$1" ok
@@ -94,70 +213,103 @@ runner_selftests() {
 	expect warn "not ok" ".*unexpected kernel log: .*WARNING:"
 	expect warn_declared "ok" ""
 	expect hang "not ok" ".*timeout after 5s"
-
-	# expect_vm NAME STATUS MAX_SECONDS VM.SH-ARGS...
-	expect_vm() {
-		local name=$1 want=$2 max=$3 rc t
-		shift 3
-		t=$(date +%s)
-		scripts/vm.sh -k 6.1 -p none "$@" > "$RES/runner-$name.log" 2>&1
-		rc=$? t=$(($(date +%s) - t))
-		if [ "$rc" = "$want" ] && [ "$t" -le "$max" ]; then
-			result "runner-selftest:$name" ok
-		else
-			result "runner-selftest:$name" fail "status $rc after ${t}s, want $want within ${max}s"
-		fi
-	}
-	# retried_twice NAME WHY: the run NAME retried its boot twice for WHY
-	retried_twice() {
-		if [ "$(grep -c "$2.*retrying" "$RES/runner-$1.log")" != 2 ]; then
-			result "runner-selftest:$1-twice" fail "see results/runner-$1.log"
-		else
-			result "runner-selftest:$1-twice" ok
-		fi
-	}
-	expect_vm guest-hang-is-timeout 124 40 --timeout 25 -- sleep 3600
-	expect_vm guest-panic-reported 120 60 --timeout 60 -- 'echo c > /proc/sysrq-trigger'
-	expect_vm guest-status-returned 7 60 --timeout 60 -- 'exit 7'
-	# a guest dying before its job starts is retried twice, then reported
-	expect_vm boot-panic-retried 120 120 --timeout 60 \
-		--append "rdinit=/nonexistent init=/nonexistent" -- true
-	retried_twice boot-panic-retried 'died while booting'
-	# a boot that reports a bug or taints the kernel is not a clean start:
-	# retried twice, then the run fails without running its job
-	expect_vm boot-dirty-log-retried 122 120 --timeout 60 \
-		--append hotmem.selftest=dirty-log -- true
-	retried_twice boot-dirty-log-retried 'boot not clean'
-	expect_vm boot-taint-retried 122 120 --timeout 60 \
-		--append hotmem.selftest=taint -- true
-	retried_twice boot-taint-retried 'boot not clean'
 }
-[ -z "${HOTMEM_SKIP_RUNNER_SELFTESTS:-}" ] && runner_selftests
 
-suites=${HOTMEM_SUITES:-$(grep -oP '^SUITES \?= \K.*' selftests/Makefile)}
-for line in "${HOTMEM_LINES[@]}"; do
-	k=$(hm_kver "$line")
-	for s in $suites; do
-		[ "$s" = runner ] && continue
-		log=$RES/$line-$s.log
-		echo "check: $s on $k"
-		# shellcheck disable=SC2046
-		scripts/vm.sh -k "$k" $(cat "selftests/$s/vmargs" 2>/dev/null) \
-			--timeout 900 --log "$RES/$line-$s.console" -t "$s" 2>&1 |
-			tee "$log" | grep -E '^(not )?ok |^#! |^hotmem: (TIMEOUT|GUEST|BOOT)'
-		st=${PIPESTATUS[0]}
-		tap_tally "$log" "$line:"
-		case $st in
-		0|1) ;;
-		*) result "$line:$s:vm" fail "vm.sh status $st, see $log" ;;
-		esac
+# a run that cannot boot cleanly retried its boot twice
+runner_retried() {
+	local why='died while booting'
+	case $1 in runner-boot-dirty-*|runner-boot-taint-*) why='boot not clean' ;; esac
+	if [ "$(grep -c "$why.*retrying" "$RES/$1.log")" != 2 ]; then
+		result "runner-selftest:${1#runner-}-twice" fail "see results/$1.log"
+	else
+		result "runner-selftest:${1#runner-}-twice" ok
+	fi
+}
+
+# runner_vm NAME STATUS MAX_SECONDS VM.SH-ARGS...
+runner_vm() {
+	local name=runner-$1
+	echo "$2 $3" > "$RES/$name.want"
+	shift 3
+	job_add "$name" -k 6.1 -p none "$@"
+}
+
+# --- the suites on every lane ---
+ALL=$(grep -oP '^SUITES \?= \K.*' selftests/Makefile)
+ALL=${HOTMEM_SUITES:-${ALL/runner/}}
+SWEEPS="sweep sweep_kmem"
+# What make check runs on each lane ("all": every suite its config allows;
+# the pure table tests need no particular kernel and run on 6.1 and 6.12).
+# The debug kernel runs every suite but the sweeps, and one sweep of each
+# module; make check-debug runs the rest.
+lane_suites() {
+	case $1 in
+	*-cloud) echo "kmem kmem_fallback kmem_numa race_kmem fuzz_kmem pagemap pagemap_dax race_pagemap fuzz_pagemap" ;;
+	*-rt) echo "pagemap sweep race_pagemap fuzz_pagemap" ;;
+	*) echo "$ALL" ;;
+	esac
+}
+# the one sweep of each module the debug lane of make check runs
+DEBUG_SWEEPS=(sweep:sw.pagemap_enable_dev_multi sweep_kmem:swk.kmem_plug)
+
+# unmet KVER SUITE: the kernel options SUITE needs that KVER lacks
+unmet() {
+	local opt cfg
+	cfg=$(hm_kconfig "$1")
+	[ -f "selftests/$2/requires" ] || return 0
+	while read -r opt; do
+		case $opt in CONFIG_*) ;; *) continue ;; esac
+		grep -qE "^$opt=[ym]" "$cfg" || echo "$opt"
+	done < "selftests/$2/requires"
+}
+
+# the debug lane's long runs first, the runner's short ones last
+if [ $mode = check ]; then
+	lanes=(debug "${HOTMEM_DEBIAN_LANES[@]}")
+else
+	lanes=(debug)
+fi
+for lane in "${lanes[@]}"; do
+	k=$(hm_kver "$lane")
+	[ -n "$k" ] || { result "$lane" fail "no kernel for lane $lane"; continue; }
+	for s in $(lane_suites "$lane"); do
+		miss=$(unmet "$k" "$s" | tr '\n' ' ')
+		if [ -n "$miss" ]; then
+			result "$lane:$s" skip "$k lacks ${miss% }"
+			continue
+		fi
+		tests=$s
+		if [ "$lane" = debug ] && [ $mode = check ]; then
+			case " $SWEEPS " in
+			*" $s "*)
+				tests=$(printf '%s\n' "${DEBUG_SWEEPS[@]}" | grep "^$s:")
+				left+=("debug:$s (all but $tests)") ;;
+			esac
+			if [ "$s" = platform ]; then
+				tests="$s:pf.describe_and_clear,$s:pf.bad_input,$s:pf.dax_kmem,$s:pf.pagemap_map"
+				left+=("debug:platform (its sweeps)")
+			fi
+		fi
+		# shellcheck disable=SC2046 # vmargs are words
+		job_add "${lane}_$s" -k "$k" $(cat "selftests/$s/vmargs" 2>/dev/null) \
+			--timeout 900 -t "$tests"
 	done
 done
+if [ $mode = check ] && [ -z "${HOTMEM_SKIP_RUNNER_SELFTESTS:-}" ]; then
+	runner_vm tests 1 180 --timeout 180 -t runner
+	runner_vm guest-hang-is-timeout 124 40 --timeout 25 -- sleep 3600
+	runner_vm guest-panic-reported 120 60 --timeout 60 -- 'echo c > /proc/sysrq-trigger'
+	runner_vm guest-status-returned 7 60 --timeout 60 -- 'exit 7'
+	# a guest dying before its job starts is retried twice, then reported
+	runner_vm boot-panic-retried 120 120 --timeout 60 \
+		--append "rdinit=/nonexistent init=/nonexistent" -- true
+	# a boot that reports a bug or taints the kernel is not a clean start:
+	# retried twice, then the run fails without running its job
+	runner_vm boot-dirty-log-retried 122 120 --timeout 60 \
+		--append hotmem.selftest=dirty-log -- true
+	runner_vm boot-taint-retried 122 120 --timeout 60 \
+		--append hotmem.selftest=taint -- true
+fi
 
-echo
-echo "check: took $(($(date +%s) - t0))s on $(nproc) cores; logs in results/"
-for f in "${failed[@]}"; do
-	echo "check: failed: $f"
-done
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+jobs_wait
+summary

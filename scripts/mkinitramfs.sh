@@ -17,7 +17,7 @@ img=$(hm_img_dir "$kver")
 moddir=$img/lib/modules/$kver
 
 # Modules the tests may load, as paths below kernel/; dependencies follow.
-WANT='drivers/dax/|drivers/nvdimm/|drivers/acpi/nfit/|drivers/cxl/|lib/.*notifier-error-inject'
+WANT='drivers/dax/|drivers/nvdimm/|drivers/acpi/nfit/|drivers/cxl/|lib/.*notifier-error-inject|lib/test_hmm'
 TOOLS=(/bin/busybox /bin/kmod /usr/bin/ndctl /usr/bin/daxctl /usr/bin/cxl)
 
 key=$( (cat "$0" "$HOTMEM_ROOT/scripts/guest/init"
@@ -74,6 +74,8 @@ depmod -b "$root" "$kver"
 install -m 0755 "$HOTMEM_ROOT/scripts/guest/init" "$root/init"
 
 mkdir -p "$(dirname "$out")"
-(cd "$root" && find . | cpio -o -H newc --quiet) > "$out.tmp"
-mv "$out.tmp" "$out"
+# two runs may build the same archive at once (make check runs VMs in
+# parallel): each writes its own and the last rename wins
+(cd "$root" && find . | cpio -o -H newc --quiet) > "$out.$$"
+mv "$out.$$" "$out"
 echo "$out"

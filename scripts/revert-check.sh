@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# revert-check.sh [-k 6.1|6.12] [PATCH...]: show that the tests find the
-# bugs issue 10 fixed.  For each patch of selftests/reverts/ (all by
-# default): a copy of the tree at HEAD with the patch applied, its modules
-# and selftests built, and every test of the patch's "Check:" line run in
-# the VM, each of which must fail.  Prints "found" or "MISSED" per test.
-# Exit status: the number of tests that missed.
+# revert-check.sh [-k LANE] [PATCH...]: show that the tests find a bug:
+# the fixes of issue 10 undone (selftests/reverts/, the default), or the
+# bugs planted for the debug kernel's detectors (selftests/bugs/, with
+# -k debug).  For each patch: a copy of the tree at HEAD with the patch
+# applied, its modules and selftests built, and every test of the patch's
+# "Check:" line run in the VM, each of which must fail.  Prints "found"
+# or "MISSED" per test.  Exit status: the number of tests that missed.
 
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -38,10 +39,10 @@ for p in "${patches[@]}"; do
 		# shellcheck disable=SC2046 # vmargs are words
 		if "$tmp/scripts/vm.sh" -k "$kver" $(cat "selftests/$suite/vmargs") \
 			--timeout 1200 -t "$t" > "results/revert-$name-${t//[:.]/-}.log" 2>&1; then
-			echo "revert-check: $name: $t: MISSED (passed with the fix reverted)"
+			echo "revert-check: $name: $t: MISSED (passed with the patch applied)"
 			missed=$((missed + 1))
 		else
-			echo "revert-check: $name: $t: found: $(grep -m1 -E 'FINDING|Expected|worker|not ok' \
+			echo "revert-check: $name: $t: found: $(grep -m1 -E 'FINDING|Expected|worker|unexpected kernel log|kmemleak|not ok' \
 				"results/revert-$name-${t//[:.]/-}.log" | cut -c1-160)"
 		fi
 	done

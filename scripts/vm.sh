@@ -178,10 +178,12 @@ ov=$work/overlay
 mkdir -p "$ov/hotmem/selftests" "$ov/hotmem/bin" "$ov/lib/modules/$kver/extra"
 install -m 0755 "$HOTMEM_ROOT/scripts/guest/run-tests" "$ov/hotmem/bin/run-tests"
 install -m 0755 "$HOTMEM_ROOT/scripts/guest/demo" "$ov/hotmem/bin/demo"
-install -m 0755 "$HOTMEM_ROOT/scripts/guest/dmesg-scan" "$ov/hotmem/bin/dmesg-scan"
+for f in dmesg-scan kmemleak-check; do
+	install -m 0755 "$HOTMEM_ROOT/scripts/guest/$f" "$ov/hotmem/bin/$f"
+done
 mkdir -p "$ov/hotmem/etc"
-for f in dmesg-bad dmesg-benign; do
-	grep -v -e '^#' -e '^$' "$HOTMEM_ROOT/scripts/guest/$f.re" > "$ov/hotmem/etc/$f"
+for f in dmesg-bad dmesg-benign kmemleak-allow; do
+	{ grep -v -e '^#' -e '^$' "$HOTMEM_ROOT/scripts/guest/$f.re" || true; } > "$ov/hotmem/etc/$f"
 done
 install -D -m 0644 "$HOTMEM_ROOT/kmod/kmem/hotmem-kmem.conf" "$ov/hotmem/etc/hotmem-kmem.conf"
 [ -n "$moddir" ] || moddir=$HOTMEM_ROOT/build/$kver

@@ -700,3 +700,16 @@ long long hm_dax_verify(const char *dev, size_t len, __u64 seed)
 	munmap(p, len);
 	return bad;
 }
+
+/**
+ * hm_time_scale() - how many times longer than on a stock kernel a test
+ * may take here: HOTMEM_TIME_SCALE (set by the runner, 6 on the debug
+ * kernel), else 1
+ */
+int hm_time_scale(void)
+{
+	const char *s = getenv("HOTMEM_TIME_SCALE");
+	int scale = s ? atoi(s) : 1;
+
+	return scale > 0 ? scale : 1;
+}

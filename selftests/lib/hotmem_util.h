@@ -63,5 +63,25 @@ int hm_dax_fill(const char *dev, size_t len, __u64 seed);
 long long hm_dax_verify(const char *dev, size_t len, __u64 seed);
 
 void hm_dmesg_allow(const char *regex);
+int hm_time_scale(void);
+
+#ifdef __KSELFTEST_HARNESS_H
+/*
+ * A slower kernel (the debug kernel: KASAN, lockdep, kmemleak) gives every
+ * test HOTMEM_TIME_SCALE times its harness timeout, as the runner does for
+ * the whole binary: runs after the harness has registered the tests.
+ */
+static void __attribute__((constructor(KSELFTEST_PRIO_XFAIL + 1)))
+hm_scale_timeouts(void)
+{
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+	int scale = hm_time_scale();
+
+	for (f = __fixture_list; f; f = f->next)
+		for (t = f->tests; t; t = t->next)
+			t->timeout *= scale;
+}
+#endif
 
 #endif /* HOTMEM_UTIL_H */

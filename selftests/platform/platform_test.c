@@ -123,10 +123,8 @@ static struct sweep_env env = {
 		"cat /proc/iomem; grep MemTotal /proc/meminfo; cat $P; "
 		"grep -E '^hotmem' /proc/modules | cut -d' ' -f1-3; "
 		"ls /dev | grep -E '^(pm|dax)'; "
-		"for b in /sys/devices/system/memory/memory*; "
-		"do echo \"${b##*/} $(cat $b/state)\"; done; "
-		"for f in " CLS "*/* " HM_SYS_DAX "/*/hotmem/*; "
-		"do [ -f \"$f\" ] && [ -r \"$f\" ] && printf '%s: %s\\n' \"$f\" \"$(cat \"$f\" 2>&1)\"; done",
+		"grep -H '' /sys/devices/system/memory/memory*/state; "
+		SWEEP_FILES(CLS "*/* " HM_SYS_DAX "/*/hotmem/*"),
 };
 
 static int sh_r(const char *cmd)

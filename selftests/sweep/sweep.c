@@ -4,9 +4,11 @@
  * diagnostics ("# ..."); the caller asserts on the counts it returns.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hotmem_util.h"
 #include "sweep.h"
@@ -96,6 +98,16 @@ static void show_diff(const char *a, const char *b)
 	hm_sh(NULL, 0, "diff /tmp/sweep.before /tmp/sweep.after | head -20 | sed 's/^/#   /'");
 }
 
+static void coverage_add(const char *name, int sites, int held)
+{
+	FILE *f = fopen(COVERAGE, "a");
+
+	if (f) {
+		fprintf(f, "%s|%d|%d\n", name, sites, held);
+		fclose(f);
+	}
+}
+
 /* one site: fail it, check, finish; 0 if everything held */
 static int sweep_site(const struct sweep_env *env, const struct sweep_op *op,
 		      const struct site *s, const char *ok, char *before,
@@ -160,7 +172,6 @@ int sweep_op(const struct sweep_env *env, const struct sweep_op *op)
 	char *before = malloc(SNAP), *after = malloc(SNAP), *ok = malloc(SNAP);
 	struct site *s = calloc(MAX_SITES, sizeof(*s));
 	int n = -1, i, bad = -1;
-	FILE *f;
 
 	if (!before || !after || !ok || !s)
 		goto out;
@@ -182,17 +193,189 @@ int sweep_op(const struct sweep_env *env, const struct sweep_op *op)
 	for (i = 0; i < n; i++)
 		bad += sweep_site(env, op, &s[i], ok, before, after);
 	printf("# %s: %d call sites swept, %d held\n", op->name, n, n - bad);
-	f = fopen(COVERAGE, "a");
-	if (f) {
-		fprintf(f, "%s|%d|%d\n", op->name, n, n - bad);
-		fclose(f);
-	}
+	coverage_add(op->name, n, n - bad);
 out:
 	sweep_sh(env, env->clean);
 	free(before);
 	free(after);
 	free(ok);
 	free(s);
+	return bad;
+}
+
+#define FI	"/sys/kernel/debug/"
+
+/**
+ * sweep_alloc_setup() - let the kernel's fault injection fail any slab
+ * and page allocation of a task that asks for it (fail-nth), sleeping
+ * ones too, and silently: the stack dump of an injected failure is not
+ * a finding
+ *
+ * Return: 0, or -errno if the kernel has no failslab or fail_page_alloc.
+ */
+int sweep_alloc_setup(void)
+{
+	static const char *const set[][2] = {
+		{ "N", FI "failslab/ignore-gfp-wait" },
+		{ "0", FI "failslab/verbose" },
+		{ "N", FI "fail_page_alloc/ignore-gfp-wait" },
+		{ "N", FI "fail_page_alloc/ignore-gfp-highmem" },
+		{ "0", FI "fail_page_alloc/min-order" },
+		{ "0", FI "fail_page_alloc/verbose" },
+	};
+	int i, rc;
+
+	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
+		rc = hm_write(set[i][0], "%s", set[i][1]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Write @val to @path with the @nth allocation of this task from the
+ * write on failed (0: none).  Return: 1 if a failure was injected, 0 if
+ * not, -errno if the set-up failed; *@err the write's -errno or 0.
+ */
+static int write_nth(const char *path, const char *val, int nth, int *err)
+{
+	char left[32] = "";
+	int fd, nfd, rc;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY);
+	nfd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fd < 0 || nfd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	snprintf(left, sizeof(left), "%d", nth);
+	if (nth && write(nfd, left, strlen(left)) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	n = write(fd, val, strlen(val));
+	*err = n < 0 ? -errno : 0;
+	/* what is left of the count: 0 once the failure was injected */
+	n = pread(nfd, left, sizeof(left) - 1, 0);
+	rc = nth && n > 0 && atoi(left) == 0;
+	if (write(nfd, "0", 1) < 0)
+		rc = -errno;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (nfd >= 0)
+		close(nfd);
+	return rc;
+}
+
+/* the write of @op, @nth allocation failed: the return of write_nth() */
+static int alloc_run(const struct sweep_env *env, const struct sweep_write *op,
+		     const char *path, const char *val, int nth, int *err)
+{
+	sweep_sh(env, env->clean);
+	if (sweep_sh(env, op->pre)) {
+		printf("# %s: set-up fails before allocation %d\n", op->name, nth);
+		return -EIO;
+	}
+	return write_nth(path, val, nth, err);
+}
+
+/* after a failure injected at @nth: rolled back (or resumable), and then
+ * as after a clean run; 0 if so
+ */
+static int alloc_check(const struct sweep_env *env, const struct sweep_write *op,
+		       const char *path, const char *val, int nth, int err,
+		       const char *ok, const char *before, char *after)
+{
+	int rc;
+
+	snapshot(env, after);
+	if (!err)
+		return 0;	/* done despite the failure: allowed */
+	if (!op->resume && strcmp(before, after)) {
+		printf("# %s: allocation %d failed (%s): not rolled back\n",
+		       op->name, nth, strerror(-err));
+		show_diff(before, after);
+		return 1;
+	}
+	if (op->resume)
+		rc = sweep_sh(env, op->resume);
+	else
+		rc = write_nth(path, val, 0, &err) < 0 || err;
+	snapshot(env, after);
+	if (rc || strcmp(ok, after)) {
+		printf("# %s: after allocation %d failed, %s %s\n", op->name, nth,
+		       op->resume ? "resuming" : "a retry",
+		       rc ? "fails" : "is not as a clean run");
+		if (!rc)
+			show_diff(ok, after);
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * sweep_alloc_op() - fail each allocation of @op's write in turn
+ * @env: the suite
+ * @op: the operation
+ *
+ * Fails the 1st, 2nd, ... allocation (slab or page) made by the writing
+ * task from the write on, until a write makes no such allocation.  A
+ * write that fails must leave what a user sees as it was (or be
+ * resumable, see struct sweep_write) and then succeed; a write that
+ * succeeds despite the failure is fine.  Appends "NAME SITES HELD" to
+ * the coverage file.
+ *
+ * Return: the number of allocations whose failure did not hold, or -1 if
+ * the operation does not work without failures.
+ */
+int sweep_alloc_op(const struct sweep_env *env, const struct sweep_write *op)
+{
+	char *before = malloc(SNAP), *after = malloc(SNAP), *ok = malloc(SNAP);
+	int nth, bad = -1, failed = 0, inj, err = 0;
+	char path[512], val[512];
+
+	if (!before || !after || !ok)
+		goto out;
+	if (hm_sh(path, sizeof(path), "%s printf %%s \"%s\"", env->vars, op->path) ||
+	    hm_sh(val, sizeof(val), "%s printf %%s \"%s\"", env->vars, op->val) ||
+	    alloc_run(env, op, path, val, 0, &err) < 0 || err) {
+		printf("# %s: fails without any failure injected (%s)\n", op->name,
+		       strerror(-err));
+		goto out;
+	}
+	snapshot(env, ok);
+	bad = 0;
+	for (nth = 1; ; nth++) {
+		sweep_sh(env, env->clean);
+		if (sweep_sh(env, op->pre)) {
+			bad = -1;
+			break;
+		}
+		snapshot(env, before);
+		inj = write_nth(path, val, nth, &err);
+		if (inj < 0) {
+			printf("# %s: cannot inject (%s)\n", op->name, strerror(-inj));
+			bad = -1;
+			break;
+		}
+		if (!inj)
+			break;
+		failed += !!err;
+		bad += alloc_check(env, op, path, val, nth, err, ok, before, after);
+	}
+	if (bad >= 0) {
+		printf("# %s: %d allocations failed one at a time: %d failed the operation, %d held\n",
+		       op->name, nth - 1, failed, nth - 1 - bad);
+		coverage_add(op->name, nth - 1, nth - 1 - bad);
+	}
+out:
+	sweep_sh(env, env->clean);
+	free(before);
+	free(after);
+	free(ok);
 	return bad;
 }
 

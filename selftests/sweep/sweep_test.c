@@ -25,13 +25,7 @@
 static struct sweep_env env = {
 	.clean = "rmmod hotmem_pagemap_example 2>/dev/null; "
 		 "rmmod hotmem_pagemap 2>/dev/null; /sbin/modprobe hotmem_test_iomap",
-	/* what a user sees of hotmem_pagemap */
-	.snapshot =
-		"cat /proc/iomem; grep -E '^hotmem' /proc/modules | cut -d' ' -f1-3; "
-		"grep -w hotmem /proc/devices; ls /dev | grep '^pm'; "
-		"cat /sys/module/hotmem_pagemap/parameters/regions 2>/dev/null; "
-		"for f in /sys/class/hotmem/*/* /sys/class/hotmem/*/mapping*/*; "
-		"do [ -f \"$f\" ] && printf '%s: %s\\n' \"$f\" \"$(cat \"$f\" 2>&1)\"; done",
+	.snapshot = SWEEP_SNAPSHOT_PAGEMAP,
 };
 
 static __u64 sr_start;

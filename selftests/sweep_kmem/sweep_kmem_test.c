@@ -23,40 +23,13 @@
 /* the device: 512 MiB, 4 blocks of 128 MiB */
 #define DEV_SIZE	(512 * M)
 
-/*
- * Back to: the device 512 MiB, bound to device_dax, nothing added or
- * stuck, hotmem_kmem loaded.  Binding goes through sysfs, as daxctl's
- * does: "bind", or "new_id" where the bus does not match the driver by
- * default (kmem on 6.1, device_dax for soft-reserved memory on 6.12).
- */
-#define CLEAN								\
-	"/sbin/modprobe kmem; "						\
-	"[ -e $X/hotmem ] && echo 1 > $X/hotmem/unplug; "		\
-	"echo 1 > $K/retry_unplug 2>/dev/null; "			\
-	"[ -e $X/driver ] && echo $D > $X/driver/unbind; "		\
-	"echo $D > $K/remove_id 2>/dev/null; "				\
-	"echo 536870912 > $X/size || exit 1; "				\
-	"B=/sys/bus/dax/drivers/device_dax; "				\
-	"{ echo $D > $B/bind || echo $D > $B/new_id; } 2>/dev/null; "	\
-	"[ -e $X/driver ]"
-
 static struct sweep_env env = {
-	.clean = CLEAN,
-	.snapshot =
-		"cat /proc/iomem; grep MemTotal /proc/meminfo; "
-		"grep -E '^hotmem' /proc/modules | cut -d' ' -f1-3; "
-		"for b in /sys/devices/system/memory/memory*; "
-		"do echo \"${b##*/} $(cat $b/state)\"; done; "
-		"cat $K/stuck; "
-		"for f in $X/hotmem/*; do [ -r \"$f\" ] && [ -f \"$f\" ] && printf '%s: %s\\n' \"${f##*/}\" \"$(cat \"$f\" 2>&1)\"; done",
+	.clean = SWEEP_KMEM_CLEAN,
+	.snapshot = SWEEP_SNAPSHOT_KMEM,
 };
 
-/*
- * The hot-add: bind the unbound device to hotmem_kmem through new_id, as
- * daxctl does (a failed probe is not retried, unlike "bind || new_id")
- */
-#define ADD	"echo $D > $K/new_id 2>/dev/null; [ -e $X/hotmem ]"
-#define UNBOUND	"echo $D > $X/driver/unbind"
+#define ADD	SWEEP_KMEM_ADD
+#define UNBOUND	SWEEP_KMEM_UNBOUND
 
 static const struct sweep_op ops[] = {
 	{ "bind: hot-add 4 blocks", UNBOUND, ADD, NULL, false },
