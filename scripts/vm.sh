@@ -182,7 +182,7 @@ for f in dmesg-scan kmemleak-check; do
 	install -m 0755 "$HOTMEM_ROOT/scripts/guest/$f" "$ov/hotmem/bin/$f"
 done
 mkdir -p "$ov/hotmem/etc"
-for f in dmesg-bad dmesg-benign kmemleak-allow; do
+for f in dmesg-bad dmesg-benign dmesg-known kmemleak-allow; do
 	{ grep -v -e '^#' -e '^$' "$HOTMEM_ROOT/scripts/guest/$f.re" || true; } > "$ov/hotmem/etc/$f"
 done
 install -D -m 0644 "$HOTMEM_ROOT/kmod/kmem/hotmem-kmem.conf" "$ov/hotmem/etc/hotmem-kmem.conf"

@@ -15,9 +15,11 @@ Poison overwritten|Redzone|Object already free|Freepointer corrupt
 # KASAN, KFENCE, UBSAN (their reports also begin "BUG: ...")
 KASAN|KFENCE|UBSAN
 # lockdep: circular/recursive locking, inconsistent lock state, invalid
-# wait context, and lockdep switching itself off after any taint
+# wait context, its other reports, and lockdep switching itself off after
+# any taint ("RCU lockdep checking is enabled" at boot is not a report)
 possible (recursive|circular) locking|inconsistent lock state|Invalid wait context
-lockdep|Disabling lock debugging
+DEBUG_LOCKS_WARN_ON|held lock freed|bad unlock balance|suspicious RCU usage
+lock held when returning|lockdep is turned off|Disabling lock debugging
 # might_sleep(): "BUG: sleeping function called from invalid context"
 sleeping function called from invalid context
 # DEBUG_VM: VM_BUG_ON_PAGE and friends dump the page first

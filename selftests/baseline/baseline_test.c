@@ -382,4 +382,62 @@ TEST_F(pmem, devdax_mmap)
 	EXPECT_EQ(0, hm_dax_verify(self->dev, len, 3));
 }
 
+/*
+ * The kernel's own reports that hotmem's tests meet (the runner drops
+ * them by scripts/guest/dmesg-known.re), reproduced here with no hotmem
+ * module loaded: the evidence for each entry, and the check that it is
+ * still the kernel's.  Last in the boot: a lockdep report switches
+ * lockdep off.
+ */
+FIXTURE(zz_kernel) {
+	char dev[64];
+	char out[OUT_LEN];
+};
+
+FIXTURE_SETUP(zz_kernel)
+{
+	if (hm_dax_find(self->dev, sizeof(self->dev), "/hmem"))
+		SKIP(return, "no soft-reserved dax device (vm.sh -p soft-reserved)");
+	ASSERT_EQ(0, hm_sr_reset(self->dev, sizeof(self->dev)));
+}
+
+FIXTURE_TEARDOWN(zz_kernel)
+{
+	char dev[64];
+
+	hm_sr_reset(dev, sizeof(dev));
+}
+
+/*
+ * lockdep-memmap-on-memory-removal: the in-kernel kmem removes
+ * memmap-on-memory blocks while a write to one block's "state" file is
+ * in progress (it retries while the device hotplug lock is taken).
+ */
+TEST_F(zz_kernel, lockdep_memmap_on_memory_removal)
+{
+	__u64 start, size;
+	char block[96];
+
+	if (!hm_exists("/proc/lockdep"))
+		SKIP(return, "no lockdep (the debug kernel has it)");
+	if (!hm_exists(SYS_DAX "/%s/memmap_on_memory", self->dev))
+		SKIP(return, "no dax memmap_on_memory (6.8+)");
+	ASSERT_NE(0, hm_sh(NULL, 0, "grep -q '^hotmem' /proc/modules"))
+		TH_LOG("a hotmem module is loaded: not a control");
+	ASSERT_EQ(0, hm_sr_range(&start, &size));
+	snprintf(block, sizeof(block), "/sys/devices/system/memory/memory%llu/state",
+		 start / hm_block_size());
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", self->dev));
+	ASSERT_EQ(0, hm_write("1", SYS_DAX "/%s/memmap_on_memory", self->dev));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -f -m system-ram %s && "
+			   "daxctl offline-memory %s", self->dev, self->dev));
+	/* a writer in the block's state file while the kmem unbind removes it */
+	ASSERT_EQ(0, hm_sh(NULL, 0,
+			   "(while [ -e %s ]; do echo offline > %s; done) 2>/dev/null & "
+			   "sleep 2; echo %s > /sys/bus/dax/drivers/kmem/unbind; wait",
+			   block, block, self->dev));
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "dmesg | dmesg-scan 2>&1 >/dev/null"));
+	EXPECT_NE(NULL, strstr(self->out, "known kernel report: lockdep-memmap-on-memory-removal"));
+}
+
 TEST_HARNESS_MAIN

@@ -241,14 +241,34 @@ static long long hm_pcp_pages(void)
 	return sum;
 }
 
+/*
+ * Shrink every slab cache: its empty slabs go back to the page allocator
+ * and, under KASAN, the objects it holds in quarantine (up to 1/32 of
+ * RAM, freed in batches at moments of its choosing) are freed at last.
+ */
+static void hm_slab_shrink(void)
+{
+	struct dirent *e;
+	DIR *d = opendir("/sys/kernel/slab");
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			hm_write("1", "/sys/kernel/slab/%s/shrink", e->d_name);
+	closedir(d);
+}
+
 /**
  * hm_memfree_settled_kb() - free memory, per-cpu lists included, once
  *	deferred frees have landed
  *
  * MemFree leaves out pages parked on the per-cpu lists, and an allocation
  * served from them does not lower it; freeing after a memory removal is
- * partly deferred.  So count the per-cpu pages too, and wait until two
- * reads 200 ms apart agree within 256 kB (at most 5 s).
+ * partly deferred, and KASAN holds freed objects in a quarantine.  So
+ * count the per-cpu pages too, shrink the slab caches (which empties the
+ * quarantine), and wait until two reads 200 ms apart agree within 256 kB
+ * (at most 5 s).
  *
  * Return: free memory in kB, or -errno.
  */
@@ -259,6 +279,7 @@ long long hm_memfree_settled_kb(void)
 
 	for (i = 0; i < 25; i++) {
 		hm_write("3", "/proc/sys/vm/drop_caches");
+		hm_slab_shrink();
 		a = b;
 		usleep(200000);
 		b = hm_meminfo_kb("MemFree");

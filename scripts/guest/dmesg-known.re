@@ -1,0 +1,21 @@
+# Reports of the kernel's own that hotmem's tests meet: one a line, a
+# name, then TAB-separated extended regexes that must all match lines of
+# one report (from its first line to the end of its stack dump, "</TASK>").
+# dmesg-scan drops such a report and says "known kernel report: NAME".
+# Each must be reproduced without any hotmem module loaded by a control
+# test that runs on every lane that can show it (named below): if the
+# kernel stops showing it, the control test fails and the entry goes.
+#
+# 6.12 removes the memory block devices of memmap-on-memory blocks
+# (remove_memory_blocks_and_altmaps()) under mem_hotplug_lock; a write to
+# a block's "state" file in progress at that moment (it holds the file
+# active and retries while lock_device_hotplug_sysfs() is busy) makes
+# kernfs_drain() wait for it, and lockdep sees kn->active after
+# mem_hotplug_lock, where onlining took cpu_hotplug_lock and
+# mem_hotplug_lock inside kn->active.  No deadlock is possible:
+# device_hotplug_lock serializes both paths.  The same false positive
+# was fixed in 5.6 (f1037ec0cc8a, "mm/memory_hotplug: fix
+# remove_memory() lockdep splat"); the memmap-on-memory path brought it
+# back.  Control: baseline:zz_kernel.lockdep_memmap_on_memory_removal
+# (the in-kernel kmem).  Seen with hotmem in race_kmem.
+lockdep-memmap-on-memory-removal	possible circular locking dependency detected	kn->active	mem_hotplug_lock	remove_memory_blocks_and_altmaps	(state_store|memory_subsys_online|device_online|device_offline)
