@@ -65,30 +65,33 @@ summary() {
 	[ "$fail" -eq 0 ]
 }
 
-# nothing else can run without the set-up
-if ! step setup scripts/setup.sh || ! step debug-kernel scripts/debug-kernel.sh; then
-	summary
-	exit 1
-fi
+# HOTMEM_CHECK_PLAN=1: only print the VM runs it would make
+if [ -z "${HOTMEM_CHECK_PLAN:-}" ]; then
+	# nothing else can run without the set-up
+	if ! step setup scripts/setup.sh || ! step debug-kernel scripts/debug-kernel.sh; then
+		summary
+		exit 1
+	fi
 
-if [ $mode = check ]; then
-	scripts/lint.sh > "$RES/lint.log" 2>&1
-	while read -r line; do
-		case $line in
-		"lint: "*": ok") result "${line%: ok}" ok ;;
-		"lint: "*": FAILED") result "${line%: FAILED}" fail "see results/lint.log" ;;
-		esac
-	done < "$RES/lint.log"
-	kvers=$(hm_kvers)
-else
-	kvers=$(hm_kver debug)
+	if [ $mode = check ]; then
+		scripts/lint.sh > "$RES/lint.log" 2>&1
+		while read -r line; do
+			case $line in
+			"lint: "*": ok") result "${line%: ok}" ok ;;
+			"lint: "*": FAILED") result "${line%: FAILED}" fail "see results/lint.log" ;;
+			esac
+		done < "$RES/lint.log"
+		kvers=$(hm_kvers)
+	else
+		kvers=$(hm_kver debug)
+	fi
+	for k in $kvers; do
+		step "build-$k" make --no-print-directory test-modules KVER="$k" \
+			KDIR="$(hm_kdir "$k")" || true
+	done
+	step build-selftests make --no-print-directory selftests || true
+	[ $mode = check ] && { step dkms-check scripts/dkms-check.sh || true; }
 fi
-for k in $kvers; do
-	step "build-$k" make --no-print-directory test-modules KVER="$k" \
-		KDIR="$(hm_kdir "$k")" || true
-done
-step build-selftests make --no-print-directory selftests || true
-[ $mode = check ] && { step dkms-check scripts/dkms-check.sh || true; }
 
 # tap_tally LOG PREFIX: count a suite's TAP lines into the totals.
 tap_tally() {
@@ -166,6 +169,10 @@ job_done() {
 
 # job_add NAME ARGS...: run a job when a slot is free
 job_add() {
+	if [ -n "${HOTMEM_CHECK_PLAN:-}" ]; then
+		echo "check: plan: $*"
+		return
+	fi
 	while [ ${#running[@]} -ge "$JOBS" ]; do
 		job_reap
 	done
@@ -213,6 +220,7 @@ runner_tap() {
 	expect warn "not ok" ".*unexpected kernel log: .*WARNING:"
 	expect warn_declared "ok" ""
 	expect hang "not ok" ".*timeout after 5s"
+	expect detector_lines "ok" ""
 }
 
 # a run that cannot boot cleanly retried its boot twice
@@ -237,20 +245,32 @@ runner_vm() {
 # --- the suites on every lane ---
 ALL=$(grep -oP '^SUITES \?= \K.*' selftests/Makefile)
 ALL=${HOTMEM_SUITES:-${ALL/runner/}}
-SWEEPS="sweep sweep_kmem"
-# What make check runs on each lane ("all": every suite its config allows;
-# the pure table tests need no particular kernel and run on 6.1 and 6.12).
+TABLES="plan pagemap_subsec parse"
+SWEEPS="sweep sweep_kmem sweep_alloc sweep_alloc_kmem"
+# What make check runs on each lane ("all": every suite its config
+# allows).  The table tests build kmod/ files as user space: they need no
+# particular kernel and run on 6.1 and 6.12 (and in make check-debug).
 # The debug kernel runs every suite but the sweeps, and one sweep of each
 # module; make check-debug runs the rest.
 lane_suites() {
 	case $1 in
-	*-cloud) echo "kmem kmem_fallback kmem_numa race_kmem fuzz_kmem pagemap pagemap_dax race_pagemap fuzz_pagemap" ;;
-	*-rt) echo "pagemap sweep race_pagemap fuzz_pagemap" ;;
+	*-cloud) echo "kmem kmem_fallback kmem_numa fuzz_kmem race_kmem pagemap pagemap_dax fuzz_pagemap race_pagemap" ;;
+	*-rt) echo "pagemap sweep fuzz_pagemap race_pagemap" ;;
+	debug)
+		for s in $ALL; do
+			case " $TABLES " in
+			*" $s "*) [ $mode = debug ] && echo "$s" ;;
+			*) echo "$s" ;;
+			esac
+		done ;;
 	*) echo "$ALL" ;;
 	esac
 }
-# the one sweep of each module the debug lane of make check runs
-DEBUG_SWEEPS=(sweep:sw.pagemap_enable_dev_multi sweep_kmem:swk.kmem_plug)
+# the sweeps of the debug lane in make check: one of each module (the
+# platform suite's are left too)
+DEBUG_SWEEPS=(sweep:sw.pagemap_enable_dev_multi sweep_kmem:swk.kmem_plug
+	      sweep_alloc_kmem:swak.plug)
+PLATFORM_NO_SWEEP=platform:pf.describe_and_clear,platform:pf.bad_input,platform:pf.dax_kmem,platform:pf.pagemap_map
 
 # unmet KVER SUITE: the kernel options SUITE needs that KVER lacks
 unmet() {
@@ -263,36 +283,61 @@ unmet() {
 	done < "selftests/$2/requires"
 }
 
+# lane_tests LANE SUITE: what of SUITE the lane runs (SUITE, or tests)
+lane_tests() {
+	local t
+	if [ "$1" != debug ] || [ $mode = debug ]; then
+		echo "$2"
+		return
+	fi
+	case " $SWEEPS " in
+	*" $2 "*)
+		t=$(printf '%s\n' "${DEBUG_SWEEPS[@]}" | grep "^$2:" | paste -sd,)
+		left+=("debug:$2 (${t:+all but }${t:-all})")
+		echo "$t" ;;
+	*)
+		if [ "$2" = platform ]; then
+			left+=("debug:platform (its sweeps)")
+			echo "$PLATFORM_NO_SWEEP"
+		else
+			echo "$2"
+		fi ;;
+	esac
+}
+
 # the debug lane's long runs first, the runner's short ones last
 if [ $mode = check ]; then
 	lanes=(debug "${HOTMEM_DEBIAN_LANES[@]}")
 else
 	lanes=(debug)
 fi
+[ $mode = check ] && left+=("debug: the table tests ($TABLES), which run in user space")
+# Suites of a lane that boot the same VM (the same vmargs) share one
+# boot, in the order of SUITES: a boot of the debug kernel takes a minute.
 for lane in "${lanes[@]}"; do
 	k=$(hm_kver "$lane")
 	[ -n "$k" ] || { result "$lane" fail "no kernel for lane $lane"; continue; }
+	unset group
+	declare -A group=()
+	order=()
 	for s in $(lane_suites "$lane"); do
 		miss=$(unmet "$k" "$s" | tr '\n' ' ')
 		if [ -n "$miss" ]; then
 			result "$lane:$s" skip "$k lacks ${miss% }"
 			continue
 		fi
-		tests=$s
-		if [ "$lane" = debug ] && [ $mode = check ]; then
-			case " $SWEEPS " in
-			*" $s "*)
-				tests=$(printf '%s\n' "${DEBUG_SWEEPS[@]}" | grep "^$s:")
-				left+=("debug:$s (all but $tests)") ;;
-			esac
-			if [ "$s" = platform ]; then
-				tests="$s:pf.describe_and_clear,$s:pf.bad_input,$s:pf.dax_kmem,$s:pf.pagemap_map"
-				left+=("debug:platform (its sweeps)")
-			fi
-		fi
-		# shellcheck disable=SC2046 # vmargs are words
-		job_add "${lane}_$s" -k "$k" $(cat "selftests/$s/vmargs" 2>/dev/null) \
-			--timeout 900 -t "$tests"
+		lane_tests "$lane" "$s" > "$RES/.tests"
+		tests=$(cat "$RES/.tests")
+		[ -n "$tests" ] || continue
+		va=$(cat "selftests/$s/vmargs" 2>/dev/null)
+		[ -n "${group[$va]+set}" ] || order+=("$va")
+		group[$va]="${group[$va]:+${group[$va]},}$tests"
+	done
+	for va in "${order[@]}"; do
+		tests=${group[$va]}
+		name=${lane}_$(echo "$tests" | tr ',' '\n' | cut -d: -f1 | uniq | paste -sd+)
+		# shellcheck disable=SC2086 # vmargs are words
+		job_add "$name" -k "$k" $va --timeout 900 -t "$tests"
 	done
 done
 if [ $mode = check ] && [ -z "${HOTMEM_SKIP_RUNNER_SELFTESTS:-}" ]; then

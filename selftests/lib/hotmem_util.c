@@ -734,3 +734,14 @@ int hm_time_scale(void)
 
 	return scale > 0 ? scale : 1;
 }
+
+/**
+ * hm_thp() - does the kernel map anything larger than 4 KiB (transparent
+ * huge pages: not on PREEMPT_RT)
+ *
+ * Return: true if it does.
+ */
+bool hm_thp(void)
+{
+	return hm_exists("/sys/kernel/mm/transparent_hugepage");
+}

@@ -64,6 +64,7 @@ long long hm_dax_verify(const char *dev, size_t len, __u64 seed);
 
 void hm_dmesg_allow(const char *regex);
 int hm_time_scale(void);
+bool hm_thp(void);
 
 #ifdef __KSELFTEST_HARNESS_H
 /*

@@ -57,6 +57,51 @@ TEST(warn_declared)
 	ASSERT_EQ(0, log_kmsg(FAKE_WARN));
 }
 
+/*
+ * The kernel log scan (dmesg-scan) flags the first line of every
+ * detector's report, and not the lines the detectors print at boot.  A
+ * plain pass: check.sh expects ok.
+ */
+TEST(detector_lines)
+{
+	static const char *const bad[] = {
+		"WARNING: CPU: 1 PID: 77 at mm/memremap.c:1 memremap_pages+0x1/0x2",
+		"BUG: KASAN: slab-use-after-free in hpm_instance_delete+0x1/0x2",
+		"BUG: KFENCE: out-of-bounds read in hpm_x+0x1/0x2",
+		"WARNING: possible circular locking dependency detected",
+		"WARNING: possible recursive locking detected",
+		"WARNING: inconsistent lock state",
+		"[ BUG: Invalid wait context ]",
+		"BUG: sleeping function called from invalid context at mm/slub.c:1",
+		"page dumped because: VM_BUG_ON_PAGE(PageTail(page))",
+		"list_del corruption. prev->next should be ffff8881",
+		"kernel BUG at lib/list_debug.c:62!",
+		"Oops: general protection fault, probably for non-canonical address",
+		"BUG kmalloc-64 (Tainted: G O): Poison overwritten",
+		"kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)",
+		"INFO: task modprobe:123 blocked for more than 120 seconds.",
+		"UBSAN: shift-out-of-bounds in mm/x.c:1:2",
+		"Disabling lock debugging due to kernel taint",
+	};
+	static const char *const fine[] = {
+		"rcu: \tRCU lockdep checking is enabled.",
+		"kasan: KernelAddressSanitizer initialized (generic)",
+		"kfence: initialized - using 2097152 bytes for 255 objects",
+		"kmemleak: Kernel memory leak detector initialized (mem pool available: 14795)",
+		"kmemleak: Automatic memory scanning thread ended",
+		"Lock dependency validator: Copyright (c) 2006 Red Hat, Inc., Ingo Molnar",
+		"page dumped because: migration failure",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(0, hm_sh(NULL, 0, "printf '%%s\\n' '%s' | dmesg-scan >/dev/null", bad[i]))
+			TH_LOG("not flagged: %s", bad[i]);
+	for (i = 0; i < ARRAY_SIZE(fine); i++)
+		EXPECT_EQ(1, hm_sh(NULL, 0, "printf '%%s\\n' '%s' | dmesg-scan >/dev/null", fine[i]))
+			TH_LOG("flagged: %s", fine[i]);
+}
+
 /* never ends: the runner must kill it at the settings timeout */
 TEST(hang)
 {

@@ -205,32 +205,78 @@ out:
 
 #define FI	"/sys/kernel/debug/"
 
+/*
+ * Kernel code that does not handle a failed allocation: x86 maps
+ * hot-added memory into the direct map with alloc_low_page() and uses the
+ * page without checking it (phys_pud_init() -> phys_pmd_init() oopses on
+ * NULL, with the in-kernel kmem as with hotmem_kmem).  Allocations made
+ * under it are never failed: the whole function, from its address to the
+ * next symbol's, is the fault attributes' reject range.
+ */
+#define SWEEP_UNCHECKED	"init_memory_mapping"
+
+/* [*start, *end) of the text of the function @name, from /proc/kallsyms */
+static int text_range(const char *name, unsigned long long *start,
+		      unsigned long long *end)
+{
+	char line[512], sym[256], type;
+	unsigned long long a;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return -errno;
+	*start = 0;
+	*end = ~0ULL;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &a, &type, sym) == 3 &&
+		    !strcmp(sym, name))
+			*start = a;
+	rewind(f);
+	while (*start && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx", &a) == 1 && a > *start && a < *end)
+			*end = a;
+	fclose(f);
+	return *start && *end != ~0ULL ? 0 : -ENOENT;
+}
+
 /**
  * sweep_alloc_setup() - let the kernel's fault injection fail any slab
  * and page allocation of a task that asks for it (fail-nth), sleeping
- * ones too, and silently: the stack dump of an injected failure is not
- * a finding
+ * ones too, but none under SWEEP_UNCHECKED, and silently: the stack dump
+ * of an injected failure is not a finding
  *
- * Return: 0, or -errno if the kernel has no failslab or fail_page_alloc.
+ * Return: 0, or -errno if the kernel has no failslab, fail_page_alloc or
+ * their stack filter.
  */
 int sweep_alloc_setup(void)
 {
+	static const char *const attrs[] = { "failslab", "fail_page_alloc" };
 	static const char *const set[][2] = {
-		{ "N", FI "failslab/ignore-gfp-wait" },
-		{ "0", FI "failslab/verbose" },
-		{ "N", FI "fail_page_alloc/ignore-gfp-wait" },
-		{ "N", FI "fail_page_alloc/ignore-gfp-highmem" },
-		{ "0", FI "fail_page_alloc/min-order" },
-		{ "0", FI "fail_page_alloc/verbose" },
+		{ "N", "ignore-gfp-wait" },
+		{ "0", "verbose" },
 	};
-	int i, rc;
+	unsigned long long start, end;
+	char v[32];
+	int i, j, rc;
 
-	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
-		rc = hm_write(set[i][0], "%s", set[i][1]);
+	rc = text_range(SWEEP_UNCHECKED, &start, &end);
+	if (rc)
+		return rc;
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < 2; j++) {
+			rc = hm_write(set[j][0], FI "%s/%s", attrs[i], set[j][1]);
+			if (rc)
+				return rc;
+		}
+		snprintf(v, sizeof(v), "%#llx", start);
+		rc = hm_write(v, FI "%s/reject-start", attrs[i]);
+		snprintf(v, sizeof(v), "%#llx", end);
+		rc = rc ?: hm_write(v, FI "%s/reject-end", attrs[i]);
 		if (rc)
 			return rc;
 	}
-	return 0;
+	rc = hm_write("N", FI "fail_page_alloc/ignore-gfp-highmem");
+	return rc ?: hm_write("0", FI "fail_page_alloc/min-order");
 }
 
 /*
@@ -259,6 +305,7 @@ static int write_nth(const char *path, const char *val, int nth, int *err)
 	*err = n < 0 ? -errno : 0;
 	/* what is left of the count: 0 once the failure was injected */
 	n = pread(nfd, left, sizeof(left) - 1, 0);
+	left[n > 0 ? n : 0] = '\0';
 	rc = nth && n > 0 && atoi(left) == 0;
 	if (write(nfd, "0", 1) < 0)
 		rc = -errno;
@@ -270,50 +317,16 @@ out:
 	return rc;
 }
 
-/* the write of @op, @nth allocation failed: the return of write_nth() */
-static int alloc_run(const struct sweep_env *env, const struct sweep_write *op,
-		     const char *path, const char *val, int nth, int *err)
+/* back to where @op starts, and what a user sees there; 0 if so */
+static int alloc_reset(const struct sweep_env *env, const struct sweep_write *op,
+		       char *before)
 {
 	sweep_sh(env, env->clean);
 	if (sweep_sh(env, op->pre)) {
-		printf("# %s: set-up fails before allocation %d\n", op->name, nth);
-		return -EIO;
+		printf("# %s: set-up fails\n", op->name);
+		return -1;
 	}
-	return write_nth(path, val, nth, err);
-}
-
-/* after a failure injected at @nth: rolled back (or resumable), and then
- * as after a clean run; 0 if so
- */
-static int alloc_check(const struct sweep_env *env, const struct sweep_write *op,
-		       const char *path, const char *val, int nth, int err,
-		       const char *ok, const char *before, char *after)
-{
-	int rc;
-
-	snapshot(env, after);
-	if (!err)
-		return 0;	/* done despite the failure: allowed */
-	if (!op->resume && strcmp(before, after)) {
-		printf("# %s: allocation %d failed (%s): not rolled back\n",
-		       op->name, nth, strerror(-err));
-		show_diff(before, after);
-		return 1;
-	}
-	if (op->resume)
-		rc = sweep_sh(env, op->resume);
-	else
-		rc = write_nth(path, val, 0, &err) < 0 || err;
-	snapshot(env, after);
-	if (rc || strcmp(ok, after)) {
-		printf("# %s: after allocation %d failed, %s %s\n", op->name, nth,
-		       op->resume ? "resuming" : "a retry",
-		       rc ? "fails" : "is not as a clean run");
-		if (!rc)
-			show_diff(ok, after);
-		return 1;
-	}
-	return 0;
+	return snapshot(env, before);
 }
 
 /**
@@ -323,10 +336,13 @@ static int alloc_check(const struct sweep_env *env, const struct sweep_write *op
  *
  * Fails the 1st, 2nd, ... allocation (slab or page) made by the writing
  * task from the write on, until a write makes no such allocation.  A
- * write that fails must leave what a user sees as it was (or be
- * resumable, see struct sweep_write) and then succeed; a write that
- * succeeds despite the failure is fine.  Appends "NAME SITES HELD" to
- * the coverage file.
+ * write that fails must leave what a user sees as it was, and the next
+ * write (with the next allocation failed, or none) starts from there:
+ * that is the retry.  With @op->resume, a failed write must instead be
+ * resumable to where a clean run ends.  A write that succeeds despite the
+ * failure is fine.  The last write, with nothing failed, must succeed and
+ * end where a clean run ends.  Appends "NAME SITES HELD" to the coverage
+ * file.
  *
  * Return: the number of allocations whose failure did not hold, or -1 if
  * the operation does not work without failures.
@@ -341,30 +357,56 @@ int sweep_alloc_op(const struct sweep_env *env, const struct sweep_write *op)
 		goto out;
 	if (hm_sh(path, sizeof(path), "%s printf %%s \"%s\"", env->vars, op->path) ||
 	    hm_sh(val, sizeof(val), "%s printf %%s \"%s\"", env->vars, op->val) ||
-	    alloc_run(env, op, path, val, 0, &err) < 0 || err) {
+	    alloc_reset(env, op, before) || write_nth(path, val, 0, &err) < 0 || err) {
 		printf("# %s: fails without any failure injected (%s)\n", op->name,
 		       strerror(-err));
 		goto out;
 	}
 	snapshot(env, ok);
+	if (alloc_reset(env, op, before))
+		goto out;
 	bad = 0;
 	for (nth = 1; ; nth++) {
-		sweep_sh(env, env->clean);
-		if (sweep_sh(env, op->pre)) {
-			bad = -1;
-			break;
-		}
-		snapshot(env, before);
 		inj = write_nth(path, val, nth, &err);
 		if (inj < 0) {
 			printf("# %s: cannot inject (%s)\n", op->name, strerror(-inj));
 			bad = -1;
 			break;
 		}
-		if (!inj)
+		snapshot(env, after);
+		if (!inj) {
+			if (err || strcmp(ok, after)) {
+				printf("# %s: after %d failed allocations, the write %s\n",
+				       op->name, nth - 1, err ? "fails" : "is not as a clean run");
+				if (!err)
+					show_diff(ok, after);
+				bad++;
+			}
 			break;
-		failed += !!err;
-		bad += alloc_check(env, op, path, val, nth, err, ok, before, after);
+		}
+		if (!err) {
+			/* done despite the failure: allowed; start over */
+		} else if (op->resume) {
+			failed++;
+			if (sweep_sh(env, op->resume) || (snapshot(env, after), strcmp(ok, after))) {
+				printf("# %s: after allocation %d failed (%s), resuming is not as a clean run\n",
+				       op->name, nth, strerror(-err));
+				show_diff(ok, after);
+				bad++;
+			}
+		} else {
+			failed++;
+			if (!strcmp(before, after))
+				continue;	/* rolled back: the next write retries */
+			printf("# %s: allocation %d failed (%s): not rolled back\n",
+			       op->name, nth, strerror(-err));
+			show_diff(before, after);
+			bad++;
+		}
+		if (alloc_reset(env, op, before)) {
+			bad = -1;
+			break;
+		}
 	}
 	if (bad >= 0) {
 		printf("# %s: %d allocations failed one at a time: %d failed the operation, %d held\n",

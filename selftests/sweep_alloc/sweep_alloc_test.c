@@ -5,10 +5,10 @@
  * add (a "regions" write) and enables with the memmap in RAM and on the
  * device are run with the 1st, 2nd, ... slab or page allocation of the
  * writing task failed, inside hotmem or inside the kernel functions it
- * calls, until a write makes no such allocation.  A failed write must
- * leave what a user sees as it was (the snapshot of the "sweep" suite)
- * and then succeed; one that succeeds anyway is fine.  The stock modules
- * are swept, not the test build.
+ * calls, until a write makes no such allocation (sweep_alloc_op()).  A
+ * failed write must leave what a user sees as it was (the snapshot of the
+ * "sweep" suite), from where the next write retries; one that succeeds
+ * anyway is fine.  The stock modules are swept, not the test build.
  */
 #include <stdio.h>
 
@@ -27,9 +27,8 @@ static struct sweep_env env = {
 #define LOAD	"/sbin/modprobe hotmem_pagemap regions=$R:536870912"
 
 static const struct sweep_write ops[] = {
-	{ "regions write", "/sbin/modprobe hotmem_pagemap",
-	  "/sys/module/hotmem_pagemap/parameters/regions",
-	  "$R:134217728,$((R + 134217728)):134217728", NULL },
+	{ "region add (regions write)", "/sbin/modprobe hotmem_pagemap",
+	  "/sys/module/hotmem_pagemap/parameters/regions", "$R:134217728", NULL },
 	{ "enable ram", LOAD " && echo 268435456 > ${C}pm0.0/size",
 	  "${C}pm0.0/enabled", "1", NULL },
 	/* two ranges with a whole section each, a section apart */
