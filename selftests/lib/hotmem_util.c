@@ -724,8 +724,10 @@ long long hm_dax_verify(const char *dev, size_t len, __u64 seed)
 
 /**
  * hm_time_scale() - how many times longer than on a stock kernel a test
- * may take here: HOTMEM_TIME_SCALE (set by the runner, 6 on the debug
- * kernel), else 1
+ * may take here
+ *
+ * Return: HOTMEM_TIME_SCALE (set by the runner, 6 on the debug kernel),
+ * else 1.
  */
 int hm_time_scale(void)
 {

@@ -232,9 +232,11 @@ static int text_range(const char *name, unsigned long long *start,
 		    !strcmp(sym, name))
 			*start = a;
 	rewind(f);
-	while (*start && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx", &a) == 1 && a > *start && a < *end)
+	while (*start && fgets(line, sizeof(line), f)) {
+		a = strtoull(line, NULL, 16);
+		if (a > *start && a < *end)
 			*end = a;
+	}
 	fclose(f);
 	return *start && *end != ~0ULL ? 0 : -ENOENT;
 }
@@ -317,6 +319,17 @@ out:
 	return rc;
 }
 
+/* write_nth() for @op: a write that did not take effect fails with -EIO */
+static int op_nth(const struct sweep_env *env, const struct sweep_write *op,
+		  const char *path, const char *val, int nth, int *err)
+{
+	int inj = write_nth(path, val, nth, err);
+
+	if (inj >= 0 && !*err && op->done && sweep_sh(env, op->done))
+		*err = -EIO;
+	return inj;
+}
+
 /* back to where @op starts, and what a user sees there; 0 if so */
 static int alloc_reset(const struct sweep_env *env, const struct sweep_write *op,
 		       char *before)
@@ -357,7 +370,7 @@ int sweep_alloc_op(const struct sweep_env *env, const struct sweep_write *op)
 		goto out;
 	if (hm_sh(path, sizeof(path), "%s printf %%s \"%s\"", env->vars, op->path) ||
 	    hm_sh(val, sizeof(val), "%s printf %%s \"%s\"", env->vars, op->val) ||
-	    alloc_reset(env, op, before) || write_nth(path, val, 0, &err) < 0 || err) {
+	    alloc_reset(env, op, before) || op_nth(env, op, path, val, 0, &err) < 0 || err) {
 		printf("# %s: fails without any failure injected (%s)\n", op->name,
 		       strerror(-err));
 		goto out;
@@ -367,7 +380,7 @@ int sweep_alloc_op(const struct sweep_env *env, const struct sweep_write *op)
 		goto out;
 	bad = 0;
 	for (nth = 1; ; nth++) {
-		inj = write_nth(path, val, nth, &err);
+		inj = op_nth(env, op, path, val, nth, &err);
 		if (inj < 0) {
 			printf("# %s: cannot inject (%s)\n", op->name, strerror(-inj));
 			bad = -1;
@@ -388,9 +401,11 @@ int sweep_alloc_op(const struct sweep_env *env, const struct sweep_write *op)
 			/* done despite the failure: allowed; start over */
 		} else if (op->resume) {
 			failed++;
-			if (sweep_sh(env, op->resume) || (snapshot(env, after), strcmp(ok, after))) {
-				printf("# %s: after allocation %d failed (%s), resuming is not as a clean run\n",
-				       op->name, nth, strerror(-err));
+			if (sweep_sh(env, op->resume) ||
+			    (snapshot(env, after), strcmp(ok, after))) {
+				printf("# %s: after allocation %d failed (%s), %s\n",
+				       op->name, nth, strerror(-err),
+				       "resuming is not as a clean run");
 				show_diff(ok, after);
 				bad++;
 			}
@@ -409,8 +424,8 @@ int sweep_alloc_op(const struct sweep_env *env, const struct sweep_write *op)
 		}
 	}
 	if (bad >= 0) {
-		printf("# %s: %d allocations failed one at a time: %d failed the operation, %d held\n",
-		       op->name, nth - 1, failed, nth - 1 - bad);
+		printf("# %s: %d allocations failed one at a time: %s %d, held %d\n",
+		       op->name, nth - 1, "failed the operation", failed, nth - 1 - bad);
 		coverage_add(op->name, nth - 1, nth - 1 - bad);
 	}
 out:

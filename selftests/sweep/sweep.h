@@ -18,8 +18,9 @@
  * of a sweep's time.
  */
 #define SWEEP_FILES(files)						\
-	"for f in " files "; do [ -f \"$f\" ] && echo \"$f\"; done; "	\
-	"grep -H '' " files " 2>&1 | grep -v 'Is a directory$'; "
+	"fs=\"" files "\"; "							\
+	"for f in $fs; do [ -f \"$f\" ] && echo \"$f\"; done; "		\
+	"grep -H '' $fs 2>&1 | grep -v 'Is a directory$'; "
 
 /* what a user sees of hotmem_pagemap */
 #define SWEEP_SNAPSHOT_PAGEMAP						\
@@ -103,6 +104,9 @@ struct sweep_op {
  * @path: the file, a shell word (the suite's variables are set)
  * @val: what is written, a shell word too
  * @resume: as for struct sweep_op
+ * @done: NULL if the write's status is the operation's; else commands
+ *	that succeed if it took effect, for a write that cannot report a
+ *	failure (a dax bus "new_id" write does not report a failed probe)
  */
 struct sweep_write {
 	const char *name;
@@ -110,6 +114,7 @@ struct sweep_write {
 	const char *path;
 	const char *val;
 	const char *resume;
+	const char *done;
 };
 
 int sweep_sh(const struct sweep_env *env, const char *cmd);

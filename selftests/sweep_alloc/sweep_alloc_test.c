@@ -28,16 +28,16 @@ static struct sweep_env env = {
 
 static const struct sweep_write ops[] = {
 	{ "region add (regions write)", "/sbin/modprobe hotmem_pagemap",
-	  "/sys/module/hotmem_pagemap/parameters/regions", "$R:134217728", NULL },
+	  "/sys/module/hotmem_pagemap/parameters/regions", "$R:134217728", NULL, NULL },
 	{ "enable ram", LOAD " && echo 268435456 > ${C}pm0.0/size",
-	  "${C}pm0.0/enabled", "1", NULL },
+	  "${C}pm0.0/enabled", "1", NULL, NULL },
 	/* two ranges with a whole section each, a section apart */
 	{ "enable dev, 2 ranges",
 	  LOAD " || exit 1; "
 	  "printf '%x-%x' $R $((R + 134217727)) > ${C}pm0.0/mapping || exit 1; "
 	  "printf '%x-%x' $((R + 268435456)) $((R + 402653183)) > ${C}pm0.0/mapping || exit 1; "
 	  "echo dev > ${C}pm0.0/memmap",
-	  "${C}pm0.0/enabled", "1", NULL },
+	  "${C}pm0.0/enabled", "1", NULL, NULL },
 };
 
 FIXTURE(swa) {
@@ -48,7 +48,8 @@ FIXTURE_SETUP(swa)
 	__u64 start, size;
 
 	if (!hm_exists("/proc/self/fail-nth"))
-		SKIP(return, "no fault injection (CONFIG_FAULT_INJECTION): the debug kernel has it");
+		SKIP(return,
+		     "no fault injection (CONFIG_FAULT_INJECTION): the debug kernel has it");
 	ASSERT_EQ(0, sweep_alloc_setup());
 	ASSERT_EQ(0, hm_sr_range(&start, &size));
 	ASSERT_LE(512ULL << 20, size);

@@ -27,12 +27,14 @@ static struct sweep_env env = {
 #define UNBOUND	SWEEP_KMEM_UNBOUND
 
 static const struct sweep_write ops[] = {
-	{ "bind: hot-add 4 blocks", UNBOUND, "$K/new_id", "$D", NULL },
+	/* new_id says nothing of a failed probe: the device must be bound */
+	{ "bind: hot-add 4 blocks", UNBOUND, "$K/new_id", "$D", NULL,
+	  "[ -e $X/hotmem ]" },
 	{ "plug of 4 blocks", UNBOUND " && " ADD " && echo 1 > $X/hotmem/unplug",
-	  "$X/hotmem/plug", "1", NULL },
+	  "$X/hotmem/plug", "1", NULL, NULL },
 	/* an unplug that stops keeps what it removed: "partial", resumable */
 	{ "unplug", UNBOUND " && " ADD, "$X/hotmem/unplug", "1",
-	  "echo 1 > $X/hotmem/unplug" },
+	  "echo 1 > $X/hotmem/unplug", NULL },
 };
 
 FIXTURE(swak) {
@@ -42,7 +44,8 @@ FIXTURE(swak) {
 FIXTURE_SETUP(swak)
 {
 	if (!hm_exists("/proc/self/fail-nth"))
-		SKIP(return, "no fault injection (CONFIG_FAULT_INJECTION): the debug kernel has it");
+		SKIP(return,
+		     "no fault injection (CONFIG_FAULT_INJECTION): the debug kernel has it");
 	if (hm_dax_find(self->dev, sizeof(self->dev), "/hmem"))
 		SKIP(return, "no soft-reserved dax device (vm.sh -p soft-reserved)");
 	ASSERT_EQ(0, sweep_alloc_setup());
