@@ -92,6 +92,7 @@ TEST(detector_lines)
 		"kmemleak: Automatic memory scanning thread ended",
 		"Lock dependency validator: Copyright (c) 2006 Red Hat, Inc., Ingo Molnar",
 		"page dumped because: migration failure",
+		"WARNING: workqueue cpumask: online intersect > possible intersect",
 	};
 	int i, rc;
 
