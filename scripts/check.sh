@@ -221,6 +221,7 @@ runner_tap() {
 	expect warn_declared "ok" ""
 	expect hang "not ok" ".*timeout after 5s"
 	expect detector_lines "ok" ""
+	expect allowed_block "ok" ""
 }
 
 # a run that cannot boot cleanly retried its boot twice

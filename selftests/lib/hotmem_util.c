@@ -513,7 +513,9 @@ int hm_dax_mode(const char *dev, char *mode, size_t len)
 
 /**
  * hm_dmesg_allow() - declare a kernel log line this test expects
- * @regex: extended regex; matching lines do not fail the test
+ * @regex: extended regex; matching lines do not fail the test.  With the
+ *	prefix "block:", a whole report that starts with a matching line,
+ *	through the end of its stack dump, does not (hm_dmesg_allow_block()).
  */
 void hm_dmesg_allow(const char *regex)
 {
@@ -527,6 +529,22 @@ void hm_dmesg_allow(const char *regex)
 		return;
 	fprintf(f, "%s\n", regex);
 	fclose(f);
+}
+
+/**
+ * hm_dmesg_allow_block() - declare a whole kernel report this test expects
+ * @regex: extended regex of the report's first line
+ *
+ * For reports whose stack dump is not a bug: the page allocator's
+ * "page allocation failure" for an allocation a test failed on purpose.
+ * A WARN, BUG or detector report elsewhere in the log still fails it.
+ */
+void hm_dmesg_allow_block(const char *regex)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "block:%s", regex);
+	hm_dmesg_allow(line);
 }
 
 /**

@@ -63,6 +63,7 @@ int hm_dax_fill(const char *dev, size_t len, __u64 seed);
 long long hm_dax_verify(const char *dev, size_t len, __u64 seed);
 
 void hm_dmesg_allow(const char *regex);
+void hm_dmesg_allow_block(const char *regex);
 int hm_time_scale(void);
 bool hm_thp(void);
 

@@ -110,6 +110,27 @@ TEST(detector_lines)
 	}
 }
 
+/*
+ * A report a test allowed whole (hm_dmesg_allow_block()) is dropped
+ * through the end of its stack, and no further: a WARN after it is
+ * still flagged.
+ */
+TEST(allowed_block)
+{
+	static const char log[] =
+		"sh: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL)\\n"
+		"Call Trace:\\n <TASK>\\n dump_stack_lvl+0x1/0x2\\n </TASK>\\n";
+	static const char warn[] = "WARNING: CPU: 0 PID: 1 at mm/x.c:1 y+0x1/0x2\\n";
+	const char *allow = "/tmp/runner-allow";
+
+	ASSERT_EQ(0, hm_write("block:page allocation failure: order:\n", "%s", allow));
+	EXPECT_EQ(0, hm_sh(NULL, 0, "printf '%s' | dmesg-scan >/dev/null", log));
+	EXPECT_EQ(1, hm_sh(NULL, 0, "printf '%s' | dmesg-scan %s >/dev/null", log, allow));
+	EXPECT_EQ(0, hm_sh(NULL, 0, "printf '%s%s' | dmesg-scan %s >/dev/null",
+			   log, warn, allow));
+	unlink(allow);
+}
+
 /* never ends: the runner must kill it at the settings timeout */
 TEST(hang)
 {

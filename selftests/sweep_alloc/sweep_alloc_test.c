@@ -57,6 +57,8 @@ FIXTURE_SETUP(swa)
 	sweep_sh(&env, env.clean);
 	/* failed allocations are what this suite is about */
 	hm_dmesg_allow("hotmem_pagemap.*(-12|ENOMEM)");
+	/* the page allocator's warning, with its stack, for each page it failed */
+	hm_dmesg_allow_block("page allocation failure: order:");
 }
 
 FIXTURE_TEARDOWN(swa)
