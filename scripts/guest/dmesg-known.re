@@ -19,3 +19,12 @@
 # back.  Control: baseline:zz_kernel.lockdep_memmap_on_memory_removal
 # (the in-kernel kmem).  Seen with hotmem in race_kmem.
 lockdep-memmap-on-memory-removal	possible circular locking dependency detected	kn->active	mem_hotplug_lock	remove_memory_blocks_and_altmaps	(state_store|memory_subsys_online|device_online|device_offline)
+
+# x86's add_pages() ends with WARN_ON_ONCE(ret) on __add_pages()'s return
+# value, so a hot-add that fails because an allocation failed (the
+# memmap, the section's usage map) warns, once per boot, though every
+# caller handles the error and rolls back.  The allocation sweeps
+# (sweep_alloc: an enable's memremap_pages()) meet it on purpose.
+# Control: baseline:zz_kernel.add_pages_enomem, the in-kernel kmem's bind
+# with the same injected failures and no hotmem module loaded.
+add-pages-enomem	WARNING: .* at arch/x86/mm/init_64.c:[0-9]+ add_pages\+	(pagemap_range|memremap_pages|add_memory_resource|add_memory_driver_managed)

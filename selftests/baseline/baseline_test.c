@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "hotmem_util.h"
+#include "sweep.h"
 
 #define SYS_DAX	"/sys/bus/dax/devices"
 #define OUT_LEN	8192
@@ -393,6 +394,14 @@ TEST_F(pmem, devdax_mmap)
 #define ZZ_RACE \
 	"(while [ -e %s ]; do echo offline > %s; done) 2>/dev/null & sleep 2; echo %s > /sys/bus/dax/drivers/kmem/unbind; wait"
 
+/*
+ * The kmem bind of a device, with the N-th allocation failed (fail-nth);
+ * prints "left=0" if that allocation was made and failed (what is left
+ * of the count), more if the bind never made it.
+ */
+#define ZZ_BIND_NTH \
+	"exec 3>/sys/bus/dax/drivers/kmem/bind; echo %d > /proc/self/fail-nth; echo %s >&3; read left < /proc/self/fail-nth; echo left=$left; echo 0 > /proc/self/fail-nth"
+
 FIXTURE(zz_kernel) {
 	char dev[64];
 	char out[OUT_LEN];
@@ -410,6 +419,42 @@ FIXTURE_TEARDOWN(zz_kernel)
 	char dev[64];
 
 	hm_sr_reset(dev, sizeof(dev));
+}
+
+/*
+ * add-pages-enomem: x86's add_pages() warns (WARN_ON_ONCE) whenever
+ * __add_pages() fails, an allocation of the memmap included: the
+ * in-kernel kmem's bind of a soft-reserved device, with the 1st, 2nd, ...
+ * allocation of the writing task failed (as sweep_alloc does) until that
+ * warning appears.  Once per boot, so before any sweep that meets it.
+ */
+TEST_F(zz_kernel, add_pages_enomem)
+{
+	int nth;
+
+	if (!hm_exists("/proc/self/fail-nth"))
+		SKIP(return,
+		     "no fault injection (CONFIG_FAULT_INJECTION): the debug kernel has it");
+	ASSERT_NE(0, hm_sh(NULL, 0, "grep -q '^hotmem' /proc/modules"))
+		TH_LOG("a hotmem module is loaded: not a control");
+	ASSERT_EQ(0, sweep_alloc_setup());
+	hm_dmesg_allow("kmem dax[0-9.]+: .*(-12|ENOMEM)");
+	hm_dmesg_allow_block(HM_ALLOC_FAILURE_REPORT);
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", self->dev));
+	for (nth = 1; nth <= 500; nth++) {
+		ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, ZZ_BIND_NTH, nth, self->dev));
+		if (!hm_sh(NULL, 0, "dmesg | grep -q 'at arch/x86/mm/init_64.c:[0-9]* add_pages'"))
+			break;
+		/* bound despite the failure: unbind, and fail the next one */
+		if (hm_exists(SYS_DAX "/%s/driver", self->dev))
+			ASSERT_EQ(0, hm_write(self->dev, "/sys/bus/dax/drivers/kmem/unbind"));
+		/* no failure was injected: the bind made fewer allocations */
+		ASSERT_NE(NULL, strstr(self->out, "left=0"))
+			TH_LOG("allocation %d was not made, and add_pages() never warned", nth);
+	}
+	ASSERT_GE(500, nth);
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "dmesg | dmesg-scan 2>&1 >/dev/null; true"));
+	EXPECT_NE(NULL, strstr(self->out, "known kernel report: add-pages-enomem"));
 }
 
 /*

@@ -535,8 +535,8 @@ void hm_dmesg_allow(const char *regex)
  * hm_dmesg_allow_block() - declare a whole kernel report this test expects
  * @regex: extended regex of the report's first line
  *
- * For reports whose stack dump is not a bug: the page allocator's
- * "page allocation failure" for an allocation a test failed on purpose.
+ * For reports whose stack dump is not a bug: the kernel's warning of an
+ * allocation that a test failed on purpose (HM_ALLOC_FAILURE_REPORT).
  * A WARN, BUG or detector report elsewhere in the log still fails it.
  */
 void hm_dmesg_allow_block(const char *regex)

@@ -64,6 +64,9 @@ long long hm_dax_verify(const char *dev, size_t len, __u64 seed);
 
 void hm_dmesg_allow(const char *regex);
 void hm_dmesg_allow_block(const char *regex);
+/* the first line of the kernel's report of a failed allocation (warn_alloc()) */
+#define HM_ALLOC_FAILURE_REPORT \
+	"(page allocation|vmemmap alloc) failure: order:|vmalloc error: size"
 int hm_time_scale(void);
 bool hm_thp(void);
 

@@ -57,8 +57,8 @@ FIXTURE_SETUP(swa)
 	sweep_sh(&env, env.clean);
 	/* failed allocations are what this suite is about */
 	hm_dmesg_allow("hotmem_pagemap.*(-12|ENOMEM)");
-	/* the page allocator's warning, with its stack, for each page it failed */
-	hm_dmesg_allow_block("page allocation failure: order:");
+	/* the kernel's warning, with its stack, for an allocation it failed */
+	hm_dmesg_allow_block(HM_ALLOC_FAILURE_REPORT);
 }
 
 FIXTURE_TEARDOWN(swa)

@@ -58,8 +58,8 @@ FIXTURE_SETUP(swak)
 	ASSERT_EQ(0, sweep_sh(&env, env.clean));
 	/* failed allocations are what this suite is about */
 	hm_dmesg_allow("kmem dax[0-9.]+: .*(-12|ENOMEM)");
-	/* the page allocator's warning, with its stack, for each page it failed */
-	hm_dmesg_allow_block("page allocation failure: order:");
+	/* the kernel's warning, with its stack, for an allocation it failed */
+	hm_dmesg_allow_block(HM_ALLOC_FAILURE_REPORT);
 }
 
 FIXTURE_TEARDOWN(swak)
