@@ -389,7 +389,7 @@ TEST_F(hk, multi_range)
 }
 
 /* 20 bind/unbind cycles leave /proc/iomem and the block list as they were. */
-TEST_F(hk, bind_cycles)
+TEST_F_TIMEOUT(hk, bind_cycles, 120)
 {
 	static char before[OUT_LEN * 2], after[OUT_LEN * 2];
 	int i;

@@ -95,8 +95,20 @@ TEST(words_and_hex)
 	EXPECT_EQ(-EINVAL, hm_parse_num("0x1", 3, HM_DEC, &v));
 }
 
+/* a fixture only for TEST_F_TIMEOUT: under TCG this takes 15-30 s */
+FIXTURE(oracle) {
+};
+
+FIXTURE_SETUP(oracle)
+{
+}
+
+FIXTURE_TEARDOWN(oracle)
+{
+}
+
 /* generated inputs: the kernel's parser and the oracle agree on each */
-TEST(agrees_with_the_oracle)
+TEST_F_TIMEOUT(oracle, agrees_with_the_oracle, 120)
 {
 	static const u64 vals[] = { 0, 1, 2, 4096, 2097152, 1ULL << 30,
 				    ~0ULL, 1ULL << 63, 1234567890123ULL };

@@ -241,7 +241,7 @@ TEST_F(pf, bad_input)
  * daxctl hot-adds it through hotmem_kmem, which adds exactly the memory
  * blocks wholly inside the region, on its node, and strands the rest.
  */
-TEST_F(pf, dax_kmem)
+TEST_F_TIMEOUT(pf, dax_kmem, 120)
 {
 	__u64 bs = SECTION, s, e, b, first, end, added = 0;
 	char out[16384], want[256], dev[40];
