@@ -177,7 +177,7 @@ TEST_F(pm, region_write_all_or_nothing)
  * A value naming more regions than one write may (16) is -EINVAL with
  * nothing claimed, at run time and at load; 16 names of the same range
  * overlap each other (-EEXIST).  17 once read past the undo list and
- * oopsed.
+ * oopsed.  At load, overlapping ranges fail the load.
  */
 TEST_F(pm, region_write_too_many)
 {
@@ -204,6 +204,13 @@ TEST_F(pm, region_write_too_many)
 	EXPECT_FALSE(hm_exists("/sys/module/hotmem_pagemap"));
 	hm_sh(after, sizeof(after), "cat /proc/iomem");
 	EXPECT_STREQ(before, after);
+	/*
+	 * ranges that overlap each other at load: -EINVAL, and modprobe
+	 * says so (an -EEXIST from init it takes for "already loaded")
+	 */
+	EXPECT_NE(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu,%llu:%llu",
+			   free_at, 2 * M, free_at, 2 * M));
+	EXPECT_FALSE(hm_exists("/sys/module/hotmem_pagemap"));
 	/* 16 distinct ones are fine */
 	for (i = 0, len = 0; i < 16; i++)
 		len += snprintf(v + len, sizeof(v) - len, "%s%llu:%llu", i ? "," : "",
