@@ -422,11 +422,43 @@ FIXTURE_TEARDOWN(zz_kernel)
 }
 
 /*
+ * lockdep-memmap-on-memory-removal: the in-kernel kmem removes
+ * memmap-on-memory blocks while a write to one block's "state" file is
+ * in progress (it retries while the device hotplug lock is taken).
+ */
+TEST_F(zz_kernel, lockdep_memmap_on_memory_removal)
+{
+	__u64 start, size;
+	char block[96];
+
+	if (!hm_exists("/proc/lockdep"))
+		SKIP(return, "no lockdep (the debug kernel has it)");
+	if (!hm_exists(SYS_DAX "/%s/memmap_on_memory", self->dev))
+		SKIP(return, "no dax memmap_on_memory (6.8+)");
+	ASSERT_NE(0, hm_sh(NULL, 0, "grep -q '^hotmem' /proc/modules"))
+		TH_LOG("a hotmem module is loaded: not a control");
+	ASSERT_EQ(0, hm_sr_range(&start, &size));
+	snprintf(block, sizeof(block), "/sys/devices/system/memory/memory%llu/state",
+		 start / hm_block_size());
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", self->dev));
+	ASSERT_EQ(0, hm_write("1", SYS_DAX "/%s/memmap_on_memory", self->dev));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -f -m system-ram %s", self->dev));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl offline-memory %s", self->dev));
+	/* a writer in the block's state file while the kmem unbind removes it */
+	ASSERT_EQ(0, hm_sh(NULL, 0, ZZ_RACE, block, block, self->dev));
+	/* the names of the known reports it dropped, on its stderr */
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "dmesg | dmesg-scan 2>&1 >/dev/null; true"));
+	EXPECT_NE(NULL, strstr(self->out, "known kernel report: lockdep-memmap-on-memory-removal"));
+}
+
+/*
  * add-pages-enomem: x86's add_pages() warns (WARN_ON_ONCE) whenever
  * __add_pages() fails, an allocation of the memmap included: the
  * in-kernel kmem's bind of a soft-reserved device, with the 1st, 2nd, ...
  * allocation of the writing task failed (as sweep_alloc does) until that
- * warning appears.  Once per boot, so before any sweep that meets it.
+ * warning appears.  Once per boot.  Last: some of the in-kernel kmem's
+ * failed binds leave state behind (later binds fail with EBUSY, then
+ * EEXIST), and the device cannot be reset after it.
  */
 TEST_F(zz_kernel, add_pages_enomem)
 {
@@ -455,36 +487,6 @@ TEST_F(zz_kernel, add_pages_enomem)
 	ASSERT_GE(500, nth);
 	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "dmesg | dmesg-scan 2>&1 >/dev/null; true"));
 	EXPECT_NE(NULL, strstr(self->out, "known kernel report: add-pages-enomem"));
-}
-
-/*
- * lockdep-memmap-on-memory-removal: the in-kernel kmem removes
- * memmap-on-memory blocks while a write to one block's "state" file is
- * in progress (it retries while the device hotplug lock is taken).
- */
-TEST_F(zz_kernel, lockdep_memmap_on_memory_removal)
-{
-	__u64 start, size;
-	char block[96];
-
-	if (!hm_exists("/proc/lockdep"))
-		SKIP(return, "no lockdep (the debug kernel has it)");
-	if (!hm_exists(SYS_DAX "/%s/memmap_on_memory", self->dev))
-		SKIP(return, "no dax memmap_on_memory (6.8+)");
-	ASSERT_NE(0, hm_sh(NULL, 0, "grep -q '^hotmem' /proc/modules"))
-		TH_LOG("a hotmem module is loaded: not a control");
-	ASSERT_EQ(0, hm_sr_range(&start, &size));
-	snprintf(block, sizeof(block), "/sys/devices/system/memory/memory%llu/state",
-		 start / hm_block_size());
-	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", self->dev));
-	ASSERT_EQ(0, hm_write("1", SYS_DAX "/%s/memmap_on_memory", self->dev));
-	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -f -m system-ram %s", self->dev));
-	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl offline-memory %s", self->dev));
-	/* a writer in the block's state file while the kmem unbind removes it */
-	ASSERT_EQ(0, hm_sh(NULL, 0, ZZ_RACE, block, block, self->dev));
-	/* the names of the known reports it dropped, on its stderr */
-	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "dmesg | dmesg-scan 2>&1 >/dev/null; true"));
-	EXPECT_NE(NULL, strstr(self->out, "known kernel report: lockdep-memmap-on-memory-removal"));
 }
 
 TEST_HARNESS_MAIN
