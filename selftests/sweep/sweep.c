@@ -281,12 +281,18 @@ int sweep_alloc_setup(void)
 	return rc ?: hm_write("0", FI "fail_page_alloc/min-order");
 }
 
-/*
- * Write @val to @path with the @nth allocation of this task from the
- * write on failed (0: none).  Return: 1 if a failure was injected, 0 if
- * not, -errno if the set-up failed; *@err the write's -errno or 0.
+/**
+ * sweep_write_nth() - write @val to @path with the @nth allocation of this
+ * task from the write on failed (0: none)
+ * @path: the file
+ * @val: what to write
+ * @nth: which allocation fails (fail-nth), 0 for none
+ * @err: set to the write's -errno, or 0
+ *
+ * Return: 1 if a failure was injected, 0 if not, -errno if the set-up
+ * failed.
  */
-static int write_nth(const char *path, const char *val, int nth, int *err)
+int sweep_write_nth(const char *path, const char *val, int nth, int *err)
 {
 	char left[32] = "";
 	int fd, nfd, rc;
@@ -319,11 +325,11 @@ out:
 	return rc;
 }
 
-/* write_nth() for @op: a write that did not take effect fails with -EIO */
+/* sweep_write_nth() for @op: a write that did not take effect fails with -EIO */
 static int op_nth(const struct sweep_env *env, const struct sweep_write *op,
 		  const char *path, const char *val, int nth, int *err)
 {
-	int inj = write_nth(path, val, nth, err);
+	int inj = sweep_write_nth(path, val, nth, err);
 
 	if (inj >= 0 && !*err && op->done && sweep_sh(env, op->done))
 		*err = -EIO;

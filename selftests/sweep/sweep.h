@@ -120,6 +120,7 @@ struct sweep_write {
 int sweep_sh(const struct sweep_env *env, const char *cmd);
 int sweep_op(const struct sweep_env *env, const struct sweep_op *op);
 int sweep_alloc_setup(void);
+int sweep_write_nth(const char *path, const char *val, int nth, int *err);
 int sweep_alloc_op(const struct sweep_env *env, const struct sweep_write *op);
 int sweep_coverage_report(int nr_ops);
 
