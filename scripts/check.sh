@@ -26,7 +26,7 @@ pass=0 fail=0 skip=0 failed=() left=()
 t0=$(date +%s)
 RES=$HOTMEM_ROOT/results
 mkdir -p "$RES"
-: > "$RES/times.txt"
+[ -n "${HOTMEM_CHECK_PLAN:-}" ] || : > "$RES/times.txt"
 
 # result NAME ok|fail|skip [why]
 result() {
@@ -313,13 +313,24 @@ else
 	lanes=(debug)
 fi
 [ $mode = check ] && left+=("debug: the table tests ($TABLES), which run in user space")
+# Roughly what each suite's tests take on the debug kernel, in seconds
+# (make check-debug, two VMs at a time; a boot is about a minute more).
+# A lane's VM runs start longest first, so that the two slots end close
+# together; a suite not listed counts 60.  An estimate, never a limit.
+declare -A COST=([sweep_alloc_kmem]=900 [platform]=650 [sweep_alloc]=650
+	[sweep]=620 [baseline]=400 [sweep_kmem]=390 [kmem]=300
+	[pagemap]=150 [fuzz_pagemap]=150 [fuzz_kmem]=150 [pagemap_dax]=190
+	[race_pagemap]=60 [race_kmem]=60 [kmem_numa]=120 [kmem_fallback]=60)
+# Too long to share a boot in make check-debug: a VM run of their own.
+SOLO=" sweep_alloc_kmem "
+
 # Suites of a lane that boot the same VM (the same vmargs) share one
-# boot, in the order of SUITES: a boot of the debug kernel takes a minute.
+# boot: a boot of the debug kernel takes a minute.
 for lane in "${lanes[@]}"; do
 	k=$(hm_kver "$lane")
 	[ -n "$k" ] || { result "$lane" fail "no kernel for lane $lane"; continue; }
-	unset group
-	declare -A group=()
+	unset group cost
+	declare -A group=() cost=()
 	order=()
 	for s in $(lane_suites "$lane"); do
 		miss=$(unmet "$k" "$s" | tr '\n' ' ')
@@ -331,11 +342,22 @@ for lane in "${lanes[@]}"; do
 		tests=$(cat "$RES/.tests")
 		[ -n "$tests" ] || continue
 		va=$(cat "selftests/$s/vmargs" 2>/dev/null)
-		[ -n "${group[$va]+set}" ] || order+=("$va")
-		group[$va]="${group[$va]:+${group[$va]},}$tests"
+		key=$va
+		[ $mode = debug ] && [[ $SOLO = *" $s "* ]] && key="$va#$s"
+		if [ -z "${group[$key]+set}" ]; then
+			order+=("$key")
+			cost[$key]=0
+		fi
+		group[$key]="${group[$key]:+${group[$key]},}$tests"
+		cost[$key]=$((cost[$key] + ${COST[$s]:-60}))
 	done
-	for va in "${order[@]}"; do
-		tests=${group[$va]}
+	# longest first (the sort is stable: SUITES order among equals)
+	mapfile -t order < <(for key in "${order[@]}"; do
+		printf '%s\t%s\n' "${cost[$key]}" "$key"
+	done | sort -t$'\t' -k1,1nr -s | cut -f2-)
+	for key in "${order[@]}"; do
+		va=${key%%#*}
+		tests=${group[$key]}
 		name=${lane}_$(echo "$tests" | tr ',' '\n' | cut -d: -f1 | uniq | paste -sd+)
 		# shellcheck disable=SC2086 # vmargs are words
 		job_add "$name" -k "$k" $va --timeout 900 -t "$tests"

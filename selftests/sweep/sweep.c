@@ -392,6 +392,14 @@ int sweep_alloc_op(const struct sweep_env *env, const struct sweep_write *op)
 			bad = -1;
 			break;
 		}
+		if (inj && !err) {
+			/* done despite the failure: allowed; start over */
+			if (alloc_reset(env, op, before)) {
+				bad = -1;
+				break;
+			}
+			continue;
+		}
 		snapshot(env, after);
 		if (!inj) {
 			if (err || strcmp(ok, after)) {
@@ -403,9 +411,7 @@ int sweep_alloc_op(const struct sweep_env *env, const struct sweep_write *op)
 			}
 			break;
 		}
-		if (!err) {
-			/* done despite the failure: allowed; start over */
-		} else if (op->resume) {
+		if (op->resume) {
 			failed++;
 			if (sweep_sh(env, op->resume) ||
 			    (snapshot(env, after), strcmp(ok, after))) {

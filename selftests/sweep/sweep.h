@@ -31,8 +31,8 @@
 
 /*
  * hotmem_kmem's sweeps, on the device D (sysfs X, the kmem driver K).
- * Back to: the device 512 MiB, bound to device_dax, nothing added or
- * stuck, hotmem_kmem loaded.  Binding goes through sysfs, as daxctl's
+ * Back to: the device SZ bytes (default 512 MiB), bound to device_dax,
+ * nothing added or stuck, hotmem_kmem loaded.  Binding goes through sysfs, as daxctl's
  * does: "bind", or "new_id" where the bus does not match the driver by
  * default (kmem on 6.1, device_dax for soft-reserved memory on 6.12).
  */
@@ -42,7 +42,7 @@
 	"echo 1 > $K/retry_unplug 2>/dev/null; "			\
 	"[ -e $X/driver ] && echo $D > $X/driver/unbind; "		\
 	"echo $D > $K/remove_id 2>/dev/null; "				\
-	"echo 536870912 > $X/size || exit 1; "				\
+	"echo ${SZ:-536870912} > $X/size || exit 1; "			\
 	"B=/sys/bus/dax/drivers/device_dax; "				\
 	"{ echo $D > $B/bind || echo $D > $B/new_id; } 2>/dev/null; "	\
 	"[ -e $X/driver ]"
