@@ -23,7 +23,10 @@ lockdep-memmap-on-memory-removal	possible circular locking dependency detected	k
 # x86's add_pages() ends with WARN_ON_ONCE(ret) on __add_pages()'s return
 # value, so a hot-add that fails because an allocation failed (the
 # memmap, the section's usage map) warns, once per boot, though every
-# caller handles the error and rolls back.  The allocation sweeps
+# caller handles the error.  (None of them takes back the sections that
+# __add_pages() added before the one that failed: after such a failure
+# the in-kernel kmem's every later bind of the range fails with EEXIST.
+# hotmem_kmem adds one memory block, here one section, per call.)  The allocation sweeps
 # (sweep_alloc: an enable's memremap_pages()) meet it on purpose.
 # Control: baseline:zz_kernel.add_pages_enomem, the in-kernel kmem's bind
 # with the same injected failures and no hotmem module loaded.
