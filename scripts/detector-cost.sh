@@ -32,13 +32,13 @@ configs=(
 	"debug|debug, all three off|kmemleak=off kfence.sample_interval=0 lockdep.prove_locking=0"
 )
 
-# run LOG ARGS...: seconds the VM run took; its status in $st
+# run LOG ARGS...: print the seconds the VM run took and its status
 run() {
-	local log=$1 t=$SECONDS
+	local log=$1 t=$SECONDS st
 	shift
 	"$HOTMEM_ROOT/scripts/vm.sh" --log "$log.console" "$@" > "$log" 2>&1
 	st=$?
-	echo $((SECONDS - t))
+	echo "$((SECONDS - t)) $st"
 }
 
 printf '%-34s %7s %8s %8s  %s\n' config boot_s suite_s vs_stock tests > "$out"
@@ -50,10 +50,10 @@ for c in "${configs[@]}"; do
 	args=(-k "$k" "${va[@]}")
 	[ -n "$append" ] && args+=(--append "$append")
 	hm_log "detector-cost: $name: boot"
-	boot=$(run "$res/detector-cost-$i-boot.log" "${args[@]}" -- true)
+	read -r boot st < <(run "$res/detector-cost-$i-boot.log" "${args[@]}" -- true)
 	[ "$st" = 0 ] || boot="$boot(st$st)"
 	hm_log "detector-cost: $name: $suite"
-	t=$(run "$res/detector-cost-$i.log" "${args[@]}" --timeout 900 -t "$suite")
+	read -r t st < <(run "$res/detector-cost-$i.log" "${args[@]}" --timeout 900 -t "$suite")
 	tests="$(grep -c '^ok ' "$res/detector-cost-$i.log") ok, $(grep -c '^not ok ' "$res/detector-cost-$i.log") not ok, status $st"
 	[ -n "$base" ] || base=$t
 	printf '%-34s %7s %8s %8s  %s\n' "$name" "$boot" "$t" \
