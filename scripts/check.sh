@@ -148,6 +148,23 @@ job_reap() {
 	running=("${still[@]}")
 }
 
+# failure_lines NAME: what each failed test of a run printed (its
+# harness's "# " lines on the console, the last 30), for a CI log that
+# is all there is of a failure on another machine
+failure_lines() {
+	local t
+	grep -oP '^not ok [0-9]+ [^:]+:\K[^ ]+' "$RES/$1.log" | head -n 5 |
+	while read -r t; do
+		echo "    --- $t:"
+		awk -v t="$t" '
+			index($0, "#  RUN ") && index($0, " " t " ") { on = 1; n = 0 }
+			on && /^# / { l[n++ % 30] = $0 }
+			on && index($0, "# not ok ") && index($0, " " t) { on = 0 }
+			END { for (i = (n > 30 ? n - 30 : 0); i < n; i++) print "    " l[i % 30] }
+		' "$RES/$1.console"
+	done
+}
+
 # job_done NAME: count the TAP lines of a suite run, or the status of a
 # runner self-test run (NAME runner-*, whose expected status is in
 # results/NAME.want)
@@ -159,6 +176,7 @@ job_done() {
 	runner-*) runner_done "$name" "$rc" ;;
 	*)
 		grep -E '^not ok |^hotmem: (TIMEOUT|GUEST|BOOT)' "$RES/$name.log" | head -n 20
+		failure_lines "$name"
 		tap_tally "$RES/$name.log" "${name%%_*}:"
 		case $rc in
 		0|1) ;;
