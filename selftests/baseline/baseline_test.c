@@ -393,8 +393,11 @@ TEST_F(pmem, devdax_mmap)
 /*
  * Three writers in a block's state file while the kmem unbind removes
  * it.  Each write holds the file's active reference while it sleeps in
- * lock_device_hotplug_sysfs() and restarts; lockdep sees the dependency
- * only if one of them holds it when the removal drains the file.
+ * lock_device_hotplug_sysfs() and restarts, so that the removal's drain
+ * of the file waits for it, under lockdep.  (In trials the report came
+ * every time, once without the writers; in one CI run of the whole
+ * suite it did not come, and that run kept no lines of why: the test
+ * now tries up to ZZ_TRIES unbinds and logs each miss.)
  */
 #define ZZ_WRITER "(while [ -e %1$s ]; do echo offline > %1$s; done) 2>/dev/null & "
 #define ZZ_RACE \
