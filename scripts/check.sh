@@ -86,7 +86,7 @@ if [ -z "${HOTMEM_CHECK_PLAN:-}" ]; then
 		kvers=$(hm_kver debug)
 	fi
 	for k in $kvers; do
-		step "build-$k" make --no-print-directory test-modules KVER="$k" \
+		step "build-$k" make --no-print-directory -j"$(nproc)" test-modules KVER="$k" \
 			KDIR="$(hm_kdir "$k")" || true
 	done
 	step build-selftests make --no-print-directory selftests || true
