@@ -341,14 +341,19 @@ declare -A COST=([sweep_alloc_kmem]=900 [platform]=650 [sweep_alloc]=650
 	[race_pagemap]=60 [race_kmem]=60 [kmem_numa]=120 [kmem_fallback]=60)
 # Too long to share a boot in make check-debug: a VM run of their own.
 SOLO=" sweep_alloc_kmem "
+# Last in their boot: baseline's zz_kernel controls end with a lockdep
+# report (lockdep is off after it) and a kmem bind that fails until the
+# next boot.  The suites that share its vmargs (pagemap_dax, the tables)
+# run first.
+LAST=" baseline "
 
 # Suites of a lane that boot the same VM (the same vmargs) share one
 # boot: a boot of the debug kernel takes a minute.
 for lane in "${lanes[@]}"; do
 	k=$(hm_kver "$lane")
 	[ -n "$k" ] || { result "$lane" fail "no kernel for lane $lane"; continue; }
-	unset group cost
-	declare -A group=() cost=()
+	unset group last cost
+	declare -A group=() last=() cost=()
 	order=()
 	for s in $(lane_suites "$lane"); do
 		miss=$(unmet "$k" "$s" | tr '\n' ' ')
@@ -362,11 +367,15 @@ for lane in "${lanes[@]}"; do
 		va=$(cat "selftests/$s/vmargs" 2>/dev/null)
 		key=$va
 		[ $mode = debug ] && [[ $SOLO = *" $s "* ]] && key="$va#$s"
-		if [ -z "${group[$key]+set}" ]; then
+		if [ -z "${cost[$key]+set}" ]; then
 			order+=("$key")
 			cost[$key]=0
 		fi
-		group[$key]="${group[$key]:+${group[$key]},}$tests"
+		if [[ $LAST = *" $s "* ]]; then
+			last[$key]="${last[$key]:+${last[$key]},}$tests"
+		else
+			group[$key]="${group[$key]:+${group[$key]},}$tests"
+		fi
 		cost[$key]=$((cost[$key] + ${COST[$s]:-60}))
 	done
 	# longest first (the sort is stable: SUITES order among equals)
@@ -375,7 +384,8 @@ for lane in "${lanes[@]}"; do
 	done | sort -t$'\t' -k1,1nr -s | cut -f2-)
 	for key in "${order[@]}"; do
 		va=${key%%#*}
-		tests=${group[$key]}
+		tests=${group[$key]:-}
+		[ -n "${last[$key]:-}" ] && tests="${tests:+$tests,}${last[$key]}"
 		name=${lane}_$(echo "$tests" | tr ',' '\n' | cut -d: -f1 | uniq | paste -sd+)
 		# shellcheck disable=SC2086 # vmargs are words
 		job_add "$name" -k "$k" $va --timeout 900 -t "$tests"
