@@ -6,19 +6,21 @@
 # test that runs on every lane that can show it (named below): if the
 # kernel stops showing it, the control test fails and the entry goes.
 #
-# 6.12 removes the memory block devices of memmap-on-memory blocks
-# (remove_memory_blocks_and_altmaps()) under mem_hotplug_lock; a write to
-# a block's "state" file in progress at that moment (it holds the file
-# active and retries while lock_device_hotplug_sysfs() is busy) makes
-# kernfs_drain() wait for it, and lockdep sees kn->active after
-# mem_hotplug_lock, where onlining took cpu_hotplug_lock and
-# mem_hotplug_lock inside kn->active.  No deadlock is possible:
-# device_hotplug_lock serializes both paths.  The same false positive
-# was fixed in 5.6 (f1037ec0cc8a, "mm/memory_hotplug: fix
-# remove_memory() lockdep splat"); the memmap-on-memory path brought it
-# back.  Control: baseline:zz_kernel.lockdep_memmap_on_memory_removal
-# (the in-kernel kmem).  Seen with hotmem in race_kmem.
-lockdep-memmap-on-memory-removal	possible circular locking dependency detected	kn->active	mem_hotplug_lock	remove_memory_blocks_and_altmaps	(state_store|memory_subsys_online|device_online|device_offline)
+# 6.12's try_remove_memory() removes the memory block devices under
+# mem_hotplug_lock, on both of its paths: remove_memory_blocks_and_altmaps()
+# for memmap-on-memory blocks, remove_memory_block_devices() directly for
+# the others.  A write to a block's "state" file in progress at that
+# moment (it holds the file active and retries while
+# lock_device_hotplug_sysfs() is busy) makes kernfs_drain() wait for it,
+# and lockdep sees kn->active after mem_hotplug_lock, where onlining took
+# cpu_hotplug_lock and mem_hotplug_lock inside kn->active.  No deadlock is
+# possible: device_hotplug_lock serializes both paths.  The same false
+# positive was fixed in 5.6 (f1037ec0cc8a, "mm/memory_hotplug: fix
+# remove_memory() lockdep splat"); 6.12 brought it back.  Control:
+# baseline:zz_kernel.lockdep_memmap_on_memory_removal (the in-kernel
+# kmem, memmap-on-memory blocks; lockdep reports once a boot, so one path
+# a boot).  Seen with hotmem in race_kmem, on both paths.
+lockdep-memmap-on-memory-removal	possible circular locking dependency detected	kn->active	mem_hotplug_lock	try_remove_memory	remove_memory_block_devices	(state_store|memory_subsys_online|device_online|device_offline)
 
 # x86's add_pages() ends with WARN_ON_ONCE(ret) on __add_pages()'s return
 # value, so a hot-add that fails because an allocation failed (the
