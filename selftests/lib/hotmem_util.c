@@ -19,9 +19,19 @@
 
 #include "hotmem_util.h"
 
-static void hm_vfmt(char *path, size_t len, const char *fmt, va_list ap)
+/*
+ * A path or command that does not fit its buffer would run cut short: a
+ * different file, a different command.  The test stops there instead.
+ */
+static void hm_vfmt(char *buf, size_t len, const char *fmt, va_list ap)
 {
-	vsnprintf(path, len, fmt, ap);
+	int n = vsnprintf(buf, len, fmt, ap);
+
+	if (n < 0 || (size_t)n >= len) {
+		fprintf(stderr, "# hotmem_util: %d characters do not fit in %zu: \"%.80s...\"\n",
+			n, len, buf);
+		abort();
+	}
 }
 
 /**
@@ -35,17 +45,17 @@ static void hm_vfmt(char *path, size_t len, const char *fmt, va_list ap)
  */
 int hm_sh(char *out, size_t len, const char *fmt, ...)
 {
-	char cmd[1024], line[512];
+	char cmd[4096], line[512];
 	size_t used = 0;
 	va_list ap;
 	FILE *p;
 	int st;
 
 	va_start(ap, fmt);
-	hm_vfmt(cmd, sizeof(cmd), fmt, ap);
+	hm_vfmt(cmd, sizeof(cmd) - strlen(" 2>&1"), fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "# $ %s\n", cmd);
-	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	strcat(cmd, " 2>&1");
 	fflush(stdout);
 	fflush(stderr);
 	p = popen(cmd, "r");

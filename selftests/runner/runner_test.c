@@ -134,6 +134,49 @@ TEST(allowed_block)
 	unlink(allow);
 }
 
+/* a command too long for hm_sh(): the test must stop, not run it cut short */
+TEST(overlong_command)
+{
+	static char arg[8192];
+
+	memset(arg, 'x', sizeof(arg) - 1);
+	hm_sh(NULL, 0, "echo %s", arg);
+	/* not reached */
+}
+
+/*
+ * Names longer than the columns of the harness's "-l" table (fixture 20,
+ * variant 25): the runner must still find and run both tests.
+ */
+FIXTURE(a_fixture_over_twenty_columns) {
+	int unused;
+};
+
+FIXTURE_VARIANT(a_fixture_over_twenty_columns) {
+	int v;
+};
+
+FIXTURE_VARIANT_ADD(a_fixture_over_twenty_columns, a_variant_over_twenty_five_columns) {
+	.v = 1,
+};
+
+FIXTURE_VARIANT_ADD(a_fixture_over_twenty_columns, short) {
+	.v = 2,
+};
+
+FIXTURE_SETUP(a_fixture_over_twenty_columns)
+{
+}
+
+FIXTURE_TEARDOWN(a_fixture_over_twenty_columns)
+{
+}
+
+TEST_F(a_fixture_over_twenty_columns, long_names)
+{
+	ASSERT_NE(0, variant->v);
+}
+
 /* never ends: the runner must kill it at the settings timeout */
 TEST(hang)
 {
