@@ -2,9 +2,9 @@
 /*
  * hotmem_pagemap: the interface other modules use to hand it device
  * memory.  A region added here behaves like one named in the "regions"
- * parameter: /sys/class/hotmem/regionN with its seed instance, carved into
- * instances through sysfs.  The caller owns the region until it removes
- * it, and must remove it before it unloads.
+ * parameter: a device regionN of the "hotmem" class with its seed
+ * instance, carved into instances through sysfs.  The caller owns the
+ * region until it removes it, and must remove it before it unloads.
  */
 #ifndef HOTMEM_PAGEMAP_H
 #define HOTMEM_PAGEMAP_H

@@ -99,6 +99,7 @@ bool hkm_holds_anything(const struct hkm_dev *hd)
 {
 	int i;
 
+	lockdep_assert_held(&hd->lock);
 	for (i = 0; i < hd->nr_range; i++)
 		if (hd->ranges[i].nr_added || hd->ranges[i].res)
 			return true;

@@ -47,7 +47,7 @@ extern struct class hpm_class;
 
 /**
  * struct hotmem_region - a physical range of device memory owned by hotmem
- * @dev: the region device, /sys/class/hotmem/regionN
+ * @dev: the region device, regionN of the "hotmem" class
  * @id: region id
  * @res: the iomem resource claimed for it
  * @map: owner of each sub-section

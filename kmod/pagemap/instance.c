@@ -55,6 +55,7 @@ u64 hpm_instance_size(const struct hpm_instance *inst)
 	u64 size = 0;
 	int i;
 
+	lockdep_assert_held(&hpm_lock);
 	for (i = 0; i < inst->nr_range; i++)
 		size += inst->ranges[i].len;
 	return size;

@@ -49,6 +49,7 @@ u64 hpm_range_reserved(const struct hpm_instance *inst, int i)
 {
 	const struct hpm_range *r = &inst->ranges[i];
 
+	lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(inst->enabled));
 	if (!inst->memmap_dev)
 		return 0;
 	return hpm_whole_sections(r->start, r->len) * hpm_section_memmap();
@@ -131,12 +132,13 @@ out_unmap:
 /**
  * hpm_instance_disable() - unmap every range of @inst
  * @inst: an enabled instance with no page in use (hpm_instance_pinned()
- *	is 0, no file open); caller holds hpm_lock, or owns a dead instance
+ *	is 0, no file open); caller holds hpm_lock
  */
 void hpm_instance_disable(struct hpm_instance *inst)
 {
 	int i;
 
+	lockdep_assert_held(&hpm_lock);
 	down_write(&inst->fault_lock);
 	inst->enabled = false;
 	up_write(&inst->fault_lock);
@@ -230,6 +232,7 @@ void hpm_instance_memmap_bytes(struct hpm_instance *inst, u64 *device,
 	u64 total;
 	int i;
 
+	lockdep_assert_held(&hpm_lock);
 	*device = 0;
 	*dram = 0;
 	for (i = 0; i < inst->nr_range && inst->enabled; i++) {

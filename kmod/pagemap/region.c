@@ -530,7 +530,7 @@ int hpm_regions_show(char *buf)
  *
  * The range must lie in "Soft Reserved" or "Persistent Memory (legacy)",
  * touch no System RAM and be owned by no one: the caller gives up its own
- * claim first.  It becomes /sys/class/hotmem/regionN with a seed
+ * claim first.  It becomes regionN of the "hotmem" class with a seed
  * instance, exactly like a region named in the "regions" parameter.
  *
  * Context: process context; may sleep.
@@ -569,7 +569,7 @@ void hotmem_region_remove(struct hotmem_region *region)
 EXPORT_SYMBOL_GPL(hotmem_region_remove);
 
 /**
- * hotmem_region_id() - the N of /sys/class/hotmem/regionN
+ * hotmem_region_id() - the N of the region device regionN
  * @region: from hotmem_region_add()
  *
  * Return: the region id.

@@ -244,6 +244,7 @@ static size_t hti_render_syms(enum hti_view view, char *buf, size_t size)
 	size_t n = 0;
 	int s;
 
+	lockdep_assert_held(&hti_lock);
 	for (s = 0; s < hti_nr_syms; s++) {
 		struct hti_sym *sym = hti_syms[s];
 
