@@ -17,7 +17,6 @@
 #include "hotmem_util.h"
 #include "sweep.h"
 
-#define SYS_DAX	"/sys/bus/dax/devices"
 #define OUT_LEN	8192
 
 /* memmap of one memory block: one 64-byte struct page per 4 KiB page */
@@ -71,7 +70,7 @@ TEST_F(sr, dax_device)
 	EXPECT_EQ(s, res[d].parent);
 	EXPECT_EQ(res[s].start, res[d].start);
 	EXPECT_EQ(res[s].end, res[d].end);
-	EXPECT_EQ(self->size, hm_read_ll(SYS_DAX "/%s/size", self->dev));
+	EXPECT_EQ(self->size, hm_read_ll(HM_SYS_DAX "/%s/size", self->dev));
 	EXPECT_EQ(self->size, hm_read_ll("%s/size", self->rdir));
 	EXPECT_EQ(0, hm_read_ll("%s/available_size", self->rdir));
 	EXPECT_EQ(HM_SZ_2M, hm_read_ll("%s/align", self->rdir));
@@ -118,7 +117,7 @@ TEST_F(sr, system_ram_roundtrip)
 	EXPECT_NE(NULL, strstr(self->out, "\"mode\":\"system-ram\""));
 
 	/* the memmap, where it lives on the memory, is not counted as RAM */
-	mom = hm_read_ll(SYS_DAX "/%s/memmap_on_memory", self->dev);
+	mom = hm_read_ll(HM_SYS_DAX "/%s/memmap_on_memory", self->dev);
 	expect_kb = (self->size - (mom > 0 ? memmap_bytes(self->size) : 0)) / 1024;
 	mt1 = hm_meminfo_kb("MemTotal");
 	EXPECT_EQ((long long)expect_kb, mt1 - mt0);
@@ -137,8 +136,8 @@ TEST_F(sr, system_ram_roundtrip)
 /* first mappingN/{start,end} of a device, checked to be 2 MiB aligned */
 static int dev_mapping(const char *dev, int idx, __u64 *start, __u64 *end)
 {
-	long long s = hm_read_ll(SYS_DAX "/%s/mapping%d/start", dev, idx);
-	long long e = hm_read_ll(SYS_DAX "/%s/mapping%d/end", dev, idx);
+	long long s = hm_read_ll(HM_SYS_DAX "/%s/mapping%d/start", dev, idx);
+	long long e = hm_read_ll(HM_SYS_DAX "/%s/mapping%d/end", dev, idx);
 
 	if (s < 0 || e < 0)
 		return -ENOENT;
@@ -160,7 +159,7 @@ TEST_F(sr, subdivide)
 
 	/* the kernel never deletes device 0; shrinking it frees the region */
 	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", self->dev));
-	ASSERT_EQ(0, hm_write("0", SYS_DAX "/%s/size", self->dev));
+	ASSERT_EQ(0, hm_write("0", HM_SYS_DAX "/%s/size", self->dev));
 	ASSERT_EQ((long long)self->size,
 		  hm_read_ll("%s/available_size", self->rdir));
 
@@ -196,7 +195,7 @@ TEST_F(sr, subdivide)
 	/* a hole left by a destroyed device becomes part of the next one */
 	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", a));
 	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl destroy-device %s", a));
-	EXPECT_FALSE(hm_exists(SYS_DAX "/%s", a));
+	EXPECT_FALSE(hm_exists(HM_SYS_DAX "/%s", a));
 	avail += 256 << 20;
 	EXPECT_EQ(avail, hm_read_ll("%s/available_size", self->rdir));
 	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl create-device -r %d -s 512M",
@@ -208,7 +207,7 @@ TEST_F(sr, subdivide)
 	EXPECT_EQ(self->start + (256 << 20) - 1, en);
 	EXPECT_EQ(self->start + (512 << 20) + HM_SZ_2M, s1);
 	EXPECT_EQ(512 << 20, (en + 1 - s) + (e1 + 1 - s1));
-	EXPECT_EQ(512 << 20, hm_read_ll(SYS_DAX "/%s/size", c));
+	EXPECT_EQ(512 << 20, hm_read_ll(HM_SYS_DAX "/%s/size", c));
 	avail -= 512 << 20;
 	EXPECT_EQ(avail, hm_read_ll("%s/available_size", self->rdir));
 }
@@ -225,7 +224,7 @@ TEST_F(sr, memmap_on_memory_dram)
 
 	int v;
 
-	if (!hm_exists(SYS_DAX "/%s/memmap_on_memory", self->dev))
+	if (!hm_exists(HM_SYS_DAX "/%s/memmap_on_memory", self->dev))
 		SKIP(return, "kernel %d.%d has no dax memmap_on_memory (6.8+)",
 		     hm_kernel_version() / 100, hm_kernel_version() % 100);
 	if (hm_read_ll("/sys/module/memory_hotplug/parameters/memmap_on_memory") < 0 &&
@@ -234,8 +233,8 @@ TEST_F(sr, memmap_on_memory_dram)
 
 	for (v = 0; v < 2; v++) {
 		ASSERT_EQ(0, hm_write(v ? "1" : "0",
-				      SYS_DAX "/%s/memmap_on_memory", self->dev));
-		ASSERT_EQ(v, hm_read_ll(SYS_DAX "/%s/memmap_on_memory",
+				      HM_SYS_DAX "/%s/memmap_on_memory", self->dev));
+		ASSERT_EQ(v, hm_read_ll(HM_SYS_DAX "/%s/memmap_on_memory",
 					self->dev));
 		f0 = hm_memfree_settled_kb();
 		m0 = hm_vmstat("nr_memmap_pages");
@@ -247,7 +246,7 @@ TEST_F(sr, memmap_on_memory_dram)
 		ASSERT_EQ(0, hm_sh(self->out, OUT_LEN,
 				   "daxctl reconfigure-device -m devdax -f %s",
 				   self->dev));
-		hm_write("0", SYS_DAX "/%s/memmap_on_memory", self->dev);
+		hm_write("0", HM_SYS_DAX "/%s/memmap_on_memory", self->dev);
 		TH_LOG("memmap_on_memory=%d: free memory %+lld KiB, nr_memmap_pages %+lld",
 		       v, -drop[v] / 1024, memmap[v]);
 	}
@@ -366,7 +365,7 @@ TEST_F(pmem, devdax_mmap)
 	ASSERT_EQ(0, hm_created_dev(self->out, self->dev, sizeof(self->dev)));
 	ASSERT_EQ(0, hm_dax_mode(self->dev, mode, sizeof(mode)));
 	EXPECT_STREQ("devdax", mode);
-	ASSERT_GE(hm_read_ll(SYS_DAX "/%s/size", self->dev), (long long)len);
+	ASSERT_GE(hm_read_ll(HM_SYS_DAX "/%s/size", self->dev), (long long)len);
 
 	n = hm_iomem(res, HM_MAX_RES);
 	d = hm_iomem_find(res, n, "Persistent Memory (legacy)", 0);
@@ -437,7 +436,7 @@ TEST_F(zz_kernel, lockdep_memmap_on_memory_removal)
 
 	if (!hm_exists("/proc/lockdep"))
 		SKIP(return, "no lockdep (the debug kernel has it)");
-	if (!hm_exists(SYS_DAX "/%s/memmap_on_memory", self->dev))
+	if (!hm_exists(HM_SYS_DAX "/%s/memmap_on_memory", self->dev))
 		SKIP(return, "no dax memmap_on_memory (6.8+)");
 	ASSERT_NE(0, hm_sh(NULL, 0, "grep -q '^hotmem' /proc/modules"))
 		TH_LOG("a hotmem module is loaded: not a control");
@@ -448,7 +447,7 @@ TEST_F(zz_kernel, lockdep_memmap_on_memory_removal)
 	for (try = 1; try <= ZZ_TRIES; try++) {
 		ASSERT_EQ(0, hm_sr_reset(self->dev, sizeof(self->dev)));
 		ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl disable-device %s", self->dev));
-		ASSERT_EQ(0, hm_write("1", SYS_DAX "/%s/memmap_on_memory", self->dev));
+		ASSERT_EQ(0, hm_write("1", HM_SYS_DAX "/%s/memmap_on_memory", self->dev));
 		ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -f -m system-ram %s",
 				   self->dev));
 		ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl offline-memory %s", self->dev));
@@ -499,7 +498,7 @@ TEST_F_TIMEOUT(zz_kernel, add_pages_enomem, 120)
 		if (!hm_sh(NULL, 0, "dmesg | grep -q 'at arch/x86/mm/init_64.c:[0-9]* add_pages'"))
 			break;
 		/* bound despite the failure: unbind, and fail the next one */
-		if (hm_exists(SYS_DAX "/%s/driver", self->dev))
+		if (hm_exists(HM_SYS_DAX "/%s/driver", self->dev))
 			ASSERT_EQ(0, hm_write(self->dev, "/sys/bus/dax/drivers/kmem/unbind"));
 		/* no failure was injected: the bind made fewer allocations */
 		ASSERT_EQ(1, inj)

@@ -24,7 +24,6 @@
 #define PMB_NSIZE	4
 #define PMB_MIB		(1024ULL * 1024)
 #define PMB_GIB		(1024 * PMB_MIB)
-#define PMB_CLS		"/sys/class/hotmem"
 #define PMB_DRV		"/sys/bus/dax/drivers/device_dax"
 
 enum pmb_cfg { PMB_DAX, PMB_RAM, PMB_DEV, PMB_NCFG };
@@ -99,20 +98,20 @@ static int pmb_dax_down(const char *name)
 
 static int pmb_hm_up(char *name, size_t len, const char *size, bool dev)
 {
-	if (hm_write("1", PMB_CLS "/region0/create") ||
-	    hm_read_str(name, len, PMB_CLS "/region0/create") <= 0 ||
-	    hm_write(size, PMB_CLS "/%s/size", name) ||
-	    (dev && hm_write("dev", PMB_CLS "/%s/memmap", name)) ||
-	    hm_write("1", PMB_CLS "/%s/enabled", name))
+	if (hm_write("1", HM_PM_CLS "/region0/create") ||
+	    hm_read_str(name, len, HM_PM_CLS "/region0/create") <= 0 ||
+	    hm_write(size, HM_PM_CLS "/%s/size", name) ||
+	    (dev && hm_write("dev", HM_PM_CLS "/%s/memmap", name)) ||
+	    hm_write("1", HM_PM_CLS "/%s/enabled", name))
 		return -EIO;
 	return 0;
 }
 
 static int pmb_hm_down(const char *name)
 {
-	if (hm_write("0", PMB_CLS "/%s/enabled", name) ||
-	    hm_write("0", PMB_CLS "/%s/size", name) ||
-	    hm_write(name, PMB_CLS "/region0/delete"))
+	if (hm_write("0", HM_PM_CLS "/%s/enabled", name) ||
+	    hm_write("0", HM_PM_CLS "/%s/size", name) ||
+	    hm_write(name, HM_PM_CLS "/region0/delete"))
 		return -EIO;
 	return 0;
 }
@@ -130,9 +129,9 @@ static void pmb_warm(enum pmb_cfg c)
 		hm_exists(PMB_DRV "/new_id");
 		hm_exists(PMB_DRV "/bind");
 	} else {
-		hm_read_ll(PMB_CLS "/region0/available_size");
-		hm_exists(PMB_CLS "/region0/create");
-		hm_exists(PMB_CLS "/region0/delete");
+		hm_read_ll(HM_PM_CLS "/region0/available_size");
+		hm_exists(HM_PM_CLS "/region0/create");
+		hm_exists(HM_PM_CLS "/region0/delete");
 	}
 }
 
@@ -169,9 +168,9 @@ static int pmb_measure(enum pmb_cfg c, unsigned int n, unsigned long long bytes,
 	s->dram = (f0 - hm_memfree_settled_kb()) * 1024;
 	pmb_warm(c);
 	for (i = 0; c != PMB_DAX && i < n; i++) {
-		s->memmap_dram += hm_read_ll(PMB_CLS "/%s/memmap_dram_bytes",
+		s->memmap_dram += hm_read_ll(HM_PM_CLS "/%s/memmap_dram_bytes",
 					     pmb_names[i]);
-		s->memmap_dev += hm_read_ll(PMB_CLS "/%s/memmap_device_bytes",
+		s->memmap_dev += hm_read_ll(HM_PM_CLS "/%s/memmap_device_bytes",
 					    pmb_names[i]);
 	}
 	t = pmb_now();

@@ -29,7 +29,7 @@
 #include "hotmem_util.h"
 #include "fuzz.h"
 
-#define CLS		"/sys/class/hotmem/"
+#define CLS		HM_PM_CLS "/"
 #define PARAM		"/sys/module/hotmem_pagemap/parameters/regions"
 #define M		(1024ULL * 1024)
 #define G		(1024 * M)
@@ -1086,7 +1086,7 @@ static int pm_check_region(const struct pm_region *R, char *why, size_t len)
 	return 0;
 }
 
-/* is /sys/class/hotmem/@name a live region or instance of the model */
+/* is HM_PM_CLS/@name a live region or instance of the model */
 static bool pm_known(const char *name)
 {
 	int r, i, s;

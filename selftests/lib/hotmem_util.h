@@ -12,10 +12,10 @@
 #include <linux/types.h>
 
 #include "kselftest.h"	/* __printf */
+#include "hotmem_paths.h"
 
 #define HM_SZ_2M	(2ULL << 20)
 #define HM_MAX_RES	256
-#define HM_SYS_DAX	"/sys/bus/dax/devices"
 
 /**
  * struct hm_res - one line of /proc/iomem

@@ -25,7 +25,7 @@
 #include "kselftest_harness.h"
 #include "hotmem_util.h"
 
-#define CLS	"/sys/class/hotmem/"
+#define CLS	HM_PM_CLS "/"
 #define PARAM	"/sys/module/hotmem_pagemap/parameters/regions"
 #define M	(1024ULL * 1024)
 
@@ -119,7 +119,7 @@ TEST_F(pm, region_write_errors)
 	char v[96];
 	int n, i;
 
-	hm_sh(before, sizeof(before), "cat /proc/iomem; ls /sys/class/hotmem");
+	hm_sh(before, sizeof(before), "cat /proc/iomem; ls " HM_PM_CLS);
 	/* overlaps region0 */
 	snprintf(v, sizeof(v), "%llu:%llu", self->start, 2 * M);
 	EXPECT_EQ(-EEXIST, hm_write(v, PARAM));
@@ -141,7 +141,7 @@ TEST_F(pm, region_write_errors)
 	EXPECT_EQ(-EINVAL, hm_write("4294967296", PARAM));
 	EXPECT_EQ(-ERANGE, hm_write("99999999999999999999:2097152", PARAM));
 	EXPECT_EQ(-EINVAL, hm_write("\n", PARAM));
-	hm_sh(after, sizeof(after), "cat /proc/iomem; ls /sys/class/hotmem");
+	hm_sh(after, sizeof(after), "cat /proc/iomem; ls " HM_PM_CLS);
 	EXPECT_STREQ(before, after);
 }
 
@@ -158,13 +158,13 @@ TEST_F(pm, region_write_all_or_nothing)
 	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap"));
 	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
 			   self->start, half));
-	hm_sh(before, sizeof(before), "cat /proc/iomem; ls /sys/class/hotmem");
+	hm_sh(before, sizeof(before), "cat /proc/iomem; ls " HM_PM_CLS);
 	snprintf(v, sizeof(v), "%llu:%llu,%llu:%llu", self->start + half, q,
 		 self->start + half, 2 * M);
 	EXPECT_EQ(-EEXIST, hm_write(v, PARAM));
 	snprintf(v, sizeof(v), "%llu:%llu,junk", self->start + half, q);
 	EXPECT_EQ(-EINVAL, hm_write(v, PARAM));
-	hm_sh(after, sizeof(after), "cat /proc/iomem; ls /sys/class/hotmem");
+	hm_sh(after, sizeof(after), "cat /proc/iomem; ls " HM_PM_CLS);
 	EXPECT_STREQ(before, after);
 	/* and both at once, when they are fine */
 	snprintf(v, sizeof(v), "%llu:%llu,%llu:%llu", self->start + half, q,
@@ -188,14 +188,14 @@ TEST_F(pm, region_write_too_many)
 	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap"));
 	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
 			   self->start, self->size / 2));
-	hm_sh(before, sizeof(before), "cat /proc/iomem; ls /sys/class/hotmem");
+	hm_sh(before, sizeof(before), "cat /proc/iomem; ls " HM_PM_CLS);
 	for (i = 0; i < 16; i++)
 		len += snprintf(v + len, sizeof(v) - len, "%s%llu:%llu", i ? "," : "",
 				free_at, 2 * M);
 	EXPECT_EQ(-EEXIST, hm_write(v, PARAM));
 	snprintf(v + len, sizeof(v) - len, ",%llu:%llu", free_at + 2 * M, 2 * M);
 	EXPECT_EQ(-EINVAL, hm_write(v, PARAM));
-	hm_sh(after, sizeof(after), "cat /proc/iomem; ls /sys/class/hotmem");
+	hm_sh(after, sizeof(after), "cat /proc/iomem; ls " HM_PM_CLS);
 	EXPECT_STREQ(before, after);
 	/* the same at load: the load fails and leaves nothing */
 	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap"));

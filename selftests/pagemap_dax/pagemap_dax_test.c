@@ -20,7 +20,6 @@
 #include "kselftest_harness.h"
 #include "hotmem_util.h"
 
-#define PD_CLS		"/sys/class/hotmem"
 #define PD_DAX_DRV	"/sys/bus/dax/drivers/device_dax"
 #define PD_M		(1024ULL * 1024)
 #define PD_MAX_MAPS	8
@@ -69,12 +68,12 @@ static int pd_dax_disable(const char *inst)
 
 static int pd_hm_enable(const char *inst)
 {
-	return hm_write("1", PD_CLS "/%s/enabled", inst);
+	return hm_write("1", HM_PM_CLS "/%s/enabled", inst);
 }
 
 static int pd_hm_disable(const char *inst)
 {
-	return hm_write("0", PD_CLS "/%s/enabled", inst);
+	return hm_write("0", HM_PM_CLS "/%s/enabled", inst);
 }
 
 static const struct pd_ops pd_dax_ops = {
@@ -86,7 +85,7 @@ static const struct pd_ops pd_dax_ops = {
 
 static const struct pd_ops pd_hm_ops = {
 	.name = "hotmem",
-	.sys = PD_CLS,
+	.sys = HM_PM_CLS,
 	.enable = pd_hm_enable,
 	.disable = pd_hm_disable,
 };
@@ -206,7 +205,7 @@ FIXTURE_SETUP(drv)
 	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
 			   self->sr_start + half, half));
 	snprintf(self->reg[PD_HM].dir, sizeof(self->reg[PD_HM].dir),
-		 PD_CLS "/region0");
+		 HM_PM_CLS "/region0");
 	self->reg[PD_HM].start = self->sr_start + half;
 	snprintf(self->reg[PD_HM].prefix, sizeof(self->reg[PD_HM].prefix), "pm0.");
 
@@ -305,7 +304,7 @@ static int pd_hm_mapping_matches(const char *inst)
 	int n, i;
 
 	n = pd_ranges(PD_HM, inst, r, PD_MAX_RANGES);
-	if (n < 0 || hm_read_str(buf, sizeof(buf), PD_CLS "/%s/mapping", inst) < 0)
+	if (n < 0 || hm_read_str(buf, sizeof(buf), HM_PM_CLS "/%s/mapping", inst) < 0)
 		return -EIO;
 	for (i = 0; i < n; i++) {
 		if (!p || sscanf(p, "%llx-%llx", &s, &e) != 2 ||
@@ -812,7 +811,7 @@ static void pd_state(struct _test_data_drv *self, int d,
 			n += snprintf(buf + n, len - n, "\n");
 	}
 	if (d == PD_HM && n < len)
-		hm_read_str(buf + n, len - n, PD_CLS "/region0/map");
+		hm_read_str(buf + n, len - n, HM_PM_CLS "/region0/map");
 	pd_slurp(buf, len, "/proc/iomem");
 }
 

@@ -22,7 +22,7 @@
 
 #define HTI	SWEEP_HTI
 #define PLAT	HTI "platform"
-#define CLS	"/sys/class/hotmem/"
+#define CLS	HM_PM_CLS "/"
 #define M	(1024ULL * 1024)
 #define SECTION	(128 * M)
 #define NR	3

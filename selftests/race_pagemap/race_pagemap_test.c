@@ -25,7 +25,7 @@
 #include "hotmem_util.h"
 #include "race.h"
 
-#define CLS		"/sys/class/hotmem/"
+#define CLS		HM_PM_CLS "/"
 #define PARAM		"/sys/module/hotmem_pagemap/parameters/regions"
 #define M		(1024ULL * 1024)
 #define NINST		6
@@ -63,7 +63,7 @@ static int step_load_unload(int arg)
 		return -1;
 	/* gone means gone: no region left in /proc/iomem, no class */
 	if (hm_exists(CLS))
-		return rc_fail("/sys/class/hotmem outlived the module");
+		return rc_fail(HM_PM_CLS " outlived the module");
 	if (!rc_exec("grep -q ' : region[0-9]' /proc/iomem"))
 		return rc_fail("a region stayed in /proc/iomem after rmmod");
 	return 0;

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 
+#include "hotmem_paths.h"
+
 #define SWEEP_HTI	"/sys/kernel/debug/hotmem_test_iomap/"
 
 /*
@@ -27,7 +29,7 @@
 	"cat /proc/iomem; grep -E '^hotmem' /proc/modules | cut -d' ' -f1-3; "	\
 	"grep -w hotmem /proc/devices; ls /dev | grep '^pm'; "		\
 	"cat /sys/module/hotmem_pagemap/parameters/regions 2>/dev/null; "	\
-	SWEEP_FILES("/sys/class/hotmem/*/* /sys/class/hotmem/*/mapping*/*")
+	SWEEP_FILES(HM_PM_CLS "/*/* " HM_PM_CLS "/*/mapping*/*")
 
 /*
  * hotmem_kmem's sweeps, on the device D (sysfs X, the kmem driver K).

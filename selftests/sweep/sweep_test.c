@@ -19,7 +19,7 @@
 #include "sweep.h"
 
 #define HTI	SWEEP_HTI
-#define CLS	"/sys/class/hotmem/"
+#define CLS	HM_PM_CLS "/"
 #define M	(1024ULL * 1024)
 
 static struct sweep_env env = {

@@ -16,7 +16,7 @@
 #include "hotmem_util.h"
 #include "sweep.h"
 
-#define CLS	"/sys/class/hotmem/"
+#define CLS	HM_PM_CLS "/"
 
 static struct sweep_env env = {
 	.clean = "rmmod hotmem_pagemap 2>/dev/null; true",
