@@ -156,10 +156,14 @@ failure_lines() {
 	grep -oP '^not ok [0-9]+ [^:]+:\K[^ ]+' "$RES/$1.log" | head -n 5 |
 	while read -r t; do
 		echo "    --- $t:"
+		# from the test's RUN line to its harness's result line (ok too:
+		# a kernel report or a leak fails a test the harness passed),
+		# or to the next test's start (a timeout has no result line)
 		awk -v t="$t" '
+			on && (/^# (not )?ok [0-9]+ / || /^(not )?ok [0-9]+ / ||
+			       /^# #  RUN /) { on = 0 }
 			index($0, "#  RUN ") && index($0, " " t " ") { on = 1; n = 0 }
 			on && /^# / { l[n++ % 30] = $0 }
-			on && index($0, "# not ok ") && index($0, " " t) { on = 0 }
 			END { for (i = (n > 30 ? n - 30 : 0); i < n; i++) print "    " l[i % 30] }
 		' "$RES/$1.console"
 	done
@@ -349,8 +353,7 @@ declare -A COST=([sweep_alloc_kmem]=900 [platform]=650 [sweep_alloc]=650
 SOLO=" sweep_alloc_kmem "
 # Last in their boot: baseline's zz_kernel controls end with a lockdep
 # report (lockdep is off after it) and a kmem bind that fails until the
-# next boot.  The suites that share its vmargs (pagemap_dax, the tables)
-# run first.
+# next boot.  The table tests share its vmargs and run first.
 LAST=" baseline "
 
 # Suites of a lane that boot the same VM (the same vmargs) share one

@@ -37,7 +37,8 @@ static u64 hpm_whole_sections(u64 start, u64 len)
 
 /**
  * hpm_range_reserved() - bytes at the start of range @i that hold its memmap
- * @inst: the instance; caller holds hpm_lock or the instance is enabled
+ * @inst: the instance; caller holds hpm_lock, or the instance is enabled,
+ *	or dead and being revoked (its ranges no longer change)
  * @i: the range
  *
  * With memmap "dev", the struct pages of the range's whole sections; they
@@ -49,7 +50,8 @@ u64 hpm_range_reserved(const struct hpm_instance *inst, int i)
 {
 	const struct hpm_range *r = &inst->ranges[i];
 
-	lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(inst->enabled));
+	lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(inst->enabled) ||
+		       READ_ONCE(inst->dead));
 	if (!inst->memmap_dev)
 		return 0;
 	return hpm_whole_sections(r->start, r->len) * hpm_section_memmap();
@@ -148,7 +150,7 @@ void hpm_instance_disable(struct hpm_instance *inst)
 
 /**
  * hpm_instance_pinned() - pages of an enabled instance still in use
- * @inst: the instance, enabled
+ * @inst: the instance, enabled (or dead and being revoked)
  *
  * An idle ZONE_DEVICE page of ours has a reference count of 1; a pin
  * (get_user_pages() for O_DIRECT, a pipe buffer of vmsplice(), RDMA)
