@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The quality gates, each on everything it applies to: checkpatch --strict
 # and kernel-doc -Wall on every C file, sparse (C=2 -Wsparse-error) and a
-# W=1 -Werror build of the modules for every supported kernel, shellcheck
-# on every script.  Tools come from the newest cached kernel source.
+# W=1 -Werror build of the modules for every supported kernel with the
+# layering check of hotmem_pagemap (layering.sh), shellcheck on every
+# script.  Tools come from the newest cached kernel source.
 # Exit status: number of failed gates.
 
 # shellcheck disable=SC2317 # the gate functions run through gate()
@@ -57,6 +58,8 @@ kbuild() {
 	for k in $(hm_kver 6.1) $(hm_kver 6.12) $(hm_kver 6.12-rt); do
 		make --no-print-directory -j"$(nproc)" test-modules KVER="$k" \
 			KDIR="$(hm_kdir "$k")" "$@" || rc=1
+		# and hotmem_pagemap's files call one way, on each
+		scripts/layering.sh "build/$k/kmod/pagemap" || rc=1
 	done
 	return "$rc"
 }
@@ -64,7 +67,7 @@ kbuild() {
 gate "checkpatch --strict (${#cfiles[@]} files)" checkpatch
 gate "kernel-doc -Wall" kerneldoc
 # one build runs both: sparse checks each file that W=1 compiles
-gate "W=1 KCFLAGS=-Werror, sparse C=2 -Wsparse-error" \
+gate "W=1 KCFLAGS=-Werror, sparse C=2 -Wsparse-error, layering" \
 	kbuild W=1 KCFLAGS=-Werror C=2 CF=-Wsparse-error
 gate "shellcheck (${#shfiles[@]} files)" shellcheck -x "${shfiles[@]}"
 wait

@@ -65,29 +65,32 @@ struct hkm_range {
  * @stuck: entry in hkm_stuck while unbound with memory added; protected
  *	by hkm_stuck_lock, as is @retry_round
  * @retry_round: the last retry_unplug pass that visited the device
- * @dev_dax: the bound device; NULL while stuck
- * @name: resource name (the device name at probe); outlives @dev_dax
+ * @name: resource name (the device name at probe); outlives the binding
  * @nid: target node of the memory
- * @lock: protects every field below
+ * @nr_range: number of @ranges
+ * @lock: protects the fields grouped under it
  * @mgid: memory group id while a block is added, else -1
  * @mtype: memory tier type given to @nid while a block is added
  * @memmap_on_memory: wanted memmap placement for the next plug
  * @holds_module: a module reference is held for the added memory
- * @nr_range: number of @ranges
  * @ranges: the device's ranges, in the order of its mappings
  */
 struct hkm_dev {
+	/* protected by hkm_stuck_lock (main.c) */
 	struct list_head stuck;
 	unsigned long retry_round;
-	struct dev_dax *dev_dax;
+
+	/* set at allocation, then constant (@ranges' bounds included) */
 	const char *name;
 	int nid;
-	struct mutex lock;	/* protects the fields below */
+	int nr_range;
+
+	/* protected by @lock: these and what @ranges record of the blocks */
+	struct mutex lock;
 	int mgid;
 	struct memory_dev_type *mtype;
 	bool memmap_on_memory;
 	bool holds_module;
-	int nr_range;
 	struct hkm_range ranges[];
 };
 

@@ -222,7 +222,6 @@ again:
 			break;
 		}
 		list_del_init(&hd->stuck);
-		hd->dev_dax = dev_dax;
 		found = hd;
 		break;
 	}
@@ -245,7 +244,6 @@ static void hkm_dev_retire(struct hkm_dev *hd)
 	mutex_lock(&hd->lock);
 	left = hkm_nr_added(hd);
 	held = hkm_holds_anything(hd);
-	hd->dev_dax = NULL;
 	mutex_unlock(&hd->lock);
 	if (held) {
 		list_add_tail(&hd->stuck, &hkm_stuck);
@@ -401,7 +399,6 @@ static int hkm_probe(struct dev_dax *dev_dax)
 		hd = hkm_dev_alloc(dev_dax);
 		if (IS_ERR(hd))
 			return PTR_ERR(hd);
-		hd->dev_dax = dev_dax;
 	}
 	if (!hkm_nr_planned(hd)) {
 		dev_err(dev, "no whole %llu MiB memory block in the device: nothing to add\n",

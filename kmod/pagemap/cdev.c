@@ -7,6 +7,10 @@
  * byte after the memmap a "dev" instance keeps in its first pages; the
  * ranges follow each other.  An instance cannot be disabled through sysfs
  * while its device is open or mapped; a region's owner can revoke it.
+ *
+ * This file also owns what every instance's character device is made of,
+ * as drivers/dax/super.c does for device-dax: the device numbers, and the
+ * private pseudo filesystem whose S_DAX inodes the files map through.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,18 +20,59 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/mman.h>
+#include <linux/mount.h>
 #include <linux/pfn_t.h>
+#include <linux/pseudo_fs.h>
 
 #include "compat.h"
 #include "hpm.h"
 
-/**
- * hpm_instance_usable() - bytes of an enabled instance that can be mapped
- * @inst: the instance; its ranges do not change while it is enabled
- *
- * Return: its size less the memmap kept on the device.
+/* instance character devices: major and minors */
+#define HPM_MINORS	BIT(16)
+static dev_t hpm_devt;
+/* minors of the instances (the ida locks itself) */
+static DEFINE_IDA(hpm_minor_ida);
+
+/*
+ * The inodes behind the instances' character devices live on a private
+ * pseudo filesystem, as device-dax's do: an S_DAX inode is what lets the
+ * core mm fault a mapping at 2 MiB and 1 GiB (on 6.1 only DAX vmas get
+ * huge faults), and its single address space reaches every mapping of an
+ * instance however many device nodes and files were opened.
  */
-u64 hpm_instance_usable(const struct hpm_instance *inst)
+#define HPM_FS_MAGIC	0x686f746d	/* "hotm" */
+
+static int hpm_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, HPM_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type hpm_fs_type = {
+	.name = "hotmem_pagemap",
+	.init_fs_context = hpm_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+static struct vfsmount *hpm_mnt;
+
+/* The inode for @devt: a character-device inode with S_DAX set. */
+static struct inode *hpm_inode_alloc(dev_t devt)
+{
+	struct inode *inode = alloc_anon_inode(hpm_mnt->mnt_sb);
+
+	if (IS_ERR(inode))
+		return inode;
+	/* a char device, so mm does not take it for a filesystem DAX file */
+	inode->i_mode = S_IFCHR;
+	inode->i_rdev = devt;
+	inode->i_flags |= S_DAX;
+	return inode;
+}
+
+/* bytes of an enabled instance that can be mapped: its size less the
+ * memmap kept on the device; its ranges do not change while enabled
+ */
+static u64 hpm_instance_usable(const struct hpm_instance *inst)
 {
 	u64 bytes = 0;
 	int i;
@@ -245,7 +290,7 @@ static int hpm_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-const struct file_operations hpm_fops = {
+static const struct file_operations hpm_fops = {
 	.owner = THIS_MODULE,
 	.open = hpm_open,
 	.release = hpm_release,
@@ -253,3 +298,83 @@ const struct file_operations hpm_fops = {
 	.get_unmapped_area = hpm_get_unmapped_area,
 	.llseek = noop_llseek,
 };
+
+/**
+ * hpm_cdev_add() - give an instance its character device and register it
+ * @inst: a new instance whose device is initialised and named, not added
+ *
+ * Takes a minor and an inode, and adds the instance device together with
+ * its character device (cdev_device_add()).  What was taken before a
+ * failure stays recorded in @inst for hpm_cdev_release().
+ *
+ * Return: 0; -ENOSPC if no minor is left; -ENOMEM; or the error of
+ * cdev_device_add().
+ */
+int hpm_cdev_add(struct hpm_instance *inst)
+{
+	int minor;
+
+	minor = ida_alloc_max(&hpm_minor_ida, HPM_MINORS - 1, GFP_KERNEL);
+	if (minor < 0)
+		return minor;
+	inst->dev.devt = MKDEV(MAJOR(hpm_devt), minor);
+	inst->inode = hpm_inode_alloc(inst->dev.devt);
+	if (IS_ERR(inst->inode)) {
+		int rc = PTR_ERR(inst->inode);
+
+		inst->inode = NULL;
+		return rc;
+	}
+	cdev_init(&inst->cdev, &hpm_fops);
+	inst->cdev.owner = THIS_MODULE;
+	return cdev_device_add(&inst->cdev, &inst->dev);
+}
+
+/**
+ * hpm_cdev_del() - unregister an instance device and its character device
+ * @inst: an instance hpm_cdev_add() registered; hpm_lock not held (this
+ *	waits for the device's own handlers)
+ */
+void hpm_cdev_del(struct hpm_instance *inst)
+{
+	lockdep_assert_not_held(&hpm_lock);
+	cdev_device_del(&inst->cdev, &inst->dev);
+}
+
+/**
+ * hpm_cdev_release() - give back the inode and minor of an instance
+ * @inst: the instance, from its device's release: no file is open
+ */
+void hpm_cdev_release(struct hpm_instance *inst)
+{
+	if (inst->inode)
+		iput(inst->inode);
+	if (inst->dev.devt)
+		ida_free(&hpm_minor_ida, MINOR(inst->dev.devt));
+}
+
+/**
+ * hpm_cdev_init() - module load: the device numbers and the pseudo-fs
+ *
+ * Return: 0, or -errno with nothing left behind.
+ */
+int hpm_cdev_init(void)
+{
+	int rc;
+
+	hpm_mnt = kern_mount(&hpm_fs_type);
+	rc = PTR_ERR_OR_ZERO(hpm_mnt);
+	if (rc)
+		return rc;
+	rc = alloc_chrdev_region(&hpm_devt, 0, HPM_MINORS, "hotmem");
+	if (rc)
+		kern_unmount(hpm_mnt);
+	return rc;
+}
+
+/** hpm_cdev_exit() - module unload, after every instance is gone */
+void hpm_cdev_exit(void)
+{
+	unregister_chrdev_region(hpm_devt, HPM_MINORS);
+	kern_unmount(hpm_mnt);
+}

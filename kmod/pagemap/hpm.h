@@ -5,8 +5,8 @@
  * of it (subsec.h); instances are carved from a region at 2 MiB
  * granularity, in one or more discontiguous ranges.
  *
- * Locking: hpm_lock protects every region and instance field and the
- * sub-section maps.  main.c's hpm_param_lock, held by a "regions" write
+ * Locking: hpm_lock protects the region and instance fields grouped
+ * under it below, and the sub-section maps.  main.c's hpm_param_lock, held by a "regions" write
  * and by init and exit, comes before every other lock of the module; the
  * write holds the kernel's kernel_param_lock(THIS_MODULE) around it, so
  * nothing holding hpm_param_lock may read or set a parameter.  Two per-instance
@@ -43,31 +43,33 @@
 #define HPM_MAX_RANGES	64
 
 extern struct mutex hpm_lock;
-extern struct class hpm_class;
 
 /**
  * struct hotmem_region - a physical range of device memory owned by hotmem
  * @dev: the region device, regionN of the "hotmem" class
  * @id: region id
  * @res: the iomem resource claimed for it
- * @map: owner of each sub-section
  * @target_node: the NUMA node the memory belongs to (may be offline), or
  *	NUMA_NO_NODE
+ * @ida: instance ids (locks itself)
+ * @map: owner of each sub-section
  * @instances: its instances, by creation
- * @ida: instance ids
  * @seed: the first instance of size 0, or NULL
  * @youngest: the most recently created instance, or NULL
  * @node: entry in hpm_regions
  * @dead: removed; handlers return -ENXIO
  */
 struct hotmem_region {
+	/* set before it is published, then constant */
 	struct device dev;
 	int id;
 	struct resource *res;
-	struct hpm_map map;
 	int target_node;
-	struct list_head instances;
 	struct ida ida;
+
+	/* protected by hpm_lock */
+	struct hpm_map map;
+	struct list_head instances;
 	struct device *seed;
 	struct device *youngest;
 	struct list_head node;
@@ -91,57 +93,89 @@ struct hpm_mapping {
  * @dev: the instance device, "pmR.I", a child of its region
  * @region: its region
  * @id: id within the region; owner value id + 1 in the map
- * @align: fault granularity (4 KiB, 2 MiB or 1 GiB); ranges are aligned
- *	to it and to 2 MiB, the unit memremap_pages() maps
- * @nr_range: number of @ranges
- * @ranges: the physical ranges, in allocation order
- * @memmap_dev: struct pages on the device (a vmem_altmap per range), not RAM
- * @enabled: @pgmaps are mapped; written under both hpm_lock and
- *	@fault_lock, so a fault (which holds @fault_lock) sees it stable
- * @pgmaps: one ZONE_DEVICE pgmap per range while enabled
  * @cdev: the character device /dev/pmR.I
  * @inode: the S_DAX inode whose mapping every open file of @cdev uses:
  *	huge faults are allowed on DAX vmas, and it finds every mapping of
  *	the instance for a revoke
- * @fault_lock: held for reading by faults, for writing to change @enabled
+ * @align: fault granularity (4 KiB, 2 MiB or 1 GiB); ranges are aligned
+ *	to it and to 2 MiB, the unit memremap_pages() maps; written under
+ *	@mapping_lock too, read without a lock by its show
+ * @nr_range: number of @ranges
+ * @ranges: the physical ranges, in allocation order
+ * @memmap_dev: struct pages on the device (a vmem_altmap per range), not RAM
+ * @pgmaps: one ZONE_DEVICE pgmap per range while enabled
  * @users: open files of @cdev (a mapping holds its file open)
+ * @node: entry in the region's instances
+ * @dead: deleted; handlers return -ENXIO
+ * @revoking: was enabled when it was killed: to be revoked
+ * @fault_lock: held for reading by faults, for writing to change @enabled
+ * @enabled: @pgmaps are mapped; written under both hpm_lock and
+ *	@fault_lock, so a fault (which holds @fault_lock) sees it stable
  * @mapping_lock: held by the stores that change the ranges or enable
  *	(size, mapping, enabled) from before the change until @mappings
  *	match it, so a change can be undone if they cannot be made; taken
  *	before hpm_lock, never inside it
  * @mappings: the mappingN devices, for ranges 0 to @nr_mapping - 1
  * @nr_mapping: number of @mappings registered
- * @node: entry in the region's instances
- * @dead: deleted; handlers return -ENXIO
- * @revoking: was enabled when its region was removed: to be revoked
  */
 struct hpm_instance {
+	/* set before it is published, then constant */
 	struct device dev;
 	struct hotmem_region *region;
 	int id;
+	struct cdev cdev;
+	struct inode *inode;
+
+	/* protected by hpm_lock */
 	u64 align;
 	int nr_range;
 	struct hpm_range ranges[HPM_MAX_RANGES];
 	bool memmap_dev;
-	bool enabled;
 	struct dev_pagemap *pgmaps[HPM_MAX_RANGES];
-	struct cdev cdev;
-	struct inode *inode;
-	struct rw_semaphore fault_lock;
 	int users;
-	struct mutex mapping_lock;	/* see above: before hpm_lock */
-	struct hpm_mapping *mappings[HPM_MAX_RANGES];
-	int nr_mapping;
 	struct list_head node;
 	bool dead;
 	bool revoking;
+
+	/* protected by hpm_lock and fault_lock: writers hold both */
+	struct rw_semaphore fault_lock;
+	bool enabled;
+
+	/* protected by mapping_lock (before hpm_lock) */
+	struct mutex mapping_lock;
+	struct hpm_mapping *mappings[HPM_MAX_RANGES];
+	int nr_mapping;
 };
 
+/**
+ * hpm_instance_lock() - take hpm_lock for a handler of @inst
+ * @inst: the instance
+ *
+ * Return: 0 with hpm_lock held; -EINTR; -ENXIO (not held) if @inst was
+ * deleted meanwhile.
+ */
+static inline int hpm_instance_lock(struct hpm_instance *inst)
+{
+	if (mutex_lock_interruptible(&hpm_lock))
+		return -EINTR;
+	if (inst->dead) {
+		mutex_unlock(&hpm_lock);
+		return -ENXIO;
+	}
+	return 0;
+}
+
+/*
+ * Each file calls only the files listed after it (main.c, the top, has
+ * init, exit and the "regions" parameter and no interface of its own).
+ */
+
 /* region.c */
+int hpm_regions_init(void);
+void hpm_regions_exit(void);
 int hpm_region_add(u64 start, u64 size, int target_node,
 		   struct hotmem_region **out);
 void hpm_region_remove(struct hotmem_region *region);
-void hpm_regions_remove_all(void);
 int hpm_region_validate(u64 start, u64 size);
 int hpm_regions_show(char *buf);
 
@@ -149,18 +183,18 @@ int hpm_regions_show(char *buf);
 struct hpm_instance *hpm_instance_new(struct hotmem_region *region);
 struct hpm_instance *hpm_instance_create(struct hotmem_region *region);
 int hpm_instance_delete(struct hotmem_region *region, const char *name);
-u64 hpm_instance_size(const struct hpm_instance *inst);
-void hpm_instance_sync_mappings(struct hpm_instance *inst);
+void hpm_instance_kill(struct hpm_instance *inst);
+void hpm_instance_destroy(struct hpm_instance *inst);
+
+/* mapping.c */
+int hpm_mappings_sync(struct hpm_instance *inst);
 
 /* cdev.c */
-extern const struct file_operations hpm_fops;
-u64 hpm_instance_usable(const struct hpm_instance *inst);
-
-/* main.c */
-extern dev_t hpm_devt;
-struct inode *hpm_inode_alloc(dev_t devt);
-int hpm_minor_get(void);
-void hpm_minor_put(int minor);
+int hpm_cdev_init(void);
+void hpm_cdev_exit(void);
+int hpm_cdev_add(struct hpm_instance *inst);
+void hpm_cdev_del(struct hpm_instance *inst);
+void hpm_cdev_release(struct hpm_instance *inst);
 
 /* pgmap.c */
 int hpm_instance_enable(struct hpm_instance *inst);

@@ -22,26 +22,11 @@ static void hpm_instance_release(struct device *dev)
 {
 	struct hpm_instance *inst = to_hpm_instance(dev);
 
-	if (inst->inode)
-		iput(inst->inode);
-	if (dev->devt)
-		hpm_minor_put(MINOR(dev->devt));
+	hpm_cdev_release(inst);
 	/* only now: the name pmR.I stays taken until the device is gone */
 	ida_free(&inst->region->ida, inst->id);
 	put_device(&inst->region->dev);
 	kfree(inst);
-}
-
-/* Lock, and fail with -ENXIO if @inst was deleted meanwhile. */
-static int hpm_instance_lock(struct hpm_instance *inst)
-{
-	if (mutex_lock_interruptible(&hpm_lock))
-		return -EINTR;
-	if (inst->dead) {
-		mutex_unlock(&hpm_lock);
-		return -ENXIO;
-	}
-	return 0;
 }
 
 /**
@@ -50,7 +35,7 @@ static int hpm_instance_lock(struct hpm_instance *inst)
  *
  * Return: the sum of its ranges.
  */
-u64 hpm_instance_size(const struct hpm_instance *inst)
+static u64 hpm_instance_size(const struct hpm_instance *inst)
 {
 	u64 size = 0;
 	int i;
@@ -72,24 +57,33 @@ static u64 hpm_alloc_align(const struct hpm_instance *inst)
 	return max_t(u64, inst->align, HPM_SUBSECTION_SIZE);
 }
 
-/* Append [start, start + len), merged with the last range if adjacent. */
-static void hpm_instance_append(struct hpm_instance *inst, u64 start, u64 len)
+/*
+ * Append [start, start + len), merged with the last range if adjacent.
+ * Its callers leave room for it: -EIO (and a warning) if there is none.
+ */
+static int hpm_instance_append(struct hpm_instance *inst, u64 start, u64 len)
 {
 	struct hpm_range *last = inst->nr_range ?
 		&inst->ranges[inst->nr_range - 1] : NULL;
 
 	if (last && last->start + last->len == start) {
 		last->len += len;
-		return;
+		return 0;
 	}
+	if (WARN_ON_ONCE(inst->nr_range == HPM_MAX_RANGES))
+		return -EIO;
 	inst->ranges[inst->nr_range].start = start;
 	inst->ranges[inst->nr_range].len = len;
 	inst->nr_range++;
+	return 0;
 }
+
+static int hpm_instance_shrink(struct hpm_instance *inst, u64 by);
 
 static int hpm_instance_grow(struct hpm_instance *inst, u64 by)
 {
 	struct hpm_range got[HPM_MAX_RANGES];
+	u64 added = 0;
 	int n, i, rc;
 
 	lockdep_assert_held(&hpm_lock);
@@ -101,28 +95,50 @@ static int hpm_instance_grow(struct hpm_instance *inst, u64 by)
 			   got, HPM_MAX_RANGES - inst->nr_range, &n);
 	if (rc)
 		return rc;
-	for (i = 0; i < n; i++)
-		hpm_instance_append(inst, got[i].start, got[i].len);
-	return 0;
+	for (i = 0; i < n; i++) {
+		rc = hpm_instance_append(inst, got[i].start, got[i].len);
+		if (rc)
+			break;
+		added += got[i].len;
+	}
+	if (!rc)
+		return 0;
+	/* undo: what was not appended goes back to the map, the rest too */
+	for (; i < n; i++)
+		WARN_ON_ONCE(hpm_map_release(&inst->region->map, hpm_owner(inst),
+					     got[i].start, got[i].len));
+	WARN_ON_ONCE(hpm_instance_shrink(inst, added));
+	return rc;
 }
 
-/* Give back @by bytes from the end of the last ranges. */
-static void hpm_instance_shrink(struct hpm_instance *inst, u64 by)
+/*
+ * Give back @by bytes from the end of the last ranges: 0, or -EIO (and a
+ * warning) if the instance does not hold them or the sub-section map
+ * disagrees with its ranges, which cannot happen; what was given back
+ * before stays given back.
+ */
+static int hpm_instance_shrink(struct hpm_instance *inst, u64 by)
 {
 	struct hpm_range *last;
 	u64 cut;
+	int rc;
 
 	lockdep_assert_held(&hpm_lock);
+	if (WARN_ON_ONCE(by > hpm_instance_size(inst)))
+		return -EIO;
 	while (by) {
 		last = &inst->ranges[inst->nr_range - 1];
 		cut = min(by, last->len);
-		hpm_map_release(&inst->region->map, hpm_owner(inst),
-				last->start + last->len - cut, cut);
+		rc = hpm_map_release(&inst->region->map, hpm_owner(inst),
+				     last->start + last->len - cut, cut);
+		if (WARN_ON_ONCE(rc))
+			return -EIO;
 		last->len -= cut;
 		by -= cut;
 		if (!last->len)
 			inst->nr_range--;
 	}
+	return 0;
 }
 
 /* The region's seed is its first instance of size 0. */
@@ -154,8 +170,6 @@ static ssize_t size_show(struct device *dev, struct device_attribute *attr,
 	return rc;
 }
 
-static int hpm_sync_mappings_locked(struct hpm_instance *inst);
-
 /*
  * Take both locks of a store that changes the ranges: the instance's
  * mapping_lock (held until its mappingN devices match) and hpm_lock.
@@ -181,16 +195,20 @@ static int hpm_instance_lock_ranges(struct hpm_instance *inst)
 static int hpm_instance_publish(struct hpm_instance *inst, int rc, u64 grew)
 {
 	if (!rc)
-		rc = hpm_sync_mappings_locked(inst);
+		rc = hpm_mappings_sync(inst);
 	if (rc && grew) {
+		int undo = 0;
+
 		mutex_lock(&hpm_lock);
 		if (!inst->dead) {
-			hpm_instance_shrink(inst, grew);
+			undo = hpm_instance_shrink(inst, grew);
 			hpm_region_update_seed(inst->region);
 		}
 		mutex_unlock(&hpm_lock);
+		if (undo)
+			dev_err(&inst->dev, "undo of a failed change: %d\n", undo);
 		/* fewer ranges now: this only unregisters, it cannot fail */
-		hpm_sync_mappings_locked(inst);
+		WARN_ON_ONCE(hpm_mappings_sync(inst));
 	}
 	mutex_unlock(&inst->mapping_lock);
 	return rc;
@@ -223,7 +241,7 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 	else if (val > cur)
 		rc = hpm_instance_grow(inst, val - cur);
 	else if (val < cur)
-		hpm_instance_shrink(inst, cur - val);
+		rc = hpm_instance_shrink(inst, cur - val);
 	if (!rc && val > cur)
 		grew = val - cur;
 	if (!rc)
@@ -380,8 +398,13 @@ static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 		rc = hpm_map_claim(&inst->region->map, hpm_owner(inst), start,
 				   end - start + 1);
 	if (!rc) {
-		hpm_instance_append(inst, start, end - start + 1);
-		hpm_region_update_seed(inst->region);
+		rc = hpm_instance_append(inst, start, end - start + 1);
+		if (rc)
+			WARN_ON_ONCE(hpm_map_release(&inst->region->map,
+						     hpm_owner(inst), start,
+						     end - start + 1));
+		else
+			hpm_region_update_seed(inst->region);
 	}
 	mutex_unlock(&hpm_lock);
 	rc = hpm_instance_publish(inst, rc, rc ? 0 : end - start + 1);
@@ -534,154 +557,6 @@ static const struct device_type hpm_instance_type = {
 	.release = hpm_instance_release,
 };
 
-/*
- * mappingN: one directory per range of an instance, as a dax device has,
- * with the range's start and end (inclusive) and its page offset in the
- * character device.  They are devices of their own, registered and
- * unregistered after the range change they reflect, outside hpm_lock.
- */
-static struct hpm_mapping *to_hpm_mapping(struct device *dev)
-{
-	return container_of(dev, struct hpm_mapping, dev);
-}
-
-static void hpm_mapping_release(struct device *dev)
-{
-	kfree(to_hpm_mapping(dev));
-}
-
-enum hpm_mapping_field { HPM_START, HPM_END, HPM_PGOFF };
-
-static ssize_t hpm_mapping_show(struct device *dev, char *buf,
-				enum hpm_mapping_field field)
-{
-	struct hpm_mapping *m = to_hpm_mapping(dev);
-	struct hpm_instance *inst = m->inst;
-	const struct hpm_range *r;
-	u64 pgoff = 0;
-	ssize_t rc;
-	int i;
-
-	rc = hpm_instance_lock(inst);
-	if (rc)
-		return rc;
-	/* the device outlived its range until the next sync */
-	if (m->index >= inst->nr_range) {
-		mutex_unlock(&hpm_lock);
-		return -ENXIO;
-	}
-	r = &inst->ranges[m->index];
-	for (i = 0; i < m->index; i++)
-		pgoff += (inst->ranges[i].len - hpm_range_reserved(inst, i)) >>
-			 PAGE_SHIFT;
-	if (field == HPM_START)
-		rc = sysfs_emit(buf, "%#llx\n", r->start);
-	else if (field == HPM_END)
-		rc = sysfs_emit(buf, "%#llx\n", r->start + r->len - 1);
-	else
-		rc = sysfs_emit(buf, "%#llx\n", pgoff);
-	mutex_unlock(&hpm_lock);
-	return rc;
-}
-
-static ssize_t start_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
-{
-	return hpm_mapping_show(dev, buf, HPM_START);
-}
-static DEVICE_ATTR_ADMIN_RO(start);
-
-static ssize_t end_show(struct device *dev, struct device_attribute *attr,
-			char *buf)
-{
-	return hpm_mapping_show(dev, buf, HPM_END);
-}
-static DEVICE_ATTR_ADMIN_RO(end);
-
-static ssize_t page_offset_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
-{
-	return hpm_mapping_show(dev, buf, HPM_PGOFF);
-}
-static DEVICE_ATTR_ADMIN_RO(page_offset);
-
-static struct attribute *hpm_mapping_attrs[] = {
-	&dev_attr_start.attr,
-	&dev_attr_end.attr,
-	&dev_attr_page_offset.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(hpm_mapping);
-
-static const struct device_type hpm_mapping_type = {
-	.name = "hotmem_mapping",
-	.groups = hpm_mapping_groups,
-	.release = hpm_mapping_release,
-};
-
-static int hpm_mapping_add(struct hpm_instance *inst, int index)
-{
-	struct hpm_mapping *m;
-	int rc;
-
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m)
-		return -ENOMEM;
-	m->inst = inst;
-	m->index = index;
-	device_initialize(&m->dev);
-	m->dev.parent = &inst->dev;
-	m->dev.type = &hpm_mapping_type;
-	rc = dev_set_name(&m->dev, "mapping%d", index);
-	if (!rc)
-		rc = device_add(&m->dev);
-	if (rc) {
-		put_device(&m->dev);
-		return rc;
-	}
-	inst->mappings[index] = m;
-	return 0;
-}
-
-/*
- * One mappingN device per range.  Caller holds mapping_lock, not
- * hpm_lock (unregistering waits for the devices' handlers, which take
- * it).  A failure to register leaves the devices that were made, each
- * for a range that exists, and returns the errno.
- */
-static int hpm_sync_mappings_locked(struct hpm_instance *inst)
-{
-	int want, rc;
-
-	lockdep_assert_held(&inst->mapping_lock);
-	mutex_lock(&hpm_lock);
-	want = inst->dead ? 0 : inst->nr_range;
-	mutex_unlock(&hpm_lock);
-	while (inst->nr_mapping > want)
-		device_unregister(&inst->mappings[--inst->nr_mapping]->dev);
-	while (inst->nr_mapping < want) {
-		rc = hpm_mapping_add(inst, inst->nr_mapping);
-		if (rc)
-			return rc;
-		inst->nr_mapping++;
-	}
-	return 0;
-}
-
-/**
- * hpm_instance_sync_mappings() - drop the mappingN devices of a deleted
- *	or emptied instance
- * @inst: the instance, with no more ranges than devices
- *
- * Context: takes mapping_lock; hpm_lock must not be held.
- */
-void hpm_instance_sync_mappings(struct hpm_instance *inst)
-{
-	mutex_lock(&inst->mapping_lock);
-	hpm_sync_mappings_locked(inst);
-	mutex_unlock(&inst->mapping_lock);
-}
-
 /**
  * hpm_instance_new() - a new empty instance in @region
  * @region: the region, not dead; caller holds hpm_lock
@@ -716,27 +591,17 @@ struct hpm_instance *hpm_instance_new(struct hotmem_region *region)
 
 	device_initialize(&inst->dev);
 	inst->dev.parent = &region->dev;
-	inst->dev.class = &hpm_class;
+	/* the class of its region: "hotmem" */
+	inst->dev.class = region->dev.class;
 	inst->dev.type = &hpm_instance_type;
 	rc = dev_set_name(&inst->dev, "pm%d.%d", region->id, inst->id);
-	if (!rc) {
-		rc = hpm_minor_get();
-		if (rc >= 0)
-			inst->dev.devt = MKDEV(MAJOR(hpm_devt), rc);
-	}
-	if (rc >= 0) {
-		inst->inode = hpm_inode_alloc(inst->dev.devt);
-		rc = PTR_ERR_OR_ZERO(inst->inode);
-		if (rc)
-			inst->inode = NULL;
-	}
-	if (!rc) {
-		cdev_init(&inst->cdev, &hpm_fops);
-		inst->cdev.owner = THIS_MODULE;
-		rc = cdev_device_add(&inst->cdev, &inst->dev);
-	}
+	if (!rc)
+		rc = hpm_cdev_add(inst);
 	if (rc) {
-		/* the release callback frees the id, drops the region, frees inst */
+		/*
+		 * The release callback gives back the minor and inode, frees
+		 * the id, drops the region and frees inst.
+		 */
 		put_device(&inst->dev);
 		return ERR_PTR(rc);
 	}
@@ -765,12 +630,56 @@ struct hpm_instance *hpm_instance_create(struct hotmem_region *region)
 }
 
 /**
+ * hpm_instance_kill() - first half of every removal of an instance
+ * @inst: a live instance; caller holds hpm_lock and takes it off its
+ *	region's list in the same hold
+ *
+ * Marks it dead, so each of its handlers fails with -ENXIO from now on,
+ * and stops new faults of an enabled one, which hpm_instance_destroy()
+ * then revokes.
+ */
+void hpm_instance_kill(struct hpm_instance *inst)
+{
+	lockdep_assert_held(&hpm_lock);
+	WARN_ON_ONCE(inst->dead);
+	inst->dead = true;
+	inst->revoking = inst->enabled;
+	if (inst->enabled)
+		hpm_instance_stop(inst);
+}
+
+/**
+ * hpm_instance_destroy() - second half: unregister and drop an instance
+ * @inst: an instance hpm_instance_kill() marked dead, off every list;
+ *	hpm_lock not held
+ *
+ * Revokes it if it was enabled: that waits for pinned pages, whose
+ * owners may need hpm_lock to close their files.  Then its mappingN
+ * devices and its own device are unregistered, which waits for their
+ * handlers, and the last reference is dropped.
+ */
+void hpm_instance_destroy(struct hpm_instance *inst)
+{
+	lockdep_assert_not_held(&hpm_lock);
+	if (WARN_ON_ONCE(!inst->dead))
+		return;
+	if (inst->revoking)
+		hpm_instance_revoke(inst);
+	mutex_lock(&inst->mapping_lock);
+	/* dead: this only unregisters, it cannot fail */
+	WARN_ON_ONCE(hpm_mappings_sync(inst));
+	mutex_unlock(&inst->mapping_lock);
+	hpm_cdev_del(inst);
+	put_device(&inst->dev);
+}
+
+/**
  * hpm_instance_delete() - delete the instance named @name of @region
  * @region: the region
  * @name: e.g. "pm0.3"
  *
  * Return: 0; -ENXIO if there is no such instance; -EBUSY if it still has
- * memory (write 0 to its size first).
+ * memory (write 0 to its size first); -EINTR.
  */
 int hpm_instance_delete(struct hotmem_region *region, const char *name)
 {
@@ -789,15 +698,12 @@ int hpm_instance_delete(struct hotmem_region *region, const char *name)
 		mutex_unlock(&hpm_lock);
 		return -EBUSY;
 	}
-	found->dead = true;
+	hpm_instance_kill(found);
 	list_del(&found->node);
 	if (region->youngest == &found->dev)
 		region->youngest = NULL;
 	hpm_region_update_seed(region);
 	mutex_unlock(&hpm_lock);
-	/* outside hpm_lock: these wait for the instance's own handlers */
-	hpm_instance_sync_mappings(found);
-	cdev_device_del(&found->cdev, &found->dev);
-	put_device(&found->dev);
+	hpm_instance_destroy(found);
 	return 0;
 }

@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hotmem_pagemap: a sub-section aware ZONE_DEVICE pagemap allocator.
- * Module glue: the "hotmem" class that regions and instances live in, and
- * the "regions" parameter that names regions at load and adds more when
- * written.
+ * The top of the module: init and exit, and the "regions" parameter that
+ * names regions at load and adds more when written.  Calls go down only:
+ * main -> region -> instance -> mapping (the mappingN devices) -> cdev
+ * (device numbers, pseudo-fs, file operations) -> pgmap -> subsec.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/mount.h>
-#include <linux/pseudo_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -20,76 +18,6 @@
 
 /* protects every region and instance; see hpm.h */
 DEFINE_MUTEX(hpm_lock);
-
-struct class hpm_class = {
-	.name = "hotmem",
-};
-
-/* instance character devices: major and minors */
-#define HPM_MINORS	BIT(16)
-dev_t hpm_devt;
-/* minors of the instances (the ida locks itself) */
-static DEFINE_IDA(hpm_minor_ida);
-
-/**
- * hpm_minor_get() - a free minor for an instance's character device
- *
- * Return: the minor, or -errno.
- */
-int hpm_minor_get(void)
-{
-	return ida_alloc_max(&hpm_minor_ida, HPM_MINORS - 1, GFP_KERNEL);
-}
-
-/**
- * hpm_minor_put() - give a minor back
- * @minor: from hpm_minor_get()
- */
-void hpm_minor_put(int minor)
-{
-	ida_free(&hpm_minor_ida, minor);
-}
-
-/*
- * The inodes behind the instances' character devices live on a private
- * pseudo filesystem, as device-dax's do: an S_DAX inode is what lets the
- * core mm fault a mapping at 2 MiB and 1 GiB (on 6.1 only DAX vmas get
- * huge faults), and its single address space reaches every mapping of an
- * instance however many device nodes and files were opened.
- */
-#define HPM_FS_MAGIC	0x686f746d	/* "hotm" */
-
-static int hpm_init_fs_context(struct fs_context *fc)
-{
-	return init_pseudo(fc, HPM_FS_MAGIC) ? 0 : -ENOMEM;
-}
-
-static struct file_system_type hpm_fs_type = {
-	.name = "hotmem_pagemap",
-	.init_fs_context = hpm_init_fs_context,
-	.kill_sb = kill_anon_super,
-};
-
-static struct vfsmount *hpm_mnt;
-
-/**
- * hpm_inode_alloc() - the inode for an instance's character device
- * @devt: the device number
- *
- * Return: a character-device inode with S_DAX set, or an ERR_PTR.
- */
-struct inode *hpm_inode_alloc(dev_t devt)
-{
-	struct inode *inode = alloc_anon_inode(hpm_mnt->mnt_sb);
-
-	if (IS_ERR(inode))
-		return inode;
-	/* a char device, so mm does not take it for a filesystem DAX file */
-	inode->i_mode = S_IFCHR;
-	inode->i_rdev = devt;
-	inode->i_flags |= S_DAX;
-	return inode;
-}
 
 /* most regions one "regions" value may name */
 #define HPM_MAX_SPECS	16
@@ -333,21 +261,17 @@ static int __init hpm_init(void)
 	int rc;
 
 	mutex_lock(&hpm_param_lock);
-	hpm_mnt = kern_mount(&hpm_fs_type);
-	rc = PTR_ERR_OR_ZERO(hpm_mnt);
+	rc = hpm_cdev_init();
 	if (rc)
 		goto out_gone;
-	rc = alloc_chrdev_region(&hpm_devt, 0, HPM_MINORS, "hotmem");
+	rc = hpm_regions_init();
 	if (rc)
-		goto out_unmount;
-	rc = class_register(&hpm_class);
-	if (rc)
-		goto out_chrdev;
+		goto out_cdev;
 	if (hpm_regions_at_load) {
 		rc = hpm_regions_claim(hpm_regions_at_load);
 		if (rc) {
 			pr_err("regions=%s: %d\n", hpm_regions_at_load, rc);
-			goto out_class;
+			goto out_regions;
 		}
 	}
 	hpm_param_state = HPM_PARAM_LIVE;
@@ -355,12 +279,10 @@ static int __init hpm_init(void)
 	mutex_unlock(&hpm_param_lock);
 	return 0;
 
-out_class:
-	class_unregister(&hpm_class);
-out_chrdev:
-	unregister_chrdev_region(hpm_devt, HPM_MINORS);
-out_unmount:
-	kern_unmount(hpm_mnt);
+out_regions:
+	hpm_regions_exit();
+out_cdev:
+	hpm_cdev_exit();
 out_gone:
 	hpm_param_state = HPM_PARAM_GONE;
 	mutex_unlock(&hpm_param_lock);
@@ -373,10 +295,8 @@ static void __exit hpm_exit(void)
 	mutex_lock(&hpm_param_lock);
 	hpm_param_state = HPM_PARAM_GONE;
 	mutex_unlock(&hpm_param_lock);
-	hpm_regions_remove_all();
-	class_unregister(&hpm_class);
-	unregister_chrdev_region(hpm_devt, HPM_MINORS);
-	kern_unmount(hpm_mnt);
+	hpm_regions_exit();
+	hpm_cdev_exit();
 }
 
 module_init(hpm_init);

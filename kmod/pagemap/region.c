@@ -17,6 +17,11 @@
 #include "hm_parse.h"
 #include "hpm.h"
 
+/* the class regions and their instances are devices of */
+static struct class hpm_class = {
+	.name = "hotmem",
+};
+
 /* every region; protected by hpm_lock */
 static LIST_HEAD(hpm_regions);
 /* region ids (the ida locks itself) */
@@ -294,9 +299,9 @@ static int hpm_region_check(u64 start, u64 size)
  *
  * Return: 0; -EINVAL if misaligned, not device memory or touching System
  * RAM; -EEXIST if it overlaps another region; -EBUSY if someone else
- * owns part of it; -ENOMEM; or the error of the seed instance
- * (hpm_instance_new()).  On error nothing is left claimed, the seed
- * instance included.
+ * owns part of it; -ENOMEM; -EINTR if a signal came while it waited for
+ * hpm_lock; or the error of the seed instance (hpm_instance_new()).  On
+ * error nothing is left claimed, the seed instance included.
  */
 int hpm_region_add(u64 start, u64 size, int target_node,
 		   struct hotmem_region **out)
@@ -305,7 +310,8 @@ int hpm_region_add(u64 start, u64 size, int target_node,
 	struct hpm_instance *seed;
 	int rc;
 
-	mutex_lock(&hpm_lock);
+	if (mutex_lock_interruptible(&hpm_lock))
+		return -EINTR;
 	rc = hpm_region_check(start, size);
 	if (rc)
 		goto out_unlock;
@@ -321,7 +327,12 @@ int hpm_region_add(u64 start, u64 size, int target_node,
 	if (rc < 0)
 		goto out_free_owner;
 	region->id = rc;
-	hpm_map_init(&region->map, start, size, region->map.owner);
+	/* hpm_region_check() took what it rejects: a failure is a bug */
+	rc = hpm_map_init(&region->map, start, size, region->map.owner);
+	if (WARN_ON_ONCE(rc)) {
+		ida_free(&hpm_region_ida, region->id);
+		goto out_free_owner;
+	}
 	if (target_node == NUMA_NO_NODE)
 		target_node = phys_to_target_node(start);
 	region->target_node = target_node;
@@ -396,20 +407,14 @@ static void hpm_region_detach(struct hotmem_region *region,
 	lockdep_assert_held(&hpm_lock);
 	list_del(&region->node);
 	region->dead = true;
-	list_for_each_entry(inst, &region->instances, node) {
-		inst->dead = true;
-		inst->revoking = inst->enabled;
-		if (inst->enabled)
-			hpm_instance_stop(inst);
-	}
+	list_for_each_entry(inst, &region->instances, node)
+		hpm_instance_kill(inst);
 	list_splice_init(&region->instances, gone);
 }
 
 /*
- * Second half, without hpm_lock: the revoke waits for pinned pages, whose
- * owners may need hpm_lock to close their files, and the rest waits for
- * the devices' own handlers.  The instances are dead: nothing else
- * touches them.
+ * Second half, without hpm_lock (see hpm_instance_destroy()).  The
+ * instances are dead: nothing else touches them.
  */
 static void hpm_region_finish(struct hotmem_region *region,
 			      struct list_head *gone)
@@ -419,11 +424,7 @@ static void hpm_region_finish(struct hotmem_region *region,
 	lockdep_assert_not_held(&hpm_lock);
 	list_for_each_entry_safe(inst, tmp, gone, node) {
 		list_del(&inst->node);
-		if (inst->revoking)
-			hpm_instance_revoke(inst);
-		hpm_instance_sync_mappings(inst);
-		cdev_device_del(&inst->cdev, &inst->dev);
-		put_device(&inst->dev);
+		hpm_instance_destroy(inst);
 	}
 	release_mem_region(region->map.base, region->map.nr << HPM_SUBSECTION_SHIFT);
 	device_unregister(&region->dev);
@@ -462,8 +463,18 @@ void hpm_region_remove(struct hotmem_region *region)
 	hpm_region_finish(region, &gone);
 }
 
-/** hpm_regions_remove_all() - module unload: remove every region */
-void hpm_regions_remove_all(void)
+/**
+ * hpm_regions_init() - module load: the class regions are devices of
+ *
+ * Return: 0, or the error of class_register().
+ */
+int hpm_regions_init(void)
+{
+	return class_register(&hpm_class);
+}
+
+/* module unload: remove every region */
+static void hpm_regions_remove_all(void)
 {
 	struct hotmem_region *region;
 	LIST_HEAD(gone);
@@ -482,19 +493,27 @@ void hpm_regions_remove_all(void)
 	}
 }
 
+/** hpm_regions_exit() - module unload: remove every region, then the class */
+void hpm_regions_exit(void)
+{
+	hpm_regions_remove_all();
+	class_unregister(&hpm_class);
+}
+
 /**
  * hpm_region_validate() - would hpm_region_add() accept this range now
  * @start: first byte
  * @size: length
  *
  * Return: 0, or the errno hpm_region_add() would give for it before
- * claiming anything (-EINVAL, -EEXIST).
+ * claiming anything (-EINVAL, -EEXIST); -EINTR.
  */
 int hpm_region_validate(u64 start, u64 size)
 {
 	int rc;
 
-	mutex_lock(&hpm_lock);
+	if (mutex_lock_interruptible(&hpm_lock))
+		return -EINTR;
 	rc = hpm_region_check(start, size);
 	mutex_unlock(&hpm_lock);
 	return rc;
@@ -504,14 +523,15 @@ int hpm_region_validate(u64 start, u64 size)
  * hpm_regions_show() - the regions, "START:SIZE" each, comma separated
  * @buf: a page
  *
- * Return: bytes written.
+ * Return: bytes written, or -EINTR.
  */
 int hpm_regions_show(char *buf)
 {
 	struct hotmem_region *region;
 	int len = 0;
 
-	mutex_lock(&hpm_lock);
+	if (mutex_lock_interruptible(&hpm_lock))
+		return -EINTR;
 	list_for_each_entry(region, &hpm_regions, node)
 		len += sysfs_emit_at(buf, len, "%s%#llx:%#llx", len ? "," : "",
 				     region->map.base,
@@ -536,7 +556,8 @@ int hpm_regions_show(char *buf)
  * Context: process context; may sleep.
  * Return: the region, or an ERR_PTR: -EINVAL if misaligned, not device
  * memory or touching System RAM; -EEXIST if it overlaps another region;
- * -EBUSY if someone owns part of it; -ENOMEM.
+ * -EBUSY if someone owns part of it; -ENOMEM; -EINTR if a signal came
+ * while it waited for the module's lock.
  */
 struct hotmem_region *hotmem_region_add(u64 start, u64 size, int target_node)
 {
