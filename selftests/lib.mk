@@ -15,7 +15,7 @@ OUTPUT ?= $(CURDIR)/out
 CC ?= gcc
 CFLAGS += -O2 -g -Wall -Wextra -Wno-sign-compare -Wno-unused-parameter -Werror -D_GNU_SOURCE -static \
 	  -I$(KSFT_DIR) -I$(TOP)lib
-LIBSRC := $(TOP)lib/hotmem_util.c
+LIBSRC := $(TOP)lib/hotmem_util.c $(TOP)lib/hotmem_pagemap.c
 LIBHDR := $(wildcard $(TOP)lib/*.h)
 
 TEST_BINS := $(addprefix $(OUTPUT)/,$(TEST_GEN_PROGS))

@@ -8,15 +8,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdlib.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <time.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -24,9 +19,18 @@
 
 #include "kselftest_harness.h"
 #include "hotmem_util.h"
+#include "hotmem_pagemap.h"
+
+/*
+ * The harness's TEST_F() wrapper assigns "child" between its setjmp() and
+ * the longjmp() of a failed ASSERT; whether gcc warns of it depends on how
+ * the test body inlines into the wrapper, not on the test.
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
 
 #define CLS	HM_PM_CLS "/"
 #define PARAM	"/sys/module/hotmem_pagemap/parameters/regions"
+#define REGION0	HM_PM_CLS "/region0"
 #define M	(1024ULL * 1024)
 
 FIXTURE(pm) {
@@ -35,55 +39,38 @@ FIXTURE(pm) {
 	char buf[8192];
 };
 
-FIXTURE_SETUP(pm)
+/*
+ * hotmem_pagemap loaded afresh with one region on the whole soft-reserved
+ * range, which @start and @size name: 0, 1 if there is no such range,
+ * -1 if the load failed.
+ */
+static int pm_load(__u64 *start, __u64 *size)
 {
-	if (hm_sr_range(&self->start, &self->size))
-		SKIP(return, "no soft-reserved memory (vm.sh -p soft-reserved)");
+	if (hm_sr_range(start, size))
+		return 1;
 	if (hm_exists("/sys/module/hotmem_pagemap"))
 		hm_sh(NULL, 0, "rmmod hotmem_pagemap");
-	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
-			   self->start, self->size));
+	return hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+		     *start, *size) ? -1 : 0;
 }
 
-FIXTURE_TEARDOWN(pm)
+static void pm_unload(void)
 {
 	hm_sh(NULL, 0, "rmmod hotmem_pagemap_example 2>/dev/null; rmmod hotmem_pagemap");
 }
 
-/* the range a mapping line of an instance names */
-static int inst_range(const char *inst, int idx, __u64 *s, __u64 *e)
+FIXTURE_SETUP(pm)
 {
-	char buf[1024], *p = buf;
-	int i;
+	int rc = pm_load(&self->start, &self->size);
 
-	if (hm_read_str(buf, sizeof(buf), CLS "%s/mapping", inst) < 0)
-		return -EIO;
-	for (i = 0; i < idx && p; i++) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	if (!p || sscanf(p, "%llx-%llx", s, e) != 2)
-		return -ENOENT;
-	return 0;
+	if (rc > 0)
+		SKIP(return, "no soft-reserved memory (vm.sh -p soft-reserved)");
+	ASSERT_EQ(0, rc);
 }
 
-static int new_instance(char *name, size_t len)
+FIXTURE_TEARDOWN(pm)
 {
-	if (hm_write("1", CLS "region0/create"))
-		return -EIO;
-	return hm_read_str(name, len, CLS "region0/create") > 0 ? 0 : -EIO;
-}
-
-/* what the strict-error test compares before and after */
-static void state(char *buf, size_t len)
-{
-	size_t n;
-
-	hm_read_str(buf, len, CLS "region0/map");
-	n = strlen(buf);
-	hm_sh(buf + n, len - n, "cat %s*/size %sregion0/available_size; ls %s",
-	      CLS, CLS, CLS);
+	pm_unload();
 }
 
 /* The region: dax-region attributes, iomem nesting, its seed. */
@@ -251,7 +238,7 @@ TEST_F(pm, strict_grammar)
 	int rc;
 
 	ASSERT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
-	state(before, sizeof(before));
+	hm_pm_state(before, sizeof(before), 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		rc = hm_write_n(bad[i].in, bad[i].len, CLS "%s", bad[i].file);
 		EXPECT_EQ(-EINVAL, rc) TH_LOG("%s <- \"%s\" (%zu bytes)",
@@ -272,7 +259,7 @@ TEST_F(pm, strict_grammar)
 	memset(long_name, 'p', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
 	EXPECT_EQ(-ENXIO, hm_write(long_name, CLS "region0/delete"));
-	state(after, sizeof(after));
+	hm_pm_state(after, sizeof(after), 0);
 	EXPECT_STREQ(before, after);
 	EXPECT_EQ(0, hm_read_ll(CLS "pm0.0/enabled"));
 	EXPECT_EQ(2 * M, hm_read_ll(CLS "pm0.0/align"));
@@ -302,10 +289,10 @@ TEST_F(pm, grow_at_64_ranges)
 	snprintf(v, sizeof(v), "%llx-%llx", self->start + 256 * M,
 		 self->start + 258 * M - 1);
 	EXPECT_EQ(-ENOSPC, hm_write(v, CLS "pm0.0/mapping"));
-	state(before, sizeof(before));
+	hm_pm_state(before, sizeof(before), 0);
 	snprintf(v, sizeof(v), "%llu", 130 * M);
 	EXPECT_EQ(-ENOSPC, hm_write(v, CLS "pm0.0/size"));
-	state(after, sizeof(after));
+	hm_pm_state(after, sizeof(after), 0);
 	EXPECT_STREQ(before, after);
 	/* shrinking still works */
 	snprintf(v, sizeof(v), "%llu", 126 * M);
@@ -321,10 +308,10 @@ TEST_F(pm, pack_64_instances)
 
 	ASSERT_EQ(0, hm_write("2097152", CLS "pm0.0/size"));
 	for (i = 1; i < 64; i++) {
-		ASSERT_EQ(0, new_instance(name, sizeof(name)));
+		ASSERT_EQ(0, hm_pm_create(REGION0, name, sizeof(name)));
 		EXPECT_EQ(-EINVAL, hm_write("2M", CLS "%s/size", name));
 		ASSERT_EQ(0, hm_write("2097152", CLS "%s/size", name));
-		ASSERT_EQ(0, inst_range(name, 0, &s, &e));
+		ASSERT_EQ(0, hm_pm_mapping_line(name, 0, &s, &e));
 		EXPECT_EQ(self->start + i * 2 * M, s);
 		EXPECT_EQ(s + 2 * M - 1, e);
 	}
@@ -347,26 +334,26 @@ TEST_F(pm, grow_shrink_holes)
 	__u64 s, e;
 
 	ASSERT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
-	ASSERT_EQ(0, new_instance(b, sizeof(b)));
+	ASSERT_EQ(0, hm_pm_create(REGION0, b, sizeof(b)));
 	ASSERT_EQ(0, hm_write("4194304", CLS "%s/size", b));
-	ASSERT_EQ(0, new_instance(c, sizeof(c)));
+	ASSERT_EQ(0, hm_pm_create(REGION0, c, sizeof(c)));
 	ASSERT_EQ(0, hm_write("4194304", CLS "%s/size", c));
 	/* hole at [4M, 8M) */
 	ASSERT_EQ(0, hm_write("0", CLS "%s/size", b));
 	/* pm0.0 grows into the adjacent hole: still one range */
 	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
-	ASSERT_EQ(0, inst_range("pm0.0", 0, &s, &e));
+	ASSERT_EQ(0, hm_pm_mapping_line("pm0.0", 0, &s, &e));
 	EXPECT_EQ(self->start, s);
 	EXPECT_EQ(self->start + 8 * M - 1, e);
 	/* and again: past c, a second range */
 	ASSERT_EQ(0, hm_write("12582912", CLS "pm0.0/size"));
-	ASSERT_EQ(0, inst_range("pm0.0", 1, &s, &e));
+	ASSERT_EQ(0, hm_pm_mapping_line("pm0.0", 1, &s, &e));
 	EXPECT_EQ(self->start + 12 * M, s);
 	EXPECT_EQ(self->start + 16 * M - 1, e);
 	/* shrink gives back the second range first */
 	ASSERT_EQ(0, hm_write("6291456", CLS "pm0.0/size"));
-	EXPECT_EQ(-ENOENT, inst_range("pm0.0", 1, &s, &e));
-	ASSERT_EQ(0, inst_range("pm0.0", 0, &s, &e));
+	EXPECT_EQ(-ENOENT, hm_pm_mapping_line("pm0.0", 1, &s, &e));
+	ASSERT_EQ(0, hm_pm_mapping_line("pm0.0", 0, &s, &e));
 	EXPECT_EQ(self->start + 6 * M - 1, e);
 	EXPECT_EQ(self->size - 10 * M, hm_read_ll(CLS "region0/available_size"));
 	ASSERT_LT(0, hm_read_str(self->buf, sizeof(self->buf), CLS "region0/map"));
@@ -386,8 +373,8 @@ TEST_F(pm, strict_errors)
 	unsigned int i;
 
 	ASSERT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
-	ASSERT_EQ(0, new_instance(b, sizeof(b)));
-	state(before, sizeof(before));
+	ASSERT_EQ(0, hm_pm_create(REGION0, b, sizeof(b)));
+	hm_pm_state(before, sizeof(before), 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		int rc = hm_write(bad[i].in, CLS "pm0.0/size");
 
@@ -405,7 +392,7 @@ TEST_F(pm, strict_errors)
 	EXPECT_EQ(-EBUSY, hm_write("pm0.0", CLS "region0/delete"));
 	EXPECT_EQ(-EACCES, hm_write("1", CLS "region0/available_size"));
 	EXPECT_EQ(-EINVAL, hm_write("1", CLS "pm0.0/mapping"));
-	state(after, sizeof(after));
+	hm_pm_state(after, sizeof(after), 0);
 	EXPECT_STREQ(before, after);
 	/* delete works once empty */
 	EXPECT_EQ(0, hm_write(b, CLS "region0/delete"));
@@ -465,12 +452,12 @@ TEST_F(pm, memmap_dev_multi_range)
 	__u64 s, e;
 
 	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
-	ASSERT_EQ(0, new_instance(b, sizeof(b)));
+	ASSERT_EQ(0, hm_pm_create(REGION0, b, sizeof(b)));
 	ASSERT_EQ(0, hm_write("134217728", CLS "%s/size", b));
 	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/size"));
-	ASSERT_EQ(0, new_instance(self->buf, sizeof(self->buf)));
+	ASSERT_EQ(0, hm_pm_create(REGION0, self->buf, sizeof(self->buf)));
 	ASSERT_EQ(0, hm_write("268435456", CLS "%s/size", self->buf));
-	ASSERT_EQ(0, inst_range(self->buf, 1, &s, &e));
+	ASSERT_EQ(0, hm_pm_mapping_line(self->buf, 1, &s, &e));
 	ASSERT_EQ(0, hm_write("dev", CLS "%s/memmap", self->buf));
 	ASSERT_EQ(0, hm_write("1", CLS "%s/enabled", self->buf));
 	EXPECT_EQ(4 * M, hm_read_ll(CLS "%s/memmap_device_bytes", self->buf));
@@ -494,7 +481,7 @@ TEST_F(pm, enabled_rules)
 	EXPECT_EQ(-EINVAL, hm_write("1", CLS "pm0.0/enabled"));
 	ASSERT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	state(before, sizeof(before));
+	hm_pm_state(before, sizeof(before), 0);
 	EXPECT_EQ(-EBUSY, hm_write("2097152", CLS "pm0.0/size"));
 	EXPECT_EQ(-EBUSY, hm_write("dev", CLS "pm0.0/memmap"));
 	EXPECT_EQ(-EBUSY, hm_write("pm0.0", CLS "region0/delete"));
@@ -505,75 +492,18 @@ TEST_F(pm, enabled_rules)
 	EXPECT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
 	EXPECT_EQ(0, hm_write("ram", CLS "pm0.0/memmap"));
 	EXPECT_EQ(0, hm_write("4194304", CLS "pm0.0/size"));
-	state(after, sizeof(after));
+	hm_pm_state(after, sizeof(after), 0);
 	EXPECT_STREQ(before, after);
 	EXPECT_EQ(1, hm_read_ll(CLS "pm0.0/enabled"));
 	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
 	EXPECT_EQ(0, hm_write("2097152", CLS "pm0.0/size"));
 }
 
-/*
- * An enabled instance is a character device: data written through one
- * MAP_SHARED mapping reads back through another, at an offset, and after
- * a disable and enable; private and oversized mappings are refused; the
- * instance cannot be disabled while mapped.
- */
-TEST_F(pm, mmap_read_back)
-{
-	const size_t len = 64 * M;
-	__u64 *p;
-	int fd;
-
-	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
-	fd = open("/dev/pm0.0", O_RDWR);
-	EXPECT_EQ(-1, fd);
-	EXPECT_EQ(ENXIO, errno);
-	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	ASSERT_EQ(0, hm_dax_fill("pm0.0", len, 7));
-	EXPECT_EQ(0, hm_dax_verify("pm0.0", len, 7));
-
-	fd = open("/dev/pm0.0", O_RDWR);
-	ASSERT_GE(fd, 0);
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0));
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, 130 * M, PROT_READ, MAP_SHARED, fd, 0));
-	/* 4 KiB faults at an offset that is not 2 MiB aligned */
-	p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 4096);
-	ASSERT_NE(MAP_FAILED, p);
-	EXPECT_EQ(hm_pattern(512, 7), p[0]);
-	EXPECT_EQ(hm_pattern(1023, 7), p[511]);
-	/* mapped: disable refused */
-	EXPECT_EQ(-EBUSY, hm_write("0", CLS "pm0.0/enabled"));
-	munmap(p, 8192);
-	close(fd);
-	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
-	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	EXPECT_EQ(0, hm_dax_verify("pm0.0", len, 7));
-}
-
-/* what touch_faults() read, kept so the reads cannot be optimised away */
-unsigned long touch_sum;
-
-/* minor faults taken to read every 4 KiB page of a mapping */
-static long touch_faults(const char *p, size_t len)
-{
-	struct rusage r0, r1;
-	size_t i;
-
-	getrusage(RUSAGE_SELF, &r0);
-	for (i = 0; i < len; i += 4096)
-		touch_sum += p[i];
-	getrusage(RUSAGE_SELF, &r1);
-	return r1.ru_minflt - r0.ru_minflt;
-}
-
 /* write "START-END" for [start + a, start + b) to @inst's mapping */
 static int place(struct _test_data_pm *self, const char *inst, __u64 a,
 		 __u64 b)
 {
-	char v[64];
-
-	snprintf(v, sizeof(v), "%llx-%llx", self->start + a, self->start + b - 1);
-	return hm_write(v, CLS "%s/mapping", inst);
+	return hm_pm_place(HM_PM_CLS, inst, self->start + a, b - a);
 }
 
 /*
@@ -588,13 +518,13 @@ TEST_F(pm, explicit_mapping)
 	ASSERT_EQ(0, place(self, "pm0.0", 4 * M, 8 * M));
 	ASSERT_EQ(0, place(self, "pm0.0", 16 * M, 18 * M));
 	EXPECT_EQ(6 * M, hm_read_ll(CLS "pm0.0/size"));
-	ASSERT_EQ(0, inst_range("pm0.0", 1, &s, &e));
+	ASSERT_EQ(0, hm_pm_mapping_line("pm0.0", 1, &s, &e));
 	EXPECT_EQ(self->start + 16 * M, s);
 	ASSERT_LT(0, hm_read_str(self->buf, sizeof(self->buf), CLS "region0/map"));
 	EXPECT_EQ(0, strncmp(self->buf + 20, "..AA....A.......", 16));
 
-	ASSERT_EQ(0, new_instance(b, sizeof(b)));
-	state(before, sizeof(before));
+	ASSERT_EQ(0, hm_pm_create(REGION0, b, sizeof(b)));
+	hm_pm_state(before, sizeof(before), 0);
 	EXPECT_EQ(-EEXIST, place(self, b, 6 * M, 10 * M));	/* overlaps */
 	EXPECT_EQ(-EEXIST, place(self, b, 2 * M, 20 * M));	/* contains */
 	EXPECT_EQ(-EEXIST, place(self, b, 16 * M, 18 * M));	/* the same */
@@ -607,7 +537,7 @@ TEST_F(pm, explicit_mapping)
 	EXPECT_EQ(-EINVAL, hm_write("200000-1fffff", CLS "%s/mapping", b));
 	EXPECT_EQ(-EINVAL, hm_write("\n", CLS "%s/mapping", b));
 	EXPECT_EQ(-ERANGE, hm_write("100000000000000000-1", CLS "%s/mapping", b));
-	state(after, sizeof(after));
+	hm_pm_state(after, sizeof(after), 0);
 	EXPECT_STREQ(before, after);
 
 	/* a free hole is fine; an enabled instance takes none */
@@ -615,81 +545,6 @@ TEST_F(pm, explicit_mapping)
 	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
 	EXPECT_EQ(-EBUSY, place(self, "pm0.0", 12 * M, 14 * M));
 	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
-}
-
-/*
- * Minor faults to read @len of @inst from offset @off, the mapping placed
- * by the device at *@addr.
- */
-static long inst_touch(const char *inst, size_t len, off_t off,
-		       unsigned long *addr)
-{
-	char dev[64];
-	long faults;
-	char *p;
-	int fd;
-
-	snprintf(dev, sizeof(dev), "/dev/%s", inst);
-	fd = open(dev, O_RDWR);
-	if (fd < 0)
-		return -1;
-	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
-	close(fd);
-	if (p == MAP_FAILED)
-		return -1;
-	*addr = (unsigned long)p;
-	faults = touch_faults(p, len);
-	munmap(p, len);
-	return faults;
-}
-
-/* minor faults to read a mapping of @len at @off of an enabled 128 MiB pm0.0 */
-static long map_and_touch(size_t len, off_t off, bool *aligned)
-{
-	unsigned long addr = 0;
-	long faults;
-
-	if (hm_write("134217728", CLS "pm0.0/size") ||
-	    hm_write("1", CLS "pm0.0/enabled"))
-		return -1;
-	faults = inst_touch("pm0.0", len, off, &addr);
-	*aligned = !((addr - off) % (2 * M));
-	return faults;
-}
-
-/* A mapping holding no whole aligned 2 MiB faults 4 KiB at a time. */
-TEST_F(pm, fault_4k)
-{
-	bool aligned;
-	long faults = map_and_touch(1 * M, 4096, &aligned);
-
-	/* 256 pages, give or take a fault of the test's own */
-	EXPECT_GE(faults, 256);
-	EXPECT_LE(faults, 260);
-}
-
-/*
- * Where the mapping and the memory are 2 MiB aligned, faults are 2 MiB:
- * 64 MiB in about 32.  On 6.1 that needs the device's S_DAX inode (6.1
- * takes huge faults on file mappings of DAX inodes only).  A kernel
- * without transparent huge pages (PREEMPT_RT) maps 4 KiB pages only:
- * 16384 faults, wherever the mapping is.
- */
-TEST_F(pm, fault_2m)
-{
-	bool aligned;
-	long faults;
-
-	faults = map_and_touch(64 * M, 0, &aligned);
-	TH_LOG("64 MiB: %ld faults", faults);
-	if (!hm_thp()) {
-		EXPECT_GE(faults, 16384);
-		EXPECT_LE(faults, 16388);
-		return;
-	}
-	EXPECT_TRUE(aligned);
-	EXPECT_GT(faults, 0);
-	EXPECT_LE(faults, 64);
 }
 
 /*
@@ -709,7 +564,7 @@ TEST_F(pm, align_faults)
 	EXPECT_EQ(-EINVAL, hm_write("4096", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	faults = inst_touch("pm0.0", 8 * M, 0, &addr);
+	faults = hm_pm_map_faults("pm0.0", 8 * M, 0, NULL, &addr);
 	TH_LOG("align 4K, 8 MiB: %ld faults", faults);
 	EXPECT_GE(faults, 2048);
 	EXPECT_LE(faults, 2052);
@@ -725,7 +580,7 @@ TEST_F(pm, align_faults)
 	EXPECT_EQ(-EINVAL, hm_write("2097152", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("1073741824", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	faults = inst_touch("pm0.0", 1024 * M, 0, &addr);
+	faults = hm_pm_map_faults("pm0.0", 1024 * M, 0, NULL, &addr);
 	TH_LOG("align 1G, 1 GiB at %#lx: %ld faults", addr, faults);
 	/* without transparent huge pages (PREEMPT_RT): 4 KiB, 262144 */
 	if (!hm_thp()) {
@@ -754,7 +609,7 @@ TEST_F(pm, align_errors)
 	unsigned int i;
 
 	ASSERT_EQ(0, hm_write("2097152", CLS "pm0.0/size"));
-	state(before, sizeof(before));
+	hm_pm_state(before, sizeof(before), 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		int rc = hm_write(bad[i], CLS "pm0.0/align");
 
@@ -766,7 +621,7 @@ TEST_F(pm, align_errors)
 	EXPECT_EQ(-EINVAL, hm_write("1073741824", CLS "pm0.0/align"));
 	/* hex is a number too: the current value, no change */
 	EXPECT_EQ(0, hm_write("0x200000", CLS "pm0.0/align"));
-	state(after, sizeof(after));
+	hm_pm_state(after, sizeof(after), 0);
 	EXPECT_STREQ(before, after);
 	EXPECT_EQ(2 * M, hm_read_ll(CLS "pm0.0/align"));
 }
@@ -794,18 +649,18 @@ TEST_F(pm, mapping_dirs)
 	char b[32];
 
 	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
-	ASSERT_EQ(0, new_instance(b, sizeof(b)));
+	ASSERT_EQ(0, hm_pm_create(REGION0, b, sizeof(b)));
 	ASSERT_EQ(0, hm_write("4194304", CLS "%s/size", b));
 	/* pm0.0 grows past b: ranges [0, 128M) and [132M, 260M) */
 	ASSERT_EQ(0, hm_write("268435456", CLS "pm0.0/size"));
 	ASSERT_EQ(0, mapping_dir("pm0.0", 0, &s, &e, &pg));
-	ASSERT_EQ(0, inst_range("pm0.0", 0, &ls, &le));
+	ASSERT_EQ(0, hm_pm_mapping_line("pm0.0", 0, &ls, &le));
 	EXPECT_EQ(ls, s);
 	EXPECT_EQ(le, e);
 	EXPECT_EQ(self->start, s);
 	EXPECT_EQ(0, pg);
 	ASSERT_EQ(0, mapping_dir("pm0.0", 1, &s, &e, &pg));
-	ASSERT_EQ(0, inst_range("pm0.0", 1, &ls, &le));
+	ASSERT_EQ(0, hm_pm_mapping_line("pm0.0", 1, &ls, &le));
 	EXPECT_EQ(ls, s);
 	EXPECT_EQ(le, e);
 	EXPECT_EQ(self->start + 132 * M, s);
@@ -894,25 +749,191 @@ __printf(1, 2) static int example_load(const char *fmt, ...)
 	return -EIO;
 }
 
-static sigjmp_buf bus_jmp;
+/*
+ * The character device in both memmap modes: every test below runs with
+ * the struct pages in RAM and on the device.  Its instance holds one
+ * whole 128 MiB section, so with "dev" its first 2 MiB are the memmap
+ * and the device maps the 126 MiB after them.
+ */
+FIXTURE(pmm) {
+	__u64 start;		/* the soft reserved range */
+	__u64 size;
+};
 
-static void on_sigbus(int sig)
+FIXTURE_VARIANT(pmm) {
+	const char *memmap;	/* "ram" or "dev" */
+	__u64 memmap_dev;	/* bytes of memmap on the device per section */
+};
+
+FIXTURE_VARIANT_ADD(pmm, ram) { .memmap = "ram", .memmap_dev = 0 };
+FIXTURE_VARIANT_ADD(pmm, dev) { .memmap = "dev", .memmap_dev = 2 * M };
+
+FIXTURE_SETUP(pmm)
 {
-	siglongjmp(bus_jmp, 1);
+	int rc = pm_load(&self->start, &self->size);
+
+	if (rc > 0)
+		SKIP(return, "no soft-reserved memory (vm.sh -p soft-reserved)");
+	ASSERT_EQ(0, rc);
 }
 
-/* does reading *@p raise SIGBUS (caught here)? */
-static bool read_sigbus(const __u64 *p)
+FIXTURE_TEARDOWN(pmm)
 {
-	bool bus = false;
+	pm_unload();
+}
 
-	signal(SIGBUS, on_sigbus);
-	if (sigsetjmp(bus_jmp, 1))
-		bus = true;
-	else
-		(void)__atomic_load_n(p, __ATOMIC_RELAXED);	/* a real load */
-	signal(SIGBUS, SIG_DFL);
-	return bus;
+/* a section-sized instance */
+#define SECTION	(128 * M)
+/* what the pin tests hold in a pipe */
+#define PIN_LEN	(64 * 1024)
+
+/*
+ * Size @inst (at a section boundary) to one section, set the variant's
+ * memmap and enable it: the bytes the device maps, or -1.
+ */
+static long long pmm_up(const FIXTURE_VARIANT(pmm) *variant, const char *inst)
+{
+	long long on_dev;
+
+	if (hm_pm_set_size(HM_PM_CLS, inst, SECTION) ||
+	    hm_write(variant->memmap, HM_PM_CLS "/%s/memmap", inst) ||
+	    hm_pm_enable(inst, true))
+		return -1;
+	on_dev = hm_read_ll(HM_PM_CLS "/%s/memmap_device_bytes", inst);
+	if (on_dev != (long long)variant->memmap_dev)
+		return -1;
+	return SECTION - on_dev;
+}
+
+/*
+ * An enabled instance is a character device: data written through one
+ * MAP_SHARED mapping reads back through another, at an offset, and after
+ * a disable and enable; private mappings and mappings past what the
+ * device maps (the memmap of a "dev" instance is not part of it) are
+ * refused; the instance cannot be disabled while mapped.
+ */
+TEST_F(pmm, mmap_read_back)
+{
+	long long usable;
+	__u64 *p;
+	int fd;
+
+	ASSERT_EQ(0, hm_pm_set_size(HM_PM_CLS, "pm0.0", SECTION));
+	fd = open("/dev/pm0.0", O_RDWR);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(ENXIO, errno);
+	usable = pmm_up(variant, "pm0.0");
+	ASSERT_EQ(SECTION - variant->memmap_dev, usable);
+	ASSERT_EQ(0, hm_dax_fill("pm0.0", usable, 7));
+	EXPECT_EQ(0, hm_dax_verify("pm0.0", usable, 7));
+
+	fd = open("/dev/pm0.0", O_RDWR);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, usable, PROT_READ, MAP_PRIVATE, fd, 0));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, usable + 2 * M, PROT_READ, MAP_SHARED, fd, 0));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * M, PROT_READ, MAP_SHARED, fd, usable));
+	/* 4 KiB faults at an offset that is not 2 MiB aligned */
+	p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 4096);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(hm_pattern(512, 7), p[0]);
+	EXPECT_EQ(hm_pattern(1023, 7), p[511]);
+	/* mapped: disable refused */
+	EXPECT_EQ(-EBUSY, hm_pm_enable("pm0.0", false));
+	munmap(p, 8192);
+	close(fd);
+	ASSERT_EQ(0, hm_pm_enable("pm0.0", false));
+	ASSERT_EQ(0, hm_pm_enable("pm0.0", true));
+	EXPECT_EQ(0, hm_dax_verify("pm0.0", usable, 7));
+}
+
+/* A mapping holding no whole aligned 2 MiB faults 4 KiB at a time. */
+TEST_F(pmm, fault_4k)
+{
+	unsigned long addr;
+	long faults;
+
+	ASSERT_LT(0, pmm_up(variant, "pm0.0"));
+	faults = hm_pm_map_faults("pm0.0", 1 * M, 4096, NULL, &addr);
+	/* 256 pages, give or take a fault of the test's own */
+	EXPECT_GE(faults, 256);
+	EXPECT_LE(faults, 260);
+}
+
+/*
+ * Where the mapping and the memory are 2 MiB aligned, faults are 2 MiB:
+ * 64 MiB in about 32 (with "dev", offset 0 is 2 MiB past the range start,
+ * still aligned).  On 6.1 that needs the device's S_DAX inode (6.1 takes
+ * huge faults on file mappings of DAX inodes only).  A kernel without
+ * transparent huge pages (PREEMPT_RT) maps 4 KiB pages only: 16384
+ * faults, wherever the mapping is.
+ */
+TEST_F(pmm, fault_2m)
+{
+	unsigned long addr;
+	long faults;
+
+	ASSERT_LT(0, pmm_up(variant, "pm0.0"));
+	faults = hm_pm_map_faults("pm0.0", 64 * M, 0, NULL, &addr);
+	TH_LOG("memmap %s, 64 MiB: %ld faults", variant->memmap, faults);
+	if (!hm_thp()) {
+		EXPECT_GE(faults, 16384);
+		EXPECT_LE(faults, 16388);
+		return;
+	}
+	EXPECT_EQ(0, addr % (2 * M));
+	EXPECT_GT(faults, 0);
+	EXPECT_LE(faults, 64);
+}
+
+/* O_DIRECT from a block device into a mapping: its pages get pinned. */
+TEST_F(pmm, o_direct_into_mapping)
+{
+	const size_t len = 4 * M;
+	char dev[64], *src, *dst;
+	int bfd, fd;
+
+	if (hm_pmem_dev(dev, sizeof(dev)))
+		SKIP(return, "no pmem block device (vm.sh -p pmem)");
+	ASSERT_LT(0, pmm_up(variant, "pm0.0"));
+
+	/* a known pattern on the block device */
+	src = aligned_alloc(4096, len);
+	ASSERT_NE(NULL, src);
+	for (size_t i = 0; i < len / 8; i++)
+		((__u64 *)src)[i] = hm_pattern(i, 0x5a);
+	bfd = open(dev, O_RDWR | O_DIRECT);
+	ASSERT_GE(bfd, 0);
+	ASSERT_EQ((ssize_t)len, pwrite(bfd, src, len, 0));
+
+	fd = open("/dev/pm0.0", O_RDWR);
+	ASSERT_GE(fd, 0);
+	dst = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, dst);
+	memset(dst, 0, len);
+	ASSERT_EQ((ssize_t)len, pread(bfd, dst, len, 0));
+	EXPECT_EQ(0, memcmp(src, dst, len));
+	munmap(dst, len);
+	close(fd);
+	close(bfd);
+	free(src);
+}
+
+/*
+ * Pages still pinned after the last munmap and close (a pipe holds them):
+ * disabling fails with -EBUSY and changes nothing; once they are let go it
+ * works.  memunmap_pages() alone would not have waited.
+ */
+TEST_F(pmm, disable_while_pinned)
+{
+	int rfd;
+
+	ASSERT_LT(0, pmm_up(variant, "pm0.0"));
+	rfd = hm_pm_pin_in_pipe("pm0.0", PIN_LEN);
+	ASSERT_LE(0, rfd);
+	EXPECT_EQ(-EBUSY, hm_pm_enable("pm0.0", false));
+	EXPECT_EQ(1, hm_read_ll(HM_PM_CLS "/pm0.0/enabled"));
+	EXPECT_TRUE(hm_pm_drain(rfd, PIN_LEN));
+	EXPECT_EQ(0, hm_pm_enable("pm0.0", false));
 }
 
 /*
@@ -921,7 +942,7 @@ static bool read_sigbus(const __u64 *p)
  * instance: the mapping gets SIGBUS, the memory and the sysfs go, the
  * process keeps running.
  */
-TEST_F(pm, api_region_and_revoke)
+TEST_F(pmm, api_region_and_revoke)
 {
 	const __u64 half = self->size / 2;
 	struct hm_res res[HM_MAX_RES];
@@ -949,8 +970,8 @@ TEST_F(pm, api_region_and_revoke)
 	/* its user holds hotmem_pagemap */
 	EXPECT_NE(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap 2>/dev/null"));
 
-	ASSERT_EQ(0, hm_write("8388608", CLS "pm1.0/size"));
-	ASSERT_EQ(0, hm_write("1", CLS "pm1.0/enabled"));
+	/* the second half starts a section: the "dev" memmap is on it */
+	ASSERT_LT(0, pmm_up(variant, "pm1.0"));
 	fd = open("/dev/pm1.0", O_RDWR);
 	ASSERT_GE(fd, 0);
 	p = mmap(NULL, 8 * M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -965,7 +986,7 @@ TEST_F(pm, api_region_and_revoke)
 	EXPECT_GT(0, hm_iomem_find(res, n, "region1", 0));
 
 	/* this process's own page was unmapped and cannot fault back in */
-	EXPECT_TRUE(read_sigbus(p));
+	EXPECT_TRUE(hm_read_sigbus(p));
 	munmap(p, 8 * M);
 	close(fd);
 	/* and the range can be handed over again */
@@ -975,72 +996,11 @@ TEST_F(pm, api_region_and_revoke)
 }
 
 /*
- * Pin 64 KiB of an enabled @inst in a pipe: vmsplice() takes references
- * on the pages that outlive the mapping and the file.  Returns the pipe's
- * read end, or -1.
- */
-static int pin_in_pipe(const char *inst)
-{
-	struct iovec iov;
-	char dev[64];
-	int fd, p[2];
-	char *m;
-
-	snprintf(dev, sizeof(dev), "/dev/%s", inst);
-	fd = open(dev, O_RDWR);
-	if (fd < 0 || pipe(p))
-		return -1;
-	m = mmap(NULL, 2 * M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		return -1;
-	memset(m, 0x6b, 64 * 1024);
-	iov.iov_base = m;
-	iov.iov_len = 64 * 1024;
-	if (vmsplice(p[1], &iov, 1, 0) != 64 * 1024)
-		return -1;
-	munmap(m, 2 * M);
-	close(p[1]);
-	return p[0];
-}
-
-/* read a pinning pipe dry: the references go with its buffers */
-static bool drain(int rfd)
-{
-	char buf[4096];
-	ssize_t n, all = 0;
-
-	while ((n = read(rfd, buf, sizeof(buf))) > 0)
-		all += n;
-	close(rfd);
-	return all == 64 * 1024 && buf[0] == 0x6b;
-}
-
-/*
- * Pages still pinned after the last munmap and close (a pipe holds them):
- * disabling fails with -EBUSY and changes nothing; once they are let go it
- * works.  memunmap_pages() alone would not have waited.
- */
-TEST_F(pm, disable_while_pinned)
-{
-	int rfd;
-
-	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
-	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	rfd = pin_in_pipe("pm0.0");
-	ASSERT_LE(0, rfd);
-	EXPECT_EQ(-EBUSY, hm_write("0", CLS "pm0.0/enabled"));
-	EXPECT_EQ(1, hm_read_ll(CLS "pm0.0/enabled"));
-	EXPECT_TRUE(drain(rfd));
-	EXPECT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
-}
-
-/*
  * A region taken back through the API while a page is pinned: the
  * removal waits for the pin (here a child drains the pipe after 2 s)
  * and only then frees the range.
  */
-TEST_F(pm, api_revoke_waits_for_pins)
+TEST_F(pmm, api_revoke_waits_for_pins)
 {
 	const __u64 half = self->size / 2;
 	struct timespec t0, t1;
@@ -1050,15 +1010,14 @@ TEST_F(pm, api_revoke_waits_for_pins)
 	hm_sh(NULL, 0, "rmmod hotmem_pagemap");
 	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
 			   self->start + half, half));
-	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
-	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	rfd = pin_in_pipe("pm0.0");
+	ASSERT_LT(0, pmm_up(variant, "pm0.0"));
+	rfd = hm_pm_pin_in_pipe("pm0.0", PIN_LEN);
 	ASSERT_LE(0, rfd);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		sleep(2);
-		_exit(drain(rfd) ? 0 : 1);
+		_exit(hm_pm_drain(rfd, PIN_LEN) ? 0 : 1);
 	}
 	close(rfd);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1073,58 +1032,4 @@ TEST_F(pm, api_revoke_waits_for_pins)
 }
 
 /* memmap "dev": the first 2 MiB hold the struct pages; 126 MiB map. */
-TEST_F(pm, mmap_dev_usable)
-{
-	int fd;
-
-	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
-	ASSERT_EQ(0, hm_write("dev", CLS "pm0.0/memmap"));
-	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	fd = open("/dev/pm0.0", O_RDWR);
-	ASSERT_GE(fd, 0);
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, 128 * M, PROT_READ, MAP_SHARED, fd, 0));
-	close(fd);
-	ASSERT_EQ(0, hm_dax_fill("pm0.0", 126 * M, 9));
-	EXPECT_EQ(0, hm_dax_verify("pm0.0", 126 * M, 9));
-	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
-	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-	EXPECT_EQ(0, hm_dax_verify("pm0.0", 126 * M, 9));
-}
-
-/* O_DIRECT from a block device into a mapping: its pages get pinned. */
-TEST_F(pm, o_direct_into_mapping)
-{
-	const size_t len = 4 * M;
-	char dev[64], *src, *dst;
-	glob_t g;
-	int bfd, fd;
-
-	if (glob("/dev/pmem*", 0, NULL, &g) || !g.gl_pathc)
-		SKIP(return, "no pmem block device (vm.sh -p pmem)");
-	snprintf(dev, sizeof(dev), "%s", g.gl_pathv[0]);
-	globfree(&g);
-	ASSERT_EQ(0, hm_write("8388608", CLS "pm0.0/size"));
-	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-
-	/* a known pattern on the block device */
-	src = aligned_alloc(4096, len);
-	ASSERT_NE(NULL, src);
-	memset(src, 0x5a, len);
-	bfd = open(dev, O_RDWR | O_DIRECT);
-	ASSERT_GE(bfd, 0);
-	ASSERT_EQ((ssize_t)len, pwrite(bfd, src, len, 0));
-
-	fd = open("/dev/pm0.0", O_RDWR);
-	ASSERT_GE(fd, 0);
-	dst = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ASSERT_NE(MAP_FAILED, dst);
-	memset(dst, 0, len);
-	ASSERT_EQ((ssize_t)len, pread(bfd, dst, len, 0));
-	EXPECT_EQ(0, memcmp(src, dst, len));
-	munmap(dst, len);
-	close(fd);
-	close(bfd);
-	free(src);
-}
-
 TEST_HARNESS_MAIN

@@ -19,19 +19,12 @@
 
 #include "kselftest_harness.h"
 #include "hotmem_util.h"
+#include "hotmem_pagemap.h"
 
 #define PD_DAX_DRV	"/sys/bus/dax/drivers/device_dax"
 #define PD_M		(1024ULL * 1024)
 #define PD_MAX_MAPS	8
-#define PD_MAX_RANGES	64
 #define PD_STATE_LEN	16384
-
-/* one range of an instance, as its mappingN directory shows it */
-struct pd_range {
-	__u64 start;		/* first byte */
-	__u64 end;		/* last byte */
-	__u64 pgoff;		/* page_offset: where it starts in the chardev */
-};
 
 /* what differs between the two drivers; everything else is the same ABI */
 struct pd_ops {
@@ -233,88 +226,25 @@ FIXTURE_TEARDOWN(drv)
 /* a new empty instance of driver @d, its name in @name */
 static int pd_new(struct _test_data_drv *self, int d, char *name, size_t len)
 {
-	int rc = hm_write("1", "%s/create", self->reg[d].dir);
-
-	if (rc)
-		return rc;
-	return hm_read_str(name, len, "%s/create", self->reg[d].dir) > 0 ? 0 : -EIO;
+	return hm_pm_create(self->reg[d].dir, name, len);
 }
 
 static int pd_set_size(int d, const char *inst, __u64 size)
 {
-	char v[32];
-
-	snprintf(v, sizeof(v), "%llu", size);
-	return hm_write(v, "%s/%s/size", PD_OPS(d)->sys, inst);
+	return hm_pm_set_size(PD_OPS(d)->sys, inst, size);
 }
 
 /* write the range [region start + @a, + @len) to @inst's mapping */
 static int pd_place(struct _test_data_drv *self, int d, const char *inst,
 		    __u64 a, __u64 len)
 {
-	__u64 s = self->reg[d].start + a;
-	char v[64];
-
-	snprintf(v, sizeof(v), "%llx-%llx", s, s + len - 1);
-	return hm_write(v, "%s/%s/mapping", PD_OPS(d)->sys, inst);
+	return hm_pm_place(PD_OPS(d)->sys, inst, self->reg[d].start + a, len);
 }
 
-static int pd_range_cmp(const void *a, const void *b)
+/* the ranges of an instance of driver @d, in chardev order */
+static int pd_ranges(int d, const char *inst, struct hm_pm_range *r, int max)
 {
-	const struct pd_range *x = a, *y = b;
-
-	return x->pgoff < y->pgoff ? -1 : x->pgoff > y->pgoff;
-}
-
-/*
- * The ranges of an instance from its mappingN directories, in chardev
- * order.  dax numbers them from an ida, so after a shrink the numbers
- * need not follow the ranges: collect all, sort by page_offset.
- * Return: the number of ranges, or -errno.
- */
-static int pd_ranges(int d, const char *inst, struct pd_range *r, int max)
-{
-	const char *sys = PD_OPS(d)->sys;
-	long long s, e, o;
-	int i, n = 0;
-
-	for (i = 0; i < PD_MAX_RANGES && n < max; i++) {
-		if (!hm_exists("%s/%s/mapping%d", sys, inst, i))
-			continue;
-		s = hm_read_ll("%s/%s/mapping%d/start", sys, inst, i);
-		e = hm_read_ll("%s/%s/mapping%d/end", sys, inst, i);
-		o = hm_read_ll("%s/%s/mapping%d/page_offset", sys, inst, i);
-		if (s < 0 || e < 0 || o < 0)
-			return -EIO;
-		r[n].start = s;
-		r[n].end = e;
-		r[n].pgoff = o;
-		n++;
-	}
-	qsort(r, n, sizeof(*r), pd_range_cmp);
-	return n;
-}
-
-/* hotmem also lists the ranges in its "mapping" file: the same ones? */
-static int pd_hm_mapping_matches(const char *inst)
-{
-	struct pd_range r[PD_MAX_RANGES];
-	char buf[4096], *p = buf;
-	__u64 s, e;
-	int n, i;
-
-	n = pd_ranges(PD_HM, inst, r, PD_MAX_RANGES);
-	if (n < 0 || hm_read_str(buf, sizeof(buf), HM_PM_CLS "/%s/mapping", inst) < 0)
-		return -EIO;
-	for (i = 0; i < n; i++) {
-		if (!p || sscanf(p, "%llx-%llx", &s, &e) != 2 ||
-		    s != r[i].start || e != r[i].end)
-			return -EINVAL;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return p && *p ? -EINVAL : 0;
+	return hm_pm_ranges(PD_OPS(d)->sys, inst, r, max);
 }
 
 /*
@@ -366,22 +296,6 @@ static void pd_unmap(struct _test_data_drv *self, void *p)
 	}
 }
 
-/* what touch_faults() read, kept so the reads cannot be optimised away */
-unsigned long pd_touch_sum;
-
-/* minor faults taken to read every 4 KiB page of a mapping */
-static long pd_touch_faults(const char *p, size_t len)
-{
-	struct rusage r0, r1;
-	size_t i;
-
-	getrusage(RUSAGE_SELF, &r0);
-	for (i = 0; i < len; i += 4096)
-		pd_touch_sum += p[i];
-	getrusage(RUSAGE_SELF, &r1);
-	return r1.ru_minflt - r0.ru_minflt;
-}
-
 /*
  * 64 instances of 2 MiB fill one 128 MiB section; each is enabled and
  * written with its own pattern, and all 64 patterns read back afterwards
@@ -393,7 +307,7 @@ TEST_F(drv, pack_64_instances)
 	const struct pd_ops *ops = self->ops;
 	int d = variant->which, i, n;
 	char name[64][32];
-	struct pd_range r;
+	struct hm_pm_range r;
 
 	for (i = 0; i < 64; i++) {
 		ASSERT_EQ(0, pd_new(self, d, name[i], sizeof(name[i])));
@@ -428,7 +342,7 @@ TEST_F(drv, grow_shrink_multi_section)
 {
 	const char *sys = self->ops->sys;
 	int d = variant->which;
-	struct pd_range r[4];
+	struct hm_pm_range r[4];
 	char a[32], b[32];
 	__u64 s = self->r->start;
 
@@ -450,7 +364,7 @@ TEST_F(drv, grow_shrink_multi_section)
 	EXPECT_EQ(s + 514 * PD_M - 1, r[1].end);
 	EXPECT_EQ(384 * PD_M / 4096, r[1].pgoff);
 	if (d == PD_HM)
-		EXPECT_EQ(0, pd_hm_mapping_matches(a));
+		EXPECT_EQ(0, hm_pm_mapping_matches(a));
 	EXPECT_EQ(self->r->avail0 - 514 * PD_M,
 		  hm_read_ll("%s/available_size", self->r->dir));
 
@@ -460,7 +374,7 @@ TEST_F(drv, grow_shrink_multi_section)
 	EXPECT_EQ(s, r[0].start);
 	EXPECT_EQ(s + 256 * PD_M - 1, r[0].end);
 	if (d == PD_HM)
-		EXPECT_EQ(0, pd_hm_mapping_matches(a));
+		EXPECT_EQ(0, hm_pm_mapping_matches(a));
 	EXPECT_EQ(self->r->avail0 - 258 * PD_M,
 		  hm_read_ll("%s/available_size", self->r->dir));
 
@@ -479,7 +393,7 @@ TEST_F(drv, grow_shrink_multi_section)
 TEST_F(drv, explicit_mapping_holes)
 {
 	int d = variant->which;
-	struct pd_range r[4];
+	struct hm_pm_range r[4];
 	__u64 *p, s = self->r->start;
 	const size_t len = 6 * PD_M, seam = 4 * PD_M;
 	char a[32];
@@ -495,7 +409,7 @@ TEST_F(drv, explicit_mapping_holes)
 	EXPECT_EQ(s + 134 * PD_M - 1, r[1].end);
 	EXPECT_EQ(seam / 4096, r[1].pgoff);
 	if (d == PD_HM)
-		EXPECT_EQ(0, pd_hm_mapping_matches(a));
+		EXPECT_EQ(0, hm_pm_mapping_matches(a));
 
 	ASSERT_EQ(0, self->ops->enable(a));
 	p = pd_map(self, a, len, PROT_READ | PROT_WRITE, MAP_SHARED);
@@ -520,7 +434,8 @@ TEST_F(drv, explicit_mapping_holes)
  */
 static long pd_faults(struct _test_data_drv *self, const char *inst, size_t len)
 {
-	char *hint, *p;
+	unsigned long addr;
+	char *hint;
 	long faults;
 
 	hint = mmap(NULL, len + HM_SZ_2M, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -528,11 +443,9 @@ static long pd_faults(struct _test_data_drv *self, const char *inst, size_t len)
 		return -errno;
 	munmap(hint, len + HM_SZ_2M);
 	hint = (char *)(((unsigned long)hint + HM_SZ_2M - 1) & ~(HM_SZ_2M - 1));
-	p = pd_map_at(self, inst, hint, len, 0, PROT_READ, MAP_SHARED);
-	if (p == MAP_FAILED)
-		return -errno;
-	faults = (unsigned long)p % HM_SZ_2M ? -EFAULT : pd_touch_faults(p, len);
-	pd_unmap(self, p);
+	faults = hm_pm_map_faults(inst, len, 0, hint, &addr);
+	if (faults >= 0 && addr % HM_SZ_2M)
+		return -EFAULT;
 	return faults;
 }
 
@@ -584,12 +497,9 @@ TEST_F(drv, o_direct_into_mapping)
 	const size_t len = 4 * PD_M;
 	int d = variant->which, bfd;
 	char dev[64], a[32], *src, *dst;
-	glob_t g;
 
-	if (glob("/dev/pmem*", 0, NULL, &g) || !g.gl_pathc)
+	if (hm_pmem_dev(dev, sizeof(dev)))
 		SKIP(return, "no pmem block device (vm.sh -p pmem)");
-	snprintf(dev, sizeof(dev), "%s", g.gl_pathv[0]);
-	globfree(&g);
 	ASSERT_EQ(0, pd_new(self, d, a, sizeof(a)));
 	ASSERT_EQ(0, pd_set_size(d, a, 8 * PD_M));
 	ASSERT_EQ(0, self->ops->enable(a));
@@ -650,7 +560,7 @@ TEST_F(drv, instance_attributes)
 	const char *sys = self->ops->sys;
 	int d = variant->which;
 	char a[32], v[64], want[64];
-	struct pd_range r;
+	struct hm_pm_range r;
 
 	ASSERT_EQ(0, pd_new(self, d, a, sizeof(a)));
 	ASSERT_EQ(0, pd_place(self, d, a, 6 * PD_M, 4 * PD_M));
@@ -794,14 +704,14 @@ static void pd_state(struct _test_data_drv *self, int d,
 		     char inst[PD_NR_INST][32], char *buf, size_t len)
 {
 	const char *sys = PD_OPS(d)->sys;
-	struct pd_range r[PD_MAX_RANGES];
+	struct hm_pm_range r[HM_PM_MAX_RANGES];
 	size_t n;
 	int i, j, nr;
 
 	n = snprintf(buf, len, "avail %lld\n",
 		     hm_read_ll("%s/available_size", self->reg[d].dir));
 	for (i = 0; i < PD_NR_INST && n < len; i++) {
-		nr = pd_ranges(d, inst[i], r, PD_MAX_RANGES);
+		nr = pd_ranges(d, inst[i], r, HM_PM_MAX_RANGES);
 		n += snprintf(buf + n, len - n, "%s size %lld align %lld ranges %d:",
 			      inst[i], hm_read_ll("%s/%s/size", sys, inst[i]),
 			      hm_read_ll("%s/%s/align", sys, inst[i]), nr);
