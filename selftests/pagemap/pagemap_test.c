@@ -697,22 +697,23 @@ FIXTURE_TEARDOWN(pmm)
 #define PIN_LEN	(64 * 1024)
 
 /*
- * Size @inst (at a section boundary) to one section, set the variant's
- * memmap and enable it: the bytes the device maps, or -1.
+ * Size @inst (at a section boundary) to one section, set its memmap to
+ * @memmap and enable it: the bytes the device maps, or -1 (also if the
+ * memmap on the device is not @on_dev bytes).
  */
-static long long pmm_up(const FIXTURE_VARIANT(pmm) *variant, const char *inst)
+static long long pmm_up(const char *memmap, __u64 on_dev, const char *inst)
 {
-	long long on_dev;
-
 	if (hm_pm_set_size(HM_PM_CLS, inst, SECTION) ||
-	    hm_write(variant->memmap, HM_PM_CLS "/%s/memmap", inst) ||
+	    hm_write(memmap, HM_PM_CLS "/%s/memmap", inst) ||
 	    hm_pm_enable(inst, true))
 		return -1;
-	on_dev = hm_read_ll(HM_PM_CLS "/%s/memmap_device_bytes", inst);
-	if (on_dev != (long long)variant->memmap_dev)
+	if (hm_read_ll(HM_PM_CLS "/%s/memmap_device_bytes", inst) != (long long)on_dev)
 		return -1;
 	return SECTION - on_dev;
 }
+
+/* pmm_up() for the variant of the test */
+#define PMM_UP(inst)	pmm_up(variant->memmap, variant->memmap_dev, inst)
 
 /*
  * An enabled instance is a character device: data written through one
@@ -731,7 +732,7 @@ TEST_F(pmm, mmap_read_back)
 	fd = open("/dev/pm0.0", O_RDWR);
 	EXPECT_EQ(-1, fd);
 	EXPECT_EQ(ENXIO, errno);
-	usable = pmm_up(variant, "pm0.0");
+	usable = PMM_UP("pm0.0");
 	ASSERT_EQ(SECTION - variant->memmap_dev, usable);
 	ASSERT_EQ(0, hm_dax_fill("pm0.0", usable, 7));
 	EXPECT_EQ(0, hm_dax_verify("pm0.0", usable, 7));
@@ -761,7 +762,7 @@ TEST_F(pmm, fault_4k)
 	unsigned long addr;
 	long faults;
 
-	ASSERT_LT(0, pmm_up(variant, "pm0.0"));
+	ASSERT_LT(0, PMM_UP("pm0.0"));
 	faults = hm_pm_map_faults("pm0.0", 1 * M, 4096, NULL, &addr);
 	/* 256 pages, give or take a fault of the test's own */
 	EXPECT_GE(faults, 256);
@@ -777,7 +778,7 @@ TEST_F(pmm, disable_while_pinned)
 {
 	int rfd;
 
-	ASSERT_LT(0, pmm_up(variant, "pm0.0"));
+	ASSERT_LT(0, PMM_UP("pm0.0"));
 	rfd = hm_pm_pin_in_pipe("pm0.0", PIN_LEN);
 	ASSERT_LE(0, rfd);
 	EXPECT_EQ(-EBUSY, hm_pm_enable("pm0.0", false));
@@ -821,7 +822,7 @@ TEST_F(pmm, api_region_and_revoke)
 	EXPECT_NE(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap 2>/dev/null"));
 
 	/* the second half starts a section: the "dev" memmap is on it */
-	ASSERT_LT(0, pmm_up(variant, "pm1.0"));
+	ASSERT_LT(0, PMM_UP("pm1.0"));
 	fd = open("/dev/pm1.0", O_RDWR);
 	ASSERT_GE(fd, 0);
 	p = mmap(NULL, 8 * M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -860,7 +861,7 @@ TEST_F(pmm, api_revoke_waits_for_pins)
 	hm_sh(NULL, 0, "rmmod hotmem_pagemap");
 	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
 			   self->start + half, half));
-	ASSERT_LT(0, pmm_up(variant, "pm0.0"));
+	ASSERT_LT(0, PMM_UP("pm0.0"));
 	rfd = hm_pm_pin_in_pipe("pm0.0", PIN_LEN);
 	ASSERT_LE(0, rfd);
 	pid = fork();
