@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "hotmem_util.h"
+#include "hotmem_pagemap.h"
 
 #define PMB_MAX_RUNS	15
 #define PMB_MAX_INST	1024
@@ -76,8 +77,7 @@ static double pmb_now(void)
  */
 static int pmb_dax_up(char *name, size_t len, const char *size)
 {
-	if (hm_write("1", "%s/create", pmb_dax_region) ||
-	    hm_read_str(name, len, "%s/create", pmb_dax_region) <= 0 ||
+	if (hm_pm_create(pmb_dax_region, name, len) ||
 	    hm_write(size, HM_SYS_DAX "/%s/size", name))
 		return -EIO;
 	hm_write(name, PMB_DRV "/new_id");
@@ -98,8 +98,7 @@ static int pmb_dax_down(const char *name)
 
 static int pmb_hm_up(char *name, size_t len, const char *size, bool dev)
 {
-	if (hm_write("1", HM_PM_CLS "/region0/create") ||
-	    hm_read_str(name, len, HM_PM_CLS "/region0/create") <= 0 ||
+	if (hm_pm_create(HM_PM_CLS "/region0", name, len) ||
 	    hm_write(size, HM_PM_CLS "/%s/size", name) ||
 	    (dev && hm_write("dev", HM_PM_CLS "/%s/memmap", name)) ||
 	    hm_write("1", HM_PM_CLS "/%s/enabled", name))
