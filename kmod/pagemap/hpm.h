@@ -148,21 +148,27 @@ struct hpm_instance {
 };
 
 /**
- * hpm_instance_lock() - take hpm_lock for a handler of @inst
- * @inst: the instance
+ * hpm_lock_live() - take hpm_lock for a handler of a region or instance
+ * @dead: the object's "dead" flag, read under the lock
  *
- * Return: 0 with hpm_lock held; -EINTR; -ENXIO (not held) if @inst was
- * deleted meanwhile.
+ * Return: 0 with hpm_lock held; -EINTR; -ENXIO (not held) if the object
+ * was removed meanwhile.
  */
-static inline int hpm_instance_lock(struct hpm_instance *inst)
+static inline int hpm_lock_live(const bool *dead)
 {
 	if (mutex_lock_interruptible(&hpm_lock))
 		return -EINTR;
-	if (inst->dead) {
+	if (*dead) {
 		mutex_unlock(&hpm_lock);
 		return -ENXIO;
 	}
 	return 0;
+}
+
+/* hpm_lock_live() for an instance */
+static inline int hpm_instance_lock(struct hpm_instance *inst)
+{
+	return hpm_lock_live(&inst->dead);
 }
 
 /*

@@ -42,16 +42,10 @@ static void hpm_region_release(struct device *dev)
 	kfree(region);
 }
 
-/* Lock, and fail with -ENXIO if @region was removed meanwhile. */
+/* hpm_lock_live() for a region */
 static int hpm_region_lock(struct hotmem_region *region)
 {
-	if (mutex_lock_interruptible(&hpm_lock))
-		return -EINTR;
-	if (region->dead) {
-		mutex_unlock(&hpm_lock);
-		return -ENXIO;
-	}
-	return 0;
+	return hpm_lock_live(&region->dead);
 }
 
 static ssize_t id_show(struct device *dev, struct device_attribute *attr,
