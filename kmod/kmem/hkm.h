@@ -10,7 +10,8 @@
  * not take (main.c).
  * add_memory_driver_managed() and offline_and_remove_memory() take
  * device_hotplug_lock and mem_hotplug_lock themselves; they are called
- * with hkm_dev.lock held and never with device_hotplug_lock held.
+ * with hkm_dev.lock held and never with device_hotplug_lock held (a lock
+ * private to the kernel, so lockdep_assert_not_held() cannot say it).
  *
  * Block states, per range; the added blocks are always a prefix
  * [0, nr_added) of the planned ones:
@@ -43,7 +44,10 @@ struct memory_dev_type;
 struct resource;
 
 /**
- * struct hkm_range - one range of a dax device and its blocks
+ * struct hkm_range - one range of a dax device and its blocks; @start,
+ *	@size and @plan are set at allocation, the rest is protected by the
+ *	lock of its hkm_dev (hkm_show_stuck() reads the block count of the
+ *	device being retried without it: a stale count, harmless)
  * @start: first byte of the dax range
  * @size: its length
  * @plan: the whole blocks it holds and what is stranded around them
@@ -71,7 +75,8 @@ struct hkm_range {
  * @lock: protects the fields grouped under it
  * @mgid: memory group id while a block is added, else -1
  * @mtype: memory tier type given to @nid while a block is added
- * @memmap_on_memory: wanted memmap placement for the next plug
+ * @memmap_on_memory: wanted memmap placement for the next plug; also set
+ *	before the device is published, and read with READ_ONCE() by its show
  * @holds_module: a module reference is held for the added memory
  * @ranges: the device's ranges, in the order of its mappings
  */

@@ -24,7 +24,9 @@
 /*
  * Set once an add with MHP_MEMMAP_ON_MEMORY failed with -EINVAL and the
  * same add without it succeeded: the kernel's memmap_on_memory switch is
- * off (before 6.8 only; the switch is read-only after boot).
+ * off (before 6.8 only; the switch is read-only after boot).  A one-way
+ * latch, written and read with WRITE_ONCE()/READ_ONCE() under any
+ * device's lock or none.
  */
 static bool hkm_kernel_refuses_memmap_on_memory;
 
@@ -157,7 +159,9 @@ static int hkm_first_block(struct hkm_dev *hd)
 	return 0;
 
 out_unregister_group:
-	memory_group_unregister(hd->mgid);
+	/* an empty group just made: a failure is a bug, and keeps it tracked */
+	if (WARN_ON_ONCE(memory_group_unregister(hd->mgid)))
+		return rc;
 	hd->mgid = -1;
 out_put_module:
 	if (took) {
@@ -207,6 +211,7 @@ static int hkm_range_get_res(struct hkm_dev *hd, struct hkm_range *r)
 {
 	struct resource *res;
 
+	lockdep_assert_held(&hd->lock);
 	if (r->res)
 		return 0;
 	res = request_mem_region(r->plan.start,
@@ -227,6 +232,7 @@ static int hkm_range_put_res(struct hkm_dev *hd, struct hkm_range *r)
 {
 	int rc;
 
+	lockdep_assert_held(&hd->lock);
 	if (!r->res || r->nr_added)
 		return 0;
 	rc = remove_resource(r->res);
@@ -253,6 +259,9 @@ static int hkm_add_block(struct hkm_dev *hd, struct hkm_range *r)
 	int rc;
 
 	lockdep_assert_held(&hd->lock);
+	/* blocks are added in order, never past the plan (hkm.h) */
+	if (WARN_ON_ONCE(r->nr_added >= r->plan.nr_blocks))
+		return -EINVAL;
 	rc = add_memory_driver_managed(hd->mgid, start, bs, hkm_ram_name,
 				       flags | (on_dev ? MHP_MEMMAP_ON_MEMORY : 0));
 	if (rc == -EINVAL && on_dev && hkm_compat_memmap_on_memory_fails_add()) {
@@ -311,6 +320,7 @@ static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
 	struct hkm_range *r;
 	int i, rc, err = 0;
 
+	lockdep_assert_held(&hd->lock);
 	for (i = hd->nr_range - 1; i >= 0; i--) {
 		r = &hd->ranges[i];
 		while (r->nr_added > (keep ? keep[i] : 0)) {
@@ -377,8 +387,9 @@ int hkm_plug(struct hkm_dev *hd)
 	 * left, the group.  What cannot be undone stays tracked; the add's
 	 * error stands.
 	 */
-	if (rc)
-		hkm_remove_to(hd, before, false);
+	if (rc && hkm_remove_to(hd, before, false))
+		pr_warn("%s: a failed plug (%d) could not be undone: what stays is tracked\n",
+			hd->name, rc);
 	kfree(before);
 	return rc;
 }

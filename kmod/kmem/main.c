@@ -257,13 +257,14 @@ static void hkm_dev_retire(struct hkm_dev *hd)
 
 /*
  * The next stuck device this retry has not visited, marked as the one
- * being retried, or NULL when every one was visited.
+ * being retried; NULL when every one was visited; ERR_PTR(-EINTR).
  */
 static struct hkm_dev *hkm_retry_next(unsigned long round)
 {
 	struct hkm_dev *hd, *next = NULL;
 
-	mutex_lock(&hkm_stuck_lock);
+	if (mutex_lock_interruptible(&hkm_stuck_lock))
+		return ERR_PTR(-EINTR);
 	list_for_each_entry(hd, &hkm_stuck, stuck) {
 		if (hd->retry_round != round) {
 			hd->retry_round = round;
@@ -299,10 +300,17 @@ int hkm_retry_stuck(void)
 		return -EINTR;
 	round = ++hkm_retry_round;
 	while ((hd = hkm_retry_next(round))) {
+		if (IS_ERR(hd)) {
+			rc = PTR_ERR(hd);
+			break;
+		}
 		/* offlining can take long: without hkm_stuck_lock, so probes go on */
-		mutex_lock(&hd->lock);
-		err = hkm_unplug(hd);
-		mutex_unlock(&hd->lock);
+		if (mutex_lock_interruptible(&hd->lock)) {
+			err = -EINTR;
+		} else {
+			err = hkm_unplug(hd);
+			mutex_unlock(&hd->lock);
+		}
 
 		mutex_lock(&hkm_stuck_lock);
 		WRITE_ONCE(hkm_retrying, NULL);
@@ -350,8 +358,10 @@ ssize_t hkm_show_stuck(char *buf)
 		bool retrying = hd == hkm_retrying;
 		u64 blocks;
 
-		if (!retrying)
-			mutex_lock(&hd->lock);
+		if (!retrying && mutex_lock_interruptible(&hd->lock)) {
+			mutex_unlock(&hkm_stuck_lock);
+			return -EINTR;
+		}
 		/* racy for the retried device, and harmless: a stale count */
 		blocks = data_race(hkm_nr_added(hd));
 		len += sysfs_emit_at(buf, len, "%s", hd->name);
@@ -440,12 +450,16 @@ static void hkm_remove(struct dev_dax *dev_dax)
 {
 	struct device *dev = &dev_dax->dev;
 	struct hkm_dev *hd = dev_get_drvdata(dev);
+	int rc;
 
 	/* waits for running sysfs handlers; none can start after it */
 	device_remove_group(dev, &hkm_dev_group);
 	mutex_lock(&hd->lock);
-	hkm_unplug(hd);
+	rc = hkm_unplug(hd);
 	mutex_unlock(&hd->lock);
+	/* what stays added is kept, stuck, and reported by hkm_dev_retire() */
+	if (rc)
+		dev_dbg(dev, "unplug at unbind: %d\n", rc);
 	dev_set_drvdata(dev, NULL);
 	hkm_dev_retire(hd);
 }

@@ -35,6 +35,11 @@ struct memory_dev_type *hkm_tier_get(int nid)
 	struct memory_dev_type *mtype;
 	int adist = HKM_ADISTANCE;
 
+	/*
+	 * A platform driver (HMAT, CXL) may refine @adist; without one the
+	 * default stays.  The notifier chain's result says only whether one
+	 * answered, which changes nothing here (as for the kernel's kmem).
+	 */
 	mt_calc_adistance(nid, &adist);
 	mutex_lock(&hkm_tier_lock);
 	mtype = mt_find_alloc_memory_type(adist, &hkm_memory_types);

@@ -116,9 +116,9 @@ static u64 hpm_fault_max(const struct hpm_instance *inst)
 #if !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE)
 	return PAGE_SIZE;
 #elif defined(HPM_HAVE_CHANGE_HUGE_PUD)
-	return inst->align;
+	return READ_ONCE(inst->align);
 #else
-	return min_t(u64, inst->align, PMD_SIZE);
+	return min_t(u64, READ_ONCE(inst->align), PMD_SIZE);
 #endif
 }
 
@@ -145,6 +145,8 @@ static vm_fault_t hpm_insert(struct vm_fault *vmf, u64 size)
 		return VM_FAULT_FALLBACK;
 	if (size == PMD_SIZE)
 		return vmf_insert_pfn_pmd(vmf, pfn, write);
+	if (WARN_ON_ONCE(size != PUD_SIZE))
+		return VM_FAULT_SIGBUS;
 	return vmf_insert_pfn_pud(vmf, pfn, write);
 }
 
@@ -284,7 +286,8 @@ static int hpm_release(struct inode *inode, struct file *filp)
 	struct hpm_instance *inst = filp->private_data;
 
 	mutex_lock(&hpm_lock);
-	inst->users--;
+	if (!WARN_ON_ONCE(inst->users <= 0))
+		inst->users--;
 	mutex_unlock(&hpm_lock);
 	put_device(&inst->dev);
 	return 0;

@@ -52,7 +52,9 @@ extern struct mutex hpm_lock;
  * @target_node: the NUMA node the memory belongs to (may be offline), or
  *	NUMA_NO_NODE
  * @ida: instance ids (locks itself)
- * @map: owner of each sub-section
+ * @map: owner of each sub-section; its base and nr are set before the
+ *	region is published and read without the lock, its owners change
+ *	under hpm_lock
  * @instances: its instances, by creation
  * @seed: the first instance of size 0, or NULL
  * @youngest: the most recently created instance, or NULL
@@ -81,6 +83,8 @@ struct hotmem_region {
  * @dev: the device, a child of the instance, named "mappingN"
  * @inst: its instance
  * @index: N, the index of the range it shows
+ *
+ * Both are set before the device is added, then constant.
  */
 struct hpm_mapping {
 	struct device dev;
@@ -99,18 +103,21 @@ struct hpm_mapping {
  *	the instance for a revoke
  * @align: fault granularity (4 KiB, 2 MiB or 1 GiB); ranges are aligned
  *	to it and to 2 MiB, the unit memremap_pages() maps; written under
- *	@mapping_lock too, read without a lock by its show
+ *	@mapping_lock too, only while disabled; read with READ_ONCE() by its
+ *	show and by the file operations (stable while a file is open)
  * @nr_range: number of @ranges
  * @ranges: the physical ranges, in allocation order
  * @memmap_dev: struct pages on the device (a vmem_altmap per range), not RAM
- * @pgmaps: one ZONE_DEVICE pgmap per range while enabled
+ * @pgmaps: one ZONE_DEVICE pgmap per range while enabled; also unmapped
+ *	without the lock by the owner of a dead instance (its revoke)
  * @users: open files of @cdev (a mapping holds its file open)
  * @node: entry in the region's instances
  * @dead: deleted; handlers return -ENXIO
  * @revoking: was enabled when it was killed: to be revoked
  * @fault_lock: held for reading by faults, for writing to change @enabled
  * @enabled: @pgmaps are mapped; written under both hpm_lock and
- *	@fault_lock, so a fault (which holds @fault_lock) sees it stable
+ *	@fault_lock, so a fault (which holds @fault_lock) sees it stable;
+ *	read with READ_ONCE() and no lock by its show and by mmap
  * @mapping_lock: held by the stores that change the ranges or enable
  *	(size, mapping, enabled) from before the change until @mappings
  *	match it, so a change can be undone if they cannot be made; taken
@@ -126,7 +133,11 @@ struct hpm_instance {
 	struct cdev cdev;
 	struct inode *inode;
 
-	/* protected by hpm_lock */
+	/*
+	 * Protected by hpm_lock.  @nr_range, @ranges and @memmap_dev change
+	 * only while disabled: while enabled, or dead and being revoked, the
+	 * faults and the revoke read them without it.
+	 */
 	u64 align;
 	int nr_range;
 	struct hpm_range ranges[HPM_MAX_RANGES];
@@ -193,7 +204,7 @@ void hpm_instance_kill(struct hpm_instance *inst);
 void hpm_instance_destroy(struct hpm_instance *inst);
 
 /* mapping.c */
-int hpm_mappings_sync(struct hpm_instance *inst);
+int hpm_mappings_sync(struct hpm_instance *inst, int want);
 
 /* cdev.c */
 int hpm_cdev_init(void);
@@ -204,7 +215,7 @@ void hpm_cdev_release(struct hpm_instance *inst);
 
 /* pgmap.c */
 int hpm_instance_enable(struct hpm_instance *inst);
-void hpm_instance_disable(struct hpm_instance *inst);
+int hpm_instance_disable(struct hpm_instance *inst);
 void hpm_instance_stop(struct hpm_instance *inst);
 void hpm_instance_revoke(struct hpm_instance *inst);
 unsigned long hpm_instance_pinned(const struct hpm_instance *inst);

@@ -66,6 +66,7 @@ static int hpm_instance_append(struct hpm_instance *inst, u64 start, u64 len)
 	struct hpm_range *last = inst->nr_range ?
 		&inst->ranges[inst->nr_range - 1] : NULL;
 
+	lockdep_assert_held(&hpm_lock);
 	if (last && last->start + last->len == start) {
 		last->len += len;
 		return 0;
@@ -192,23 +193,28 @@ static int hpm_instance_lock_ranges(struct hpm_instance *inst)
  * devices; if that fails, give back the @grew bytes the change added at
  * the end, so the store fails with nothing changed.
  */
-static int hpm_instance_publish(struct hpm_instance *inst, int rc, u64 grew)
+static int hpm_instance_publish(struct hpm_instance *inst, int rc,
+				u64 grew, int want)
 {
+	lockdep_assert_held(&inst->mapping_lock);
+	lockdep_assert_not_held(&hpm_lock);
 	if (!rc)
-		rc = hpm_mappings_sync(inst);
+		rc = hpm_mappings_sync(inst, want);
 	if (rc && grew) {
 		int undo = 0;
 
+		/* the undo must not fail: not interruptible */
 		mutex_lock(&hpm_lock);
 		if (!inst->dead) {
 			undo = hpm_instance_shrink(inst, grew);
 			hpm_region_update_seed(inst->region);
 		}
+		want = inst->dead ? 0 : inst->nr_range;
 		mutex_unlock(&hpm_lock);
 		if (undo)
 			dev_err(&inst->dev, "undo of a failed change: %d\n", undo);
 		/* fewer ranges now: this only unregisters, it cannot fail */
-		WARN_ON_ONCE(hpm_mappings_sync(inst));
+		WARN_ON_ONCE(hpm_mappings_sync(inst, want));
 	}
 	mutex_unlock(&inst->mapping_lock);
 	return rc;
@@ -225,7 +231,7 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 {
 	struct hpm_instance *inst = to_hpm_instance(dev);
 	u64 val, cur, grew = 0;
-	int rc;
+	int rc, want;
 
 	rc = hm_parse_u64(buf, len, &val);
 	if (rc)
@@ -246,8 +252,9 @@ static ssize_t size_store(struct device *dev, struct device_attribute *attr,
 		grew = val - cur;
 	if (!rc)
 		hpm_region_update_seed(inst->region);
+	want = inst->nr_range;
 	mutex_unlock(&hpm_lock);
-	rc = hpm_instance_publish(inst, rc, grew);
+	rc = hpm_instance_publish(inst, rc, grew, want);
 	return rc ? rc : len;
 }
 static DEVICE_ATTR_RW(size);
@@ -378,7 +385,7 @@ static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 {
 	struct hpm_instance *inst = to_hpm_instance(dev);
 	u64 start, end;
-	int rc;
+	int rc, want;
 
 	rc = hpm_parse_range(buf, len, &start, &end);
 	if (rc)
@@ -406,8 +413,9 @@ static ssize_t mapping_store(struct device *dev, struct device_attribute *attr,
 		else
 			hpm_region_update_seed(inst->region);
 	}
+	want = inst->nr_range;
 	mutex_unlock(&hpm_lock);
-	rc = hpm_instance_publish(inst, rc, rc ? 0 : end - start + 1);
+	rc = hpm_instance_publish(inst, rc, rc ? 0 : end - start + 1, want);
 	return rc ? rc : len;
 }
 
@@ -475,7 +483,7 @@ static ssize_t enabled_store(struct device *dev, struct device_attribute *attr,
 	else if (!val && hpm_instance_pinned(inst))
 		rc = -EBUSY;	/* pinned (I/O in flight, a pipe): let go first */
 	else if (!val)
-		hpm_instance_disable(inst);
+		rc = hpm_instance_disable(inst);
 	else if (!inst->nr_range)
 		rc = -EINVAL;
 	else
@@ -641,7 +649,8 @@ struct hpm_instance *hpm_instance_create(struct hotmem_region *region)
 void hpm_instance_kill(struct hpm_instance *inst)
 {
 	lockdep_assert_held(&hpm_lock);
-	WARN_ON_ONCE(inst->dead);
+	if (WARN_ON_ONCE(inst->dead))
+		return;
 	inst->dead = true;
 	inst->revoking = inst->enabled;
 	if (inst->enabled)
@@ -667,7 +676,7 @@ void hpm_instance_destroy(struct hpm_instance *inst)
 		hpm_instance_revoke(inst);
 	mutex_lock(&inst->mapping_lock);
 	/* dead: this only unregisters, it cannot fail */
-	WARN_ON_ONCE(hpm_mappings_sync(inst));
+	WARN_ON_ONCE(hpm_mappings_sync(inst, 0));
 	mutex_unlock(&inst->mapping_lock);
 	hpm_cdev_del(inst);
 	put_device(&inst->dev);

@@ -97,6 +97,7 @@ static int hpm_mapping_add(struct hpm_instance *inst, int index)
 	struct hpm_mapping *m;
 	int rc;
 
+	lockdep_assert_held(&inst->mapping_lock);
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
@@ -117,23 +118,24 @@ static int hpm_mapping_add(struct hpm_instance *inst, int index)
 }
 
 /**
- * hpm_mappings_sync() - one mappingN device per range of an instance
+ * hpm_mappings_sync() - one mappingN device for each of the first @want
+ *	ranges of an instance, and none beyond
  * @inst: the instance; caller holds its mapping_lock, not hpm_lock
  *	(unregistering waits for the devices' handlers, which take it)
+ * @want: its number of ranges, read under hpm_lock since mapping_lock
+ *	was taken (they do not change while it is held), 0 once dead
  *
- * A dead instance keeps none.  A failure to register leaves the devices
- * that were made, each for a range that exists.
+ * A failure to register leaves the devices that were made, each for a
+ * range that exists.
  *
  * Return: 0, or the error of registering a device.
  */
-int hpm_mappings_sync(struct hpm_instance *inst)
+int hpm_mappings_sync(struct hpm_instance *inst, int want)
 {
-	int want, rc;
+	int rc;
 
 	lockdep_assert_held(&inst->mapping_lock);
-	mutex_lock(&hpm_lock);
-	want = inst->dead ? 0 : inst->nr_range;
-	mutex_unlock(&hpm_lock);
+	lockdep_assert_not_held(&hpm_lock);
 	while (inst->nr_mapping > want)
 		device_unregister(&inst->mappings[--inst->nr_mapping]->dev);
 	while (inst->nr_mapping < want) {

@@ -57,13 +57,18 @@ u64 hpm_range_reserved(const struct hpm_instance *inst, int i)
 	return hpm_whole_sections(r->start, r->len) * hpm_section_memmap();
 }
 
+/* caller holds hpm_lock, or owns @inst, dead (a revoke) */
 static void hpm_range_unmap(struct hpm_instance *inst, int i)
 {
+	lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(inst->dead));
+	if (WARN_ON_ONCE(!inst->pgmaps[i]))
+		return;
 	memunmap_pages(inst->pgmaps[i]);
 	kfree(inst->pgmaps[i]);
 	inst->pgmaps[i] = NULL;
 }
 
+/* caller holds hpm_lock */
 static int hpm_range_map(struct hpm_instance *inst, int i)
 {
 	struct hpm_range *r = &inst->ranges[i];
@@ -71,6 +76,9 @@ static int hpm_range_map(struct hpm_instance *inst, int i)
 	struct dev_pagemap *pgmap;
 	void *addr;
 
+	lockdep_assert_held(&hpm_lock);
+	if (WARN_ON_ONCE(inst->pgmaps[i]))
+		return -EIO;
 	pgmap = kzalloc(sizeof(*pgmap), GFP_KERNEL);
 	if (!pgmap)
 		return -ENOMEM;
@@ -108,13 +116,16 @@ static int hpm_range_map(struct hpm_instance *inst, int i)
  * ours; the region's resource keeps other drivers off it.
  *
  * Return: 0, or the errno of the range that failed; the ranges mapped
- * before it are unmapped again.
+ * before it are unmapped again.  -EINVAL (and a warning) if @inst is
+ * enabled or empty, which its caller rules out.
  */
 int hpm_instance_enable(struct hpm_instance *inst)
 {
 	int i, rc;
 
 	lockdep_assert_held(&hpm_lock);
+	if (WARN_ON_ONCE(inst->enabled || !inst->nr_range))
+		return -EINVAL;
 	for (i = 0; i < inst->nr_range; i++) {
 		rc = hpm_range_map(inst, i);
 		if (rc)
@@ -135,17 +146,23 @@ out_unmap:
  * hpm_instance_disable() - unmap every range of @inst
  * @inst: an enabled instance with no page in use (hpm_instance_pinned()
  *	is 0, no file open); caller holds hpm_lock
+ *
+ * Return: 0; -EINVAL (and a warning) if @inst is not enabled or is open,
+ * which its caller rules out.
  */
-void hpm_instance_disable(struct hpm_instance *inst)
+int hpm_instance_disable(struct hpm_instance *inst)
 {
 	int i;
 
 	lockdep_assert_held(&hpm_lock);
+	if (WARN_ON_ONCE(!inst->enabled || inst->users))
+		return -EINVAL;
 	down_write(&inst->fault_lock);
 	inst->enabled = false;
 	up_write(&inst->fault_lock);
 	for (i = inst->nr_range - 1; i >= 0; i--)
 		hpm_range_unmap(inst, i);
+	return 0;
 }
 
 /**
@@ -210,6 +227,9 @@ void hpm_instance_revoke(struct hpm_instance *inst)
 	unsigned long pinned, waited = 0;
 	int i;
 
+	lockdep_assert_not_held(&hpm_lock);
+	if (WARN_ON_ONCE(!inst->dead || inst->enabled))
+		return;
 	unmap_mapping_range(inst->inode->i_mapping, 0, 0, 1);
 	while ((pinned = hpm_instance_pinned(inst))) {
 		if (!(waited % 10))
@@ -224,7 +244,7 @@ void hpm_instance_revoke(struct hpm_instance *inst)
 
 /**
  * hpm_instance_memmap_bytes() - where the struct pages of @inst live
- * @inst: an enabled instance; caller holds hpm_lock
+ * @inst: the instance, 0 and 0 unless enabled; caller holds hpm_lock
  * @device: set to the bytes on the device (its own first pages)
  * @dram: set to the bytes in RAM
  */

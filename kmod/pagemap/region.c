@@ -194,8 +194,10 @@ static u64 hpm_iomem_covered(u64 start, u64 size, unsigned long desc)
 {
 	u64 covered = 0;
 
-	walk_iomem_res_desc(desc, IORESOURCE_MEM, start, start + size - 1,
-			    &covered, hpm_cover);
+	/* nonzero: no such resource at all */
+	if (walk_iomem_res_desc(desc, IORESOURCE_MEM, start, start + size - 1,
+				&covered, hpm_cover))
+		return 0;
 	return covered;
 }
 
@@ -262,11 +264,13 @@ static const struct device_type hpm_region_type = {
 /*
  * Device memory only: the range must lie wholly inside "Soft Reserved" or
  * legacy persistent memory, must not touch System RAM, and no one may own it.
+ * Caller holds hpm_lock (the list of regions).
  */
 static int hpm_region_check(u64 start, u64 size)
 {
 	struct hotmem_region *r;
 
+	lockdep_assert_held(&hpm_lock);
 	if (!size || !IS_ALIGNED(start, HPM_SUBSECTION_SIZE) ||
 	    !IS_ALIGNED(size, HPM_SUBSECTION_SIZE) || start + size < start)
 		return -EINVAL;
@@ -446,6 +450,7 @@ void hpm_region_remove(struct hotmem_region *region)
 {
 	LIST_HEAD(gone);
 
+	lockdep_assert_not_held(&hpm_lock);
 	mutex_lock(&hpm_lock);
 	if (WARN_ON_ONCE(region->dead)) {
 		/* a removal already under way (a finished one freed it) */

@@ -211,8 +211,8 @@ static int hti_region_insert(struct hti_region *r)
 	    parent->parent != &iomem_resource ||
 	    parent->desc != IORES_DESC_RESERVED ||
 	    (parent->flags & IORESOURCE_BUSY)) {
-		/* puts back anything it took in */
-		remove_resource(&r->res);
+		/* puts back anything it took in; just inserted, it is there */
+		WARN_ON_ONCE(remove_resource(&r->res));
 		return took_in ? -EBUSY : -EINVAL;
 	}
 	return 0;
@@ -265,7 +265,9 @@ static int hti_region_add(u64 start, u64 size, int target_node,
 	return 0;
 
 out_remove:
-	remove_resource(&r->res);
+	/* inserted above; never freed while it could still be in the tree */
+	if (WARN_ON_ONCE(remove_resource(&r->res)))
+		return rc;
 out_put:
 	module_put(THIS_MODULE);
 out_ida:
@@ -285,7 +287,8 @@ static int hti_region_remove(struct hti_region *r)
 		r->as = HTI_AS_NONE;
 		return -EBUSY;
 	}
-	remove_resource(&r->res);
+	if (WARN_ON_ONCE(remove_resource(&r->res)))
+		return -EBUSY;
 	list_del(&r->node);
 	list_del(&r->undo);
 	ida_free(&hti_plat_ida, r->id);
