@@ -198,6 +198,9 @@ static int hpm_instance_publish(struct hpm_instance *inst, int rc,
 {
 	lockdep_assert_held(&inst->mapping_lock);
 	lockdep_assert_not_held(&hpm_lock);
+	/* killed since by a region removal: its destroy waits for us */
+	if (READ_ONCE(inst->dead))
+		want = 0;
 	if (!rc)
 		rc = hpm_mappings_sync(inst, want);
 	if (rc && grew) {

@@ -228,8 +228,14 @@ void hpm_instance_revoke(struct hpm_instance *inst)
 	int i;
 
 	lockdep_assert_not_held(&hpm_lock);
-	if (WARN_ON_ONCE(!inst->dead || inst->enabled))
+	if (WARN_ON_ONCE(!inst->dead))
 		return;
+	/* not stopped: stop it here rather than free pages still mapped */
+	if (WARN_ON_ONCE(inst->enabled)) {
+		down_write(&inst->fault_lock);
+		inst->enabled = false;
+		up_write(&inst->fault_lock);
+	}
 	unmap_mapping_range(inst->inode->i_mapping, 0, 0, 1);
 	while ((pinned = hpm_instance_pinned(inst))) {
 		if (!(waited % 10))

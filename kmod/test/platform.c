@@ -287,8 +287,10 @@ static int hti_region_remove(struct hti_region *r)
 		r->as = HTI_AS_NONE;
 		return -EBUSY;
 	}
-	if (WARN_ON_ONCE(remove_resource(&r->res)))
+	if (WARN_ON_ONCE(remove_resource(&r->res))) {
+		r->as = HTI_AS_NONE;
 		return -EBUSY;
+	}
 	list_del(&r->node);
 	list_del(&r->undo);
 	ida_free(&hti_plat_ida, r->id);

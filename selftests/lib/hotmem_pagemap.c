@@ -138,29 +138,29 @@ int hm_pm_mapping_line(const char *inst, int idx, __u64 *start, __u64 *end)
 }
 
 /**
- * hm_pm_mapping_matches() - do a hotmem instance's "mapping" lines name
- *	the ranges of its mappingN directories, in order and no more?
+ * hm_pm_mapping_matches() - does line N of a hotmem instance's "mapping"
+ *	file name the range of its mappingN directory, for every N, with no
+ *	line and no directory left over?
  * @inst: the instance
  *
  * Return: 0 if so; -EINVAL if not; -EIO.
  */
 int hm_pm_mapping_matches(const char *inst)
 {
-	struct hm_pm_range r[HM_PM_MAX_RANGES];
+	long long ds, de;
 	__u64 s, e;
-	int n, i, rc;
+	int i, rc;
 
-	n = hm_pm_ranges(HM_PM_CLS, inst, r, HM_PM_MAX_RANGES);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++) {
+	for (i = 0; hm_exists(HM_PM_CLS "/%s/mapping%d", inst, i); i++) {
+		ds = hm_read_ll(HM_PM_CLS "/%s/mapping%d/start", inst, i);
+		de = hm_read_ll(HM_PM_CLS "/%s/mapping%d/end", inst, i);
 		rc = hm_pm_mapping_line(inst, i, &s, &e);
-		if (rc == -EIO)
-			return rc;
-		if (rc || s != r[i].start || e != r[i].end)
+		if (rc == -EIO || ds < 0 || de < 0)
+			return -EIO;
+		if (rc || s != (__u64)ds || e != (__u64)de)
 			return -EINVAL;
 	}
-	return hm_pm_mapping_line(inst, n, &s, &e) == -ENOENT ? 0 : -EINVAL;
+	return hm_pm_mapping_line(inst, i, &s, &e) == -ENOENT ? 0 : -EINVAL;
 }
 
 /**

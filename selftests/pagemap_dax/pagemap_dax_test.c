@@ -198,6 +198,10 @@ FIXTURE_SETUP(drv)
 
 	if (hm_sr_range(&self->sr_start, &self->sr_size))
 		SKIP(return, "no soft-reserved memory (vm.sh -p soft-reserved)");
+	/* a kernel with dax_hmem whose driver is not there: a broken boot */
+	if (!pd_have_dax())
+		ASSERT_NE(0, hm_sh(NULL, 0, "modinfo dax_hmem > /dev/null 2>&1"))
+			TH_LOG("dax_hmem is in the kernel, its driver is not bound");
 	if (!pd_have_dax() && variant->which == PD_DAX)
 		SKIP(return, "no device-dax for soft-reserved memory in this kernel");
 	if (pd_have_dax() && pd_dax_dev0(dev0, sizeof(self->dev0)))
@@ -748,6 +752,8 @@ static const struct pd_bad pd_bad[] = {
 	  100 * PD_M, 3 * PD_M, -EINVAL, -ENXIO, 0, false },
 	{ "mapping overlaps A", PD_C, "mapping", PD_RANGE, NULL,
 	  2 * PD_M, 2 * PD_M, -EEXIST, -ENOMEM, -ENOMEM, false },
+	{ "mapping over B and past it", PD_C, "mapping", PD_RANGE, NULL,
+	  4 * PD_M, 4 * PD_M, -EEXIST, 999, 999, false },
 	{ "mapping A's own range", PD_C, "mapping", PD_RANGE, NULL,
 	  0, 4 * PD_M, -EEXIST, -ENOMEM, -ENOMEM, false },
 	{ "mapping past the region", PD_C, "mapping", PD_PAST_END, NULL,
@@ -837,6 +843,10 @@ static void pd_state(struct _test_data_drv *self, int d,
 	}
 	if (d == PD_HM && n < len)
 		hm_read_str(buf + n, len - n, HM_PM_CLS "/region0/map");
+	/* the instances there are: none made, none deleted */
+	n = strlen(buf);
+	if (n < len)
+		hm_sh(buf + n, len - n, "ls %s | grep '^%s'", sys, self->reg[d].prefix);
 	pd_slurp(buf, len, "/proc/iomem");
 }
 
