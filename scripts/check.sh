@@ -283,7 +283,7 @@ SWEEPS="sweep sweep_kmem sweep_alloc sweep_alloc_kmem"
 lane_suites() {
 	case $1 in
 	*-cloud) echo "kmem kmem_fallback kmem_numa fuzz_kmem race_kmem pagemap pagemap_dax fuzz_pagemap race_pagemap" ;;
-	*-rt) echo "pagemap sweep fuzz_pagemap race_pagemap" ;;
+	*-rt) echo "pagemap pagemap_dax sweep fuzz_pagemap race_pagemap" ;;
 	debug)
 		for s in $ALL; do
 			case " $TABLES " in
