@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The character device of an enabled hotmem_pagemap instance: mmap it
+ * The character device of an enabled hotmem_pagemap instance.  A coherent
+ * or private instance is not mapped: its ioctls migrate the caller's
+ * memory in and out (devmem.c).  A generic one is: mmap it
  * MAP_SHARED (private mappings are refused) and its pages fault in at the
  * largest of 1 GiB, 2 MiB and 4 KiB that the instance align allows and
  * that the mapping and the memory are aligned to.  Offset 0 is the first
@@ -23,6 +25,8 @@
 #include <linux/mount.h>
 #include <linux/pfn_t.h>
 #include <linux/pseudo_fs.h>
+
+#include <uapi/hotmem/pagemap.h>
 
 #include "compat.h"
 #include "hpm.h"
@@ -216,6 +220,9 @@ static int hpm_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	struct hpm_instance *inst = filp->private_data;
 
+	/* coherent and private memory reach a process by migration */
+	if (hpm_type_devmem(inst->type))
+		return -ENODEV;
 	/* device memory has no page cache to copy a private mapping from */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
@@ -293,10 +300,24 @@ static int hpm_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/* the migration ioctls of include/uapi/hotmem/pagemap.h */
+static long hpm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct hpm_instance *inst = filp->private_data;
+
+	if (!hpm_type_devmem(inst->type))
+		return -ENOTTY;
+	if (cmd != HOTMEM_PM_MIGRATE_TO_DEV && cmd != HOTMEM_PM_MIGRATE_TO_RAM)
+		return -ENOTTY;
+	return hpm_devmem_migrate(inst, cmd, (void __user *)arg);
+}
+
 static const struct file_operations hpm_fops = {
 	.owner = THIS_MODULE,
 	.open = hpm_open,
 	.release = hpm_release,
+	.unlocked_ioctl = hpm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = hpm_mmap,
 	.get_unmapped_area = hpm_get_unmapped_area,
 	.llseek = noop_llseek,

@@ -21,7 +21,10 @@
  *
  * Instance states: created (size 0, the region's seed) -> sized (size > 0)
  * <-> enabled (its ranges are ZONE_DEVICE pages) -> deleted (size 0 again).
- * Size, memmap placement and deletion change only while disabled.
+ * Size, memmap placement, type and deletion change only while disabled.
+ * The pages of a "coherent" or "private" instance are in use from the
+ * moment devmem.c hands one out until its page_free(); such an instance
+ * cannot be disabled while any is in use.
  */
 #ifndef HPM_H
 #define HPM_H
@@ -34,6 +37,7 @@
 #include <linux/memremap.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 
 #include <hotmem/pagemap.h>
 
@@ -93,6 +97,36 @@ struct hpm_mapping {
 };
 
 /**
+ * enum hpm_type - what the pages of an instance are (its "type")
+ * @HPM_GENERIC: MEMORY_DEVICE_GENERIC, reached by mmap of the instance
+ * @HPM_COHERENT: MEMORY_DEVICE_COHERENT, reached by migration; the CPU
+ *	maps the pages like RAM
+ * @HPM_PRIVATE: MEMORY_DEVICE_PRIVATE, reached by migration; the CPU
+ *	cannot map them, a fault moves the page back to RAM
+ */
+enum hpm_type {
+	HPM_GENERIC,
+	HPM_COHERENT,
+	HPM_PRIVATE,
+};
+
+/**
+ * struct hpm_pgmap - the pgmap of one range of an enabled instance
+ * @pgmap: what memremap_pages() maps; its owner is the instance for the
+ *	coherent and private types
+ * @kaddr: the kernel's mapping of a private range (memremap()), through
+ *	which its data is copied; NULL for the other types, whose pages are
+ *	in the kernel's linear map
+ * @pfn_first: its first page that is not memmap (with memmap "dev" the
+ *	struct pages of the range take its first pages)
+ */
+struct hpm_pgmap {
+	struct dev_pagemap pgmap;
+	void *kaddr;
+	unsigned long pfn_first;
+};
+
+/**
  * struct hpm_instance - a piece of a region
  * @dev: the instance device, "pmR.I", a child of its region
  * @region: its region
@@ -108,6 +142,8 @@ struct hpm_mapping {
  * @nr_range: number of @ranges
  * @ranges: the physical ranges, in allocation order
  * @memmap_dev: struct pages on the device (a vmem_altmap per range), not RAM
+ * @type: what its pages are; read without the lock by the file
+ *	operations, stable while a file is open
  * @pgmaps: one ZONE_DEVICE pgmap per range while enabled; also unmapped
  *	without the lock by the owner of a dead instance (its revoke)
  * @users: open files of @cdev (a mapping holds its file open)
@@ -124,6 +160,11 @@ struct hpm_mapping {
  *	before hpm_lock, never inside it
  * @mappings: the mappingN devices, for ranges 0 to @nr_mapping - 1
  * @nr_mapping: number of @mappings registered
+ * @free_lock: protects the free list of a coherent or private instance;
+ *	taken with interrupts off (page_free() may run in any context)
+ * @free: the free pages, linked through their zone_device_data
+ * @nr_free: pages on @free
+ * @allocated: pages handed out and not yet given back by page_free()
  */
 struct hpm_instance {
 	/* set before it is published, then constant */
@@ -142,7 +183,8 @@ struct hpm_instance {
 	int nr_range;
 	struct hpm_range ranges[HPM_MAX_RANGES];
 	bool memmap_dev;
-	struct dev_pagemap *pgmaps[HPM_MAX_RANGES];
+	enum hpm_type type;
+	struct hpm_pgmap *pgmaps[HPM_MAX_RANGES];
 	int users;
 	struct list_head node;
 	bool dead;
@@ -156,7 +198,19 @@ struct hpm_instance {
 	struct mutex mapping_lock;
 	struct hpm_mapping *mappings[HPM_MAX_RANGES];
 	int nr_mapping;
+
+	/* protected by free_lock (coherent and private instances) */
+	spinlock_t free_lock;
+	struct page *free;
+	unsigned long nr_free;
+	unsigned long allocated;
 };
+
+/* the coherent and private types: pages handed out by devmem.c */
+static inline bool hpm_type_devmem(enum hpm_type type)
+{
+	return type != HPM_GENERIC;
+}
 
 /**
  * hpm_lock_live() - take hpm_lock for a handler of a region or instance
@@ -218,9 +272,19 @@ int hpm_instance_enable(struct hpm_instance *inst);
 int hpm_instance_disable(struct hpm_instance *inst);
 void hpm_instance_stop(struct hpm_instance *inst);
 void hpm_instance_revoke(struct hpm_instance *inst);
-unsigned long hpm_instance_pinned(const struct hpm_instance *inst);
+unsigned long hpm_instance_pinned(struct hpm_instance *inst);
 u64 hpm_range_reserved(const struct hpm_instance *inst, int i);
 void hpm_instance_memmap_bytes(struct hpm_instance *inst, u64 *device,
 			       u64 *dram);
+
+/* devmem.c */
+extern const struct dev_pagemap_ops hpm_devmem_ops;
+void hpm_devmem_fill(struct hpm_instance *inst, unsigned long pfn,
+		     unsigned long end);
+void hpm_devmem_drain(struct hpm_instance *inst);
+unsigned long hpm_devmem_allocated(struct hpm_instance *inst);
+long hpm_devmem_migrate(struct hpm_instance *inst, unsigned int cmd,
+			void __user *uarg);
+int hpm_devmem_evict(struct hpm_instance *inst);
 
 #endif /* HPM_H */

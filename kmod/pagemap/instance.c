@@ -447,6 +447,8 @@ static ssize_t memmap_store(struct device *dev, struct device_attribute *attr,
 		return rc;
 	if (inst->enabled && inst->memmap_dev != val)
 		rc = -EBUSY;
+	else if (val && inst->type == HPM_PRIVATE)
+		rc = -EINVAL;	/* the kernel gives private memory no altmap */
 	else
 		WRITE_ONCE(inst->memmap_dev, val);
 	mutex_unlock(&hpm_lock);
@@ -525,6 +527,94 @@ static ssize_t memmap_dram_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(memmap_dram_bytes);
 
+static const char * const hpm_type_names[] = {
+	[HPM_GENERIC] = "generic",
+	[HPM_COHERENT] = "coherent",
+	[HPM_PRIVATE] = "private",
+};
+
+static ssize_t type_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  hpm_type_names[READ_ONCE(to_hpm_instance(dev)->type)]);
+}
+
+/*
+ * "generic", "coherent" or "private": -EINVAL for any other word, and for
+ * "private" with memmap "dev"; -EOPNOTSUPP for "private" on a kernel
+ * without CONFIG_DEVICE_PRIVATE; -EBUSY while enabled (unless unchanged).
+ */
+static ssize_t type_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t len)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	int val = -1, i, rc;
+
+	for (i = 0; i < ARRAY_SIZE(hpm_type_names); i++)
+		if (hm_parse_is(buf, len, hpm_type_names[i]))
+			val = i;
+	if (val < 0)
+		return -EINVAL;
+	if (val == HPM_PRIVATE && !IS_ENABLED(CONFIG_DEVICE_PRIVATE))
+		return -EOPNOTSUPP;
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	if (val == inst->type)
+		rc = 0;
+	else if (inst->enabled)
+		rc = -EBUSY;
+	else if (val == HPM_PRIVATE && inst->memmap_dev)
+		rc = -EINVAL;
+	else
+		WRITE_ONCE(inst->type, val);
+	mutex_unlock(&hpm_lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(type);
+
+/* bytes of a coherent or private instance handed out and in use */
+static ssize_t allocated_bytes_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (u64)hpm_devmem_allocated(to_hpm_instance(dev)) << PAGE_SHIFT);
+}
+static DEVICE_ATTR_RO(allocated_bytes);
+
+/*
+ * "1": move every page of an enabled coherent or private instance that is
+ * in use back to system RAM.  -EINVAL for other input, -ENXIO if not
+ * enabled, -EOPNOTSUPP for a generic instance, -EBUSY while a page is
+ * pinned (what could move has moved; write again), -ENOMEM.
+ */
+static ssize_t evict_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	bool val;
+	int rc;
+
+	rc = hm_parse_switch(buf, len, &val);
+	if (!rc && !val)
+		rc = -EINVAL;
+	if (rc)
+		return rc;
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	if (!hpm_type_devmem(inst->type))
+		rc = -EOPNOTSUPP;
+	else if (!inst->enabled)
+		rc = -ENXIO;
+	else
+		rc = hpm_devmem_evict(inst);
+	mutex_unlock(&hpm_lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_WO(evict);
+
 static struct attribute *hpm_instance_attrs[] = {
 	&dev_attr_size.attr,
 	&dev_attr_align.attr,
@@ -536,6 +626,9 @@ static struct attribute *hpm_instance_attrs[] = {
 	&dev_attr_resource.attr,
 	&dev_attr_target_node.attr,
 	&dev_attr_numa_node.attr,
+	&dev_attr_type.attr,
+	&dev_attr_allocated_bytes.attr,
+	&dev_attr_evict.attr,
 	NULL,
 };
 
@@ -598,6 +691,7 @@ struct hpm_instance *hpm_instance_new(struct hotmem_region *region)
 	inst->align = HPM_SUBSECTION_SIZE;
 	init_rwsem(&inst->fault_lock);
 	mutex_init(&inst->mapping_lock);
+	spin_lock_init(&inst->free_lock);
 	get_device(&region->dev);
 
 	device_initialize(&inst->dev);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Enabling an instance of hotmem_pagemap: each of its ranges becomes one
- * ZONE_DEVICE pgmap (MEMORY_DEVICE_GENERIC).  With memmap "dev" a range
+ * ZONE_DEVICE pgmap, of the instance's type (MEMORY_DEVICE_GENERIC,
+ * _COHERENT or _PRIVATE; the pages of the last two go on the free list of
+ * devmem.c, and a private range is also memremap()ed for the CPU's copies,
+ * as the kernel does not map private memory).  With memmap "dev" a range
  * keeps its own struct pages in its first pages (a vmem_altmap); the
  * kernel accepts an altmap only on a single-range pgmap, hence one pgmap
  * per range.  Disabling is enabling in reverse.
@@ -9,6 +12,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
+#include <linux/io.h>
 #include <linux/memory_hotplug.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
@@ -60,12 +64,26 @@ u64 hpm_range_reserved(const struct hpm_instance *inst, int i)
 /* caller holds hpm_lock, or owns @inst, dead (a revoke) */
 static void hpm_range_unmap(struct hpm_instance *inst, int i)
 {
+	struct hpm_pgmap *pm = inst->pgmaps[i];
+
 	lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(inst->dead));
-	if (WARN_ON_ONCE(!inst->pgmaps[i]))
+	if (WARN_ON_ONCE(!pm))
 		return;
-	memunmap_pages(inst->pgmaps[i]);
-	kfree(inst->pgmaps[i]);
+	memunmap_pages(&pm->pgmap);
+	if (pm->kaddr)
+		memunmap(pm->kaddr);
+	kfree(pm);
 	inst->pgmaps[i] = NULL;
+}
+
+/* the pgmap type of an instance type */
+static enum memory_type hpm_pgmap_type(enum hpm_type type)
+{
+	if (type == HPM_COHERENT)
+		return MEMORY_DEVICE_COHERENT;
+	if (type == HPM_PRIVATE)
+		return MEMORY_DEVICE_PRIVATE;
+	return MEMORY_DEVICE_GENERIC;
 }
 
 /* caller holds hpm_lock */
@@ -74,15 +92,29 @@ static int hpm_range_map(struct hpm_instance *inst, int i)
 	struct hpm_range *r = &inst->ranges[i];
 	u64 reserved = hpm_range_reserved(inst, i);
 	struct dev_pagemap *pgmap;
+	struct hpm_pgmap *pm;
 	void *addr;
 
 	lockdep_assert_held(&hpm_lock);
 	if (WARN_ON_ONCE(inst->pgmaps[i]))
 		return -EIO;
-	pgmap = kzalloc(sizeof(*pgmap), GFP_KERNEL);
-	if (!pgmap)
+	pm = kzalloc(sizeof(*pm), GFP_KERNEL);
+	if (!pm)
 		return -ENOMEM;
-	pgmap->type = MEMORY_DEVICE_GENERIC;
+	pgmap = &pm->pgmap;
+	pgmap->type = hpm_pgmap_type(inst->type);
+	if (hpm_type_devmem(inst->type)) {
+		pgmap->ops = &hpm_devmem_ops;
+		pgmap->owner = inst;
+	}
+	if (inst->type == HPM_PRIVATE) {
+		/* before memremap_pages() makes the pages valid */
+		pm->kaddr = memremap(r->start, r->len, MEMREMAP_WB);
+		if (!pm->kaddr) {
+			kfree(pm);
+			return -ENOMEM;
+		}
+	}
 	pgmap->range.start = r->start;
 	pgmap->range.end = r->start + r->len - 1;
 	pgmap->nr_range = 1;
@@ -100,10 +132,15 @@ static int hpm_range_map(struct hpm_instance *inst, int i)
 	/* the instance's node: its target node, or the nearest online one */
 	addr = memremap_pages(pgmap, dev_to_node(&inst->dev));
 	if (IS_ERR(addr)) {
-		kfree(pgmap);
+		if (pm->kaddr)
+			memunmap(pm->kaddr);
+		kfree(pm);
 		return PTR_ERR(addr);
 	}
-	inst->pgmaps[i] = pgmap;
+	pm->pfn_first = PHYS_PFN(r->start + reserved);
+	inst->pgmaps[i] = pm;
+	if (hpm_type_devmem(inst->type))
+		hpm_devmem_fill(inst, pm->pfn_first, PHYS_PFN(r->start + r->len));
 	return 0;
 }
 
@@ -137,6 +174,8 @@ int hpm_instance_enable(struct hpm_instance *inst)
 	return 0;
 
 out_unmap:
+	if (hpm_type_devmem(inst->type))
+		hpm_devmem_drain(inst);
 	while (i--)
 		hpm_range_unmap(inst, i);
 	return rc;
@@ -155,11 +194,14 @@ int hpm_instance_disable(struct hpm_instance *inst)
 	int i;
 
 	lockdep_assert_held(&hpm_lock);
-	if (WARN_ON_ONCE(!inst->enabled || inst->users))
+	if (WARN_ON_ONCE(!inst->enabled || inst->users ||
+			 hpm_devmem_allocated(inst)))
 		return -EINVAL;
 	down_write(&inst->fault_lock);
 	inst->enabled = false;
 	up_write(&inst->fault_lock);
+	if (hpm_type_devmem(inst->type))
+		hpm_devmem_drain(inst);
 	for (i = inst->nr_range - 1; i >= 0; i--)
 		hpm_range_unmap(inst, i);
 	return 0;
@@ -169,18 +211,24 @@ int hpm_instance_disable(struct hpm_instance *inst)
  * hpm_instance_pinned() - pages of an enabled instance still in use
  * @inst: the instance, enabled (or dead and being revoked)
  *
- * An idle ZONE_DEVICE page of ours has a reference count of 1; a pin
- * (get_user_pages() for O_DIRECT, a pipe buffer of vmsplice(), RDMA)
- * holds more.  memunmap_pages() does not wait for those: it waits for
- * the pgmap's own references only, which a pin holds no longer than the
- * page-table walk that takes it.  So the pages are checked here.
+ * An idle generic ZONE_DEVICE page of ours has a reference count of 1;
+ * a pin (get_user_pages() for O_DIRECT, a pipe buffer of vmsplice(),
+ * RDMA) holds more.  memunmap_pages() does not wait for those: it waits
+ * for the pgmap's own references only, which a pin holds no longer than
+ * the page-table walk that takes it.  So the pages are checked here.
+ * A page of a coherent or private instance is in use from the moment it
+ * is handed out until the kernel frees it.
  *
- * Return: the number of pages with a reference beyond their own.
+ * Return: the number of pages with a reference beyond their own, or in
+ * use.
  */
-unsigned long hpm_instance_pinned(const struct hpm_instance *inst)
+unsigned long hpm_instance_pinned(struct hpm_instance *inst)
 {
 	unsigned long pfn, end, n = 0;
 	int i;
+
+	if (hpm_type_devmem(inst->type))
+		return hpm_devmem_allocated(inst);
 
 	for (i = 0; i < inst->nr_range; i++) {
 		pfn = PHYS_PFN(inst->ranges[i].start + hpm_range_reserved(inst, i));
@@ -218,9 +266,10 @@ void hpm_instance_stop(struct hpm_instance *inst)
  *
  * For a region taken away by its owner: every page is unmapped from every
  * process through the instance's address space (later accesses get
- * SIGBUS), then this waits until no page is pinned any more, and only
- * then unmaps the ranges, so no page is freed while in use.  The files
- * stay open until their owners close them.
+ * SIGBUS), or for a coherent or private instance moved back to RAM, then
+ * this waits until no page is pinned any more, and only then unmaps the
+ * ranges, so no page is freed while in use.  The files stay open until
+ * their owners close them.
  */
 void hpm_instance_revoke(struct hpm_instance *inst)
 {
@@ -237,6 +286,14 @@ void hpm_instance_revoke(struct hpm_instance *inst)
 		up_write(&inst->fault_lock);
 	}
 	unmap_mapping_range(inst->inode->i_mapping, 0, 0, 1);
+	/* -EBUSY (pinned) and -ENOMEM alike: wait and try again */
+	while (hpm_type_devmem(inst->type) && hpm_devmem_evict(inst)) {
+		if (!(waited % 10))
+			dev_warn(&inst->dev, "revoke: waiting to evict %lu pages\n",
+				 hpm_devmem_allocated(inst));
+		msleep(1000);
+		waited++;
+	}
 	while ((pinned = hpm_instance_pinned(inst))) {
 		if (!(waited % 10))
 			dev_warn(&inst->dev, "revoke: waiting for %lu pinned pages\n",
@@ -244,6 +301,8 @@ void hpm_instance_revoke(struct hpm_instance *inst)
 		msleep(1000);
 		waited++;
 	}
+	if (hpm_type_devmem(inst->type))
+		hpm_devmem_drain(inst);
 	for (i = inst->nr_range - 1; i >= 0; i--)
 		hpm_range_unmap(inst, i);
 }
@@ -264,7 +323,7 @@ void hpm_instance_memmap_bytes(struct hpm_instance *inst, u64 *device,
 	*device = 0;
 	*dram = 0;
 	for (i = 0; i < inst->nr_range && inst->enabled; i++) {
-		struct dev_pagemap *pgmap = inst->pgmaps[i];
+		struct dev_pagemap *pgmap = &inst->pgmaps[i]->pgmap;
 
 		total = inst->ranges[i].len / PAGE_SIZE * sizeof(struct page);
 		if (pgmap->flags & PGMAP_ALTMAP_VALID) {

@@ -15,7 +15,9 @@
 #include <linux/memory-tiers.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
+#include <linux/io.h>
 #include <linux/memremap.h>
+#include <linux/migrate.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/slab.h>
@@ -462,6 +464,119 @@ struct memory_dev_type *__wrap_alloc_memory_type(int adist)
 EXPORT_SYMBOL_GPL(__wrap_alloc_memory_type);
 #endif
 
+HTI_SYM(memremap, true);
+/* logs: start, size, flags */
+void *__wrap_memremap(resource_size_t offset, size_t size, unsigned long flags)
+{
+	struct hti_call c;
+	void *ret = NULL;
+
+	hti_enter(&hti_memremap, &c);
+	if (!c.err)
+		ret = memremap(offset, size, flags);
+	hti_exit(&c, _RET_IP_, offset, size, flags, 0,
+		 c.err ? c.err : hti_ptr_ret(ret, -ENOMEM));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__wrap_memremap);
+
+HTI_SYM(memunmap, false);
+void __wrap_memunmap(void *addr)
+{
+	struct hti_call c;
+
+	hti_enter(&hti_memunmap, &c);
+	memunmap(addr);
+	hti_exit(&c, _RET_IP_, 0, 0, 0, 0, 0);
+}
+EXPORT_SYMBOL_GPL(__wrap_memunmap);
+
+HTI_SYM(migrate_vma_setup, true);
+/* logs: start, end, the selection flags */
+int __wrap_migrate_vma_setup(struct migrate_vma *args)
+{
+	struct hti_call c;
+	int ret;
+
+	hti_enter(&hti_migrate_vma_setup, &c);
+	ret = c.err ? c.err : migrate_vma_setup(args);
+	hti_exit(&c, _RET_IP_, args->start, args->end, args->flags, 0, ret);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__wrap_migrate_vma_setup);
+
+HTI_SYM(migrate_device_range, true);
+/* logs: first pfn, pages */
+int __wrap_migrate_device_range(unsigned long *src_pfns, unsigned long start,
+				unsigned long npages)
+{
+	struct hti_call c;
+	int ret;
+
+	hti_enter(&hti_migrate_device_range, &c);
+	ret = c.err ? c.err : migrate_device_range(src_pfns, start, npages);
+	hti_exit(&c, _RET_IP_, start, npages, 0, 0, ret);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__wrap_migrate_device_range);
+
+/* the page allocators hotmem_pagemap's migration to RAM uses */
+#define HTI_PAGE_ALLOC(type, sym, order, call)				\
+	do {								\
+		struct hti_call c;					\
+		type *ret = NULL;					\
+									\
+		hti_enter(&hti_##sym, &c);				\
+		if (!c.err)						\
+			ret = call;					\
+		hti_exit(&c, _RET_IP_, order, 0, 0, 0,			\
+			 c.err ? c.err : hti_ptr_ret(ret, -ENOMEM));	\
+		return ret;						\
+	} while (0)
+
+#ifdef HTI_HAVE_alloc_pages
+HTI_SYM(alloc_pages, true);
+struct page *__wrap_alloc_pages(gfp_t gfp, unsigned int order)
+{
+	HTI_PAGE_ALLOC(struct page, alloc_pages, order, alloc_pages(gfp, order));
+}
+EXPORT_SYMBOL_GPL(__wrap_alloc_pages);
+#endif
+
+#ifdef HTI_HAVE_alloc_pages_noprof
+HTI_SYM(alloc_pages_noprof, true);
+struct page *__wrap_alloc_pages_noprof(gfp_t gfp, unsigned int order)
+{
+	HTI_PAGE_ALLOC(struct page, alloc_pages_noprof, order,
+		       alloc_pages_noprof(gfp, order));
+}
+EXPORT_SYMBOL_GPL(__wrap_alloc_pages_noprof);
+#endif
+
+#ifdef HTI_HAVE_vma_alloc_folio
+HTI_SYM(vma_alloc_folio, true);
+struct folio *__wrap_vma_alloc_folio(gfp_t gfp, int order,
+				     struct vm_area_struct *vma,
+				     unsigned long addr, bool hugepage)
+{
+	HTI_PAGE_ALLOC(struct folio, vma_alloc_folio, order,
+		       vma_alloc_folio(gfp, order, vma, addr, hugepage));
+}
+EXPORT_SYMBOL_GPL(__wrap_vma_alloc_folio);
+#endif
+
+#ifdef HTI_HAVE_vma_alloc_folio_noprof
+HTI_SYM(vma_alloc_folio_noprof, true);
+struct folio *__wrap_vma_alloc_folio_noprof(gfp_t gfp, int order,
+					    struct vm_area_struct *vma,
+					    unsigned long addr, bool hugepage)
+{
+	HTI_PAGE_ALLOC(struct folio, vma_alloc_folio_noprof, order,
+		       vma_alloc_folio_noprof(gfp, order, vma, addr, hugepage));
+}
+EXPORT_SYMBOL_GPL(__wrap_vma_alloc_folio_noprof);
+#endif
+
 struct hti_sym *const hti_syms[] = {
 	&hti_memremap_pages, &hti_memunmap_pages, &hti___request_region,
 	&hti___release_region, &hti_remove_resource,
@@ -501,6 +616,20 @@ struct hti_sym *const hti_syms[] = {
 #endif
 #ifdef HTI_HAVE_alloc_memory_type
 	&hti_alloc_memory_type,
+#endif
+	&hti_memremap, &hti_memunmap, &hti_migrate_vma_setup,
+	&hti_migrate_device_range,
+#ifdef HTI_HAVE_alloc_pages
+	&hti_alloc_pages,
+#endif
+#ifdef HTI_HAVE_alloc_pages_noprof
+	&hti_alloc_pages_noprof,
+#endif
+#ifdef HTI_HAVE_vma_alloc_folio
+	&hti_vma_alloc_folio,
+#endif
+#ifdef HTI_HAVE_vma_alloc_folio_noprof
+	&hti_vma_alloc_folio_noprof,
 #endif
 };
 

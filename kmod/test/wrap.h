@@ -83,5 +83,27 @@ struct memory_dev_type *__wrap_mt_find_alloc_memory_type(int adist,
 #ifdef HTI_HAVE_alloc_memory_type
 struct memory_dev_type *__wrap_alloc_memory_type(int adist);
 #endif
+void *__wrap_memremap(resource_size_t offset, size_t size, unsigned long flags);
+void __wrap_memunmap(void *addr);
+struct migrate_vma;
+int __wrap_migrate_vma_setup(struct migrate_vma *args);
+int __wrap_migrate_device_range(unsigned long *src_pfns, unsigned long start,
+				unsigned long npages);
+#ifdef HTI_HAVE_alloc_pages
+struct page *__wrap_alloc_pages(gfp_t gfp, unsigned int order);
+#endif
+#ifdef HTI_HAVE_alloc_pages_noprof
+struct page *__wrap_alloc_pages_noprof(gfp_t gfp, unsigned int order);
+#endif
+#ifdef HTI_HAVE_vma_alloc_folio
+struct folio *__wrap_vma_alloc_folio(gfp_t gfp, int order,
+				     struct vm_area_struct *vma,
+				     unsigned long addr, bool hugepage);
+#endif
+#ifdef HTI_HAVE_vma_alloc_folio_noprof
+struct folio *__wrap_vma_alloc_folio_noprof(gfp_t gfp, int order,
+					    struct vm_area_struct *vma,
+					    unsigned long addr, bool hugepage);
+#endif
 
 #endif /* HTI_WRAP_H */
