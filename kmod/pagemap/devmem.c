@@ -42,6 +42,13 @@ static void *hpm_devmem_addr(struct page *page)
 	return pm->kaddr + (PFN_PHYS(page_to_pfn(page)) - pm->pgmap.range.start);
 }
 
+/* was @page reported by memory_failure()?  Any context. */
+static bool hpm_devmem_is_poisoned(struct hpm_instance *inst, struct page *page)
+{
+	return READ_ONCE(inst->nr_poisoned) &&
+	       xa_load(&inst->poison, page_to_pfn(page));
+}
+
 /**
  * hpm_devmem_fill() - put pages [@pfn, @end) of @inst on its free list
  * @inst: a coherent or private instance being enabled; caller holds
@@ -58,6 +65,8 @@ void hpm_devmem_fill(struct hpm_instance *inst, unsigned long pfn,
 	lockdep_assert_held(&hpm_lock);
 	for (; pfn < end; pfn++) {
 		page = pfn_to_page(pfn);
+		if (hpm_devmem_is_poisoned(inst, page))
+			continue;
 		spin_lock_irqsave(&inst->free_lock, flags);
 		page->zone_device_data = inst->free;
 		inst->free = page;
@@ -112,12 +121,15 @@ static struct page *hpm_devmem_alloc(struct hpm_instance *inst)
 	unsigned long flags;
 
 	spin_lock_irqsave(&inst->free_lock, flags);
-	page = inst->free;
-	if (page) {
+	/* a page poisoned while free leaves the list here, for good */
+	while ((page = inst->free)) {
 		inst->free = page->zone_device_data;
 		inst->nr_free--;
-		inst->allocated++;
+		if (!hpm_devmem_is_poisoned(inst, page))
+			break;
 	}
+	if (page)
+		inst->allocated++;
 	spin_unlock_irqrestore(&inst->free_lock, flags);
 	if (!page)
 		return NULL;
@@ -133,9 +145,12 @@ static void hpm_devmem_page_free(struct page *page)
 	unsigned long flags;
 
 	spin_lock_irqsave(&inst->free_lock, flags);
-	page->zone_device_data = inst->free;
-	inst->free = page;
-	inst->nr_free++;
+	/* a poisoned page is quarantined: it never goes back on the list */
+	if (!hpm_devmem_is_poisoned(inst, page)) {
+		page->zone_device_data = inst->free;
+		inst->free = page;
+		inst->nr_free++;
+	}
 	if (!WARN_ON_ONCE(!inst->allocated))
 		inst->allocated--;
 	spin_unlock_irqrestore(&inst->free_lock, flags);
@@ -145,21 +160,24 @@ static void hpm_devmem_page_free(struct page *page)
  * Copy each page that @src (from a migrate_vma_setup() or
  * migrate_device_range() of @n pages) hands over into a new system page
  * and set @dst.  @vma and @start place the new pages (NULL: any node).
- * Return: 0, or -ENOMEM if a system page could not be had: @dst is 0
- * from there on, those pages stay on the device.
+ * The copy is machine-check safe: a page whose device memory cannot be
+ * read stays where it is.
+ * Return: 0; -ENOMEM if a system page could not be had, @dst is 0 from
+ * there on; -EIO if a page could not be read (its @dst is 0).
  */
 static int hpm_devmem_copy_to_ram(struct vm_area_struct *vma,
 				  unsigned long start, const unsigned long *src,
 				  unsigned long *dst, unsigned long n)
 {
 	struct page *spage, *dpage;
-	unsigned long i;
+	unsigned long i, left;
 	int rc = 0;
+	void *to;
 
 	for (i = 0; i < n; i++) {
 		dst[i] = 0;
 		spage = migrate_pfn_to_page(src[i]);
-		if (rc || !spage || !(src[i] & MIGRATE_PFN_MIGRATE))
+		if (rc == -ENOMEM || !spage || !(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
 		if (vma)
 			dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma,
@@ -170,12 +188,46 @@ static int hpm_devmem_copy_to_ram(struct vm_area_struct *vma,
 			rc = -ENOMEM;
 			continue;
 		}
+		to = kmap_local_page(dpage);
+		left = copy_mc_to_kernel(to, hpm_devmem_addr(spage), PAGE_SIZE);
+		kunmap_local(to);
+		if (left) {
+			__free_page(dpage);
+			rc = -EIO;
+			continue;
+		}
 		lock_page(dpage);
-		memcpy_to_page(dpage, 0, hpm_devmem_addr(spage), PAGE_SIZE);
 		dst[i] = migrate_pfn(page_to_pfn(dpage)) |
 			 (src[i] & MIGRATE_PFN_WRITE);
 	}
 	return rc;
+}
+
+/*
+ * Move the pages of [pfn, end) that are in use back to RAM, in chunks of
+ * at most HPM_MIGRATE_CHUNK (@src and @dst).  Return: 0, or the first
+ * error of hpm_devmem_copy_to_ram() or migrate_device_range().
+ */
+static int hpm_devmem_evict_pfns(unsigned long pfn, unsigned long end,
+				 unsigned long *src, unsigned long *dst)
+{
+	unsigned long n;
+	int rc, err = 0;
+
+	for (; pfn < end; pfn += n) {
+		n = min(end - pfn, HPM_MIGRATE_CHUNK);
+		rc = migrate_device_range(src, pfn, n);
+		if (rc)
+			return rc;
+		rc = hpm_devmem_copy_to_ram(NULL, 0, src, dst, n);
+		migrate_device_pages(src, dst, n);
+		migrate_device_finalize(src, dst, n);
+		if (rc == -ENOMEM)
+			return rc;
+		err = err ?: rc;
+		cond_resched();
+	}
+	return err;
 }
 
 /* the migrate_vma selection of the pages of an instance of @type */
@@ -217,6 +269,58 @@ static vm_fault_t hpm_devmem_migrate_to_ram(struct vm_fault *vmf)
 	return rc ? VM_FAULT_OOM : 0;
 }
 
+/**
+ * hpm_devmem_poisoned() - pages of @inst that memory_failure() reported
+ * @inst: the instance
+ *
+ * Return: the number of pages quarantined, for the life of the instance.
+ */
+unsigned long hpm_devmem_poisoned(struct hpm_instance *inst)
+{
+	return READ_ONCE(inst->nr_poisoned);
+}
+
+/*
+ * memory_failure() on pages of ours (a machine check, or a write of
+ * hard_offline_page): quarantine them, so they are never handed out
+ * again, and move those in use to RAM with a machine-check safe copy, so
+ * their processes keep their data if it can still be read.  The kernel's
+ * generic handler is not let in: it takes every ZONE_DEVICE page for a
+ * DAX page, and dereferences an anonymous page's anon_vma as a file
+ * mapping (an oops on 6.1 and 6.12).  Runs under the kernel's mf_mutex,
+ * which serialises the writers of @nr_poisoned; the caller's pgmap
+ * reference keeps the instance enabled.
+ * Return: 0, or -EBUSY if a page in use could not move (pinned: it is
+ * quarantined when freed), -EIO if it could not be read, -ENOMEM.
+ */
+static int hpm_devmem_memory_failure(struct dev_pagemap *pgmap,
+				     unsigned long pfn, unsigned long nr_pages,
+				     int mf_flags)
+{
+	struct hpm_instance *inst = pgmap->owner;
+	unsigned long i, src, dst;
+	void *old;
+	int rc = 0, err;
+
+	for (i = pfn; i < pfn + nr_pages; i++) {
+		old = xa_store(&inst->poison, i, xa_mk_value(1), GFP_KERNEL);
+		if (xa_is_err(old))
+			return xa_err(old);
+		if (!old) {
+			WRITE_ONCE(inst->nr_poisoned, inst->nr_poisoned + 1);
+			dev_warn(&inst->dev, "memory failure at pfn %#lx: quarantined\n",
+				 i);
+		}
+		if (!page_ref_count(pfn_to_page(i)))
+			continue;	/* free: it leaves the free list */
+		err = hpm_devmem_evict_pfns(i, i + 1, &src, &dst);
+		if (!err && page_ref_count(pfn_to_page(i)))
+			err = -EBUSY;
+		rc = rc ?: err;
+	}
+	return rc;
+}
+
 /*
  * memunmap_pages() ends its pgmap: the instance has no page in use by
  * then (disable and revoke wait for that), so there is nothing to do.
@@ -224,6 +328,7 @@ static vm_fault_t hpm_devmem_migrate_to_ram(struct vm_fault *vmf)
 const struct dev_pagemap_ops hpm_devmem_ops = {
 	.page_free = hpm_devmem_page_free,
 	.migrate_to_ram = hpm_devmem_migrate_to_ram,
+	.memory_failure = hpm_devmem_memory_failure,
 };
 
 /*
@@ -412,11 +517,11 @@ long hpm_devmem_migrate(struct hpm_instance *inst, unsigned int cmd,
  *
  * Return: 0 when no page is in use any more; -EBUSY if some are (pinned,
  * or locked by a migration at that moment: a later call resumes);
- * -ENOMEM if system pages ran out.
+ * -ENOMEM if system pages ran out; -EIO if a page could not be read.
  */
 int hpm_devmem_evict(struct hpm_instance *inst)
 {
-	unsigned long *src, *dst, pfn, end, n;
+	unsigned long *src, *dst;
 	int i, rc = 0;
 
 	lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(inst->dead));
@@ -426,20 +531,10 @@ int hpm_devmem_evict(struct hpm_instance *inst)
 		rc = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < inst->nr_range && !rc; i++) {
-		pfn = inst->pgmaps[i]->pfn_first;
-		end = PHYS_PFN(inst->pgmaps[i]->pgmap.range.end + 1);
-		for (; pfn < end && !rc; pfn += n) {
-			n = min(end - pfn, HPM_MIGRATE_CHUNK);
-			rc = migrate_device_range(src, pfn, n);
-			if (rc)
-				break;
-			rc = hpm_devmem_copy_to_ram(NULL, 0, src, dst, n);
-			migrate_device_pages(src, dst, n);
-			migrate_device_finalize(src, dst, n);
-			cond_resched();
-		}
-	}
+	for (i = 0; i < inst->nr_range && !rc; i++)
+		rc = hpm_devmem_evict_pfns(inst->pgmaps[i]->pfn_first,
+					   PHYS_PFN(inst->pgmaps[i]->pgmap.range.end + 1),
+					   src, dst);
 	if (!rc && hpm_devmem_allocated(inst))
 		rc = -EBUSY;
 out:

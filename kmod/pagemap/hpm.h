@@ -38,6 +38,7 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/xarray.h>
 
 #include <hotmem/pagemap.h>
 
@@ -165,6 +166,10 @@ struct hpm_pgmap {
  * @free: the free pages, linked through their zone_device_data
  * @nr_free: pages on @free
  * @allocated: pages handed out and not yet given back by page_free()
+ * @poison: the pages memory_failure() reported, by pfn, for the life of
+ *	the instance: never handed out again (locks itself; read in any
+ *	context)
+ * @nr_poisoned: entries of @poison
  */
 struct hpm_instance {
 	/* set before it is published, then constant */
@@ -204,6 +209,8 @@ struct hpm_instance {
 	struct page *free;
 	unsigned long nr_free;
 	unsigned long allocated;
+	struct xarray poison;
+	unsigned long nr_poisoned;
 };
 
 /* the coherent and private types: pages handed out by devmem.c */
@@ -283,6 +290,7 @@ void hpm_devmem_fill(struct hpm_instance *inst, unsigned long pfn,
 		     unsigned long end);
 void hpm_devmem_drain(struct hpm_instance *inst);
 unsigned long hpm_devmem_allocated(struct hpm_instance *inst);
+unsigned long hpm_devmem_poisoned(struct hpm_instance *inst);
 long hpm_devmem_migrate(struct hpm_instance *inst, unsigned int cmd,
 			void __user *uarg);
 int hpm_devmem_evict(struct hpm_instance *inst);

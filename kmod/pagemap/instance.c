@@ -23,6 +23,7 @@ static void hpm_instance_release(struct device *dev)
 	struct hpm_instance *inst = to_hpm_instance(dev);
 
 	hpm_cdev_release(inst);
+	xa_destroy(&inst->poison);
 	/* only now: the name pmR.I stays taken until the device is gone */
 	ida_free(&inst->region->ida, inst->id);
 	put_device(&inst->region->dev);
@@ -583,6 +584,14 @@ static ssize_t allocated_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(allocated_bytes);
 
+/* pages memory_failure() reported: quarantined, never handed out again */
+static ssize_t poisoned_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", hpm_devmem_poisoned(to_hpm_instance(dev)));
+}
+static DEVICE_ATTR_RO(poisoned);
+
 /*
  * "1": move every page of an enabled coherent or private instance that is
  * in use back to system RAM.  -EINVAL for other input, -ENXIO if not
@@ -628,6 +637,7 @@ static struct attribute *hpm_instance_attrs[] = {
 	&dev_attr_numa_node.attr,
 	&dev_attr_type.attr,
 	&dev_attr_allocated_bytes.attr,
+	&dev_attr_poisoned.attr,
 	&dev_attr_evict.attr,
 	NULL,
 };
@@ -692,6 +702,7 @@ struct hpm_instance *hpm_instance_new(struct hotmem_region *region)
 	init_rwsem(&inst->fault_lock);
 	mutex_init(&inst->mapping_lock);
 	spin_lock_init(&inst->free_lock);
+	xa_init(&inst->poison);
 	get_device(&region->dev);
 
 	device_initialize(&inst->dev);

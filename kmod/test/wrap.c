@@ -22,6 +22,8 @@
 #include <linux/mount.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
 
 #include <bus.h>
 
@@ -520,6 +522,36 @@ int __wrap_migrate_device_range(unsigned long *src_pfns, unsigned long start,
 }
 EXPORT_SYMBOL_GPL(__wrap_migrate_device_range);
 
+HTI_SYM(xa_store, true);
+/* logs: index; a rule makes it fail with an xa_err() of its errno */
+void *__wrap_xa_store(struct xarray *xa, unsigned long index, void *entry,
+		      gfp_t gfp)
+{
+	struct hti_call c;
+	void *ret;
+
+	hti_enter(&hti_xa_store, &c);
+	ret = c.err ? xa_mk_internal(-c.err) : xa_store(xa, index, entry, gfp);
+	hti_exit(&c, _RET_IP_, index, 0, 0, 0, xa_err(ret));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__wrap_xa_store);
+
+HTI_SYM(copy_mc_to_kernel, true);
+/* logs: bytes; a rule makes it copy nothing, as a read of poison does */
+unsigned long __wrap_copy_mc_to_kernel(void *dst, const void *src,
+				       unsigned int len)
+{
+	struct hti_call c;
+	unsigned long ret;
+
+	hti_enter(&hti_copy_mc_to_kernel, &c);
+	ret = c.err ? len : copy_mc_to_kernel(dst, src, len);
+	hti_exit(&c, _RET_IP_, len, 0, 0, 0, ret ? (c.err ? c.err : -EIO) : 0);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__wrap_copy_mc_to_kernel);
+
 /* the page allocators hotmem_pagemap's migration to RAM uses */
 #define HTI_PAGE_ALLOC(type, sym, order, call)				\
 	do {								\
@@ -617,7 +649,8 @@ struct hti_sym *const hti_syms[] = {
 #ifdef HTI_HAVE_alloc_memory_type
 	&hti_alloc_memory_type,
 #endif
-	&hti_memremap, &hti_memunmap, &hti_migrate_vma_setup,
+	&hti_memremap, &hti_memunmap, &hti_migrate_vma_setup, &hti_xa_store,
+	&hti_copy_mc_to_kernel,
 	&hti_migrate_device_range,
 #ifdef HTI_HAVE_alloc_pages
 	&hti_alloc_pages,

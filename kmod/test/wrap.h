@@ -86,6 +86,10 @@ struct memory_dev_type *__wrap_alloc_memory_type(int adist);
 void *__wrap_memremap(resource_size_t offset, size_t size, unsigned long flags);
 void __wrap_memunmap(void *addr);
 struct migrate_vma;
+unsigned long __wrap_copy_mc_to_kernel(void *dst, const void *src,
+				       unsigned int len);
+void *__wrap_xa_store(struct xarray *xa, unsigned long index, void *entry,
+		      gfp_t gfp);
 int __wrap_migrate_vma_setup(struct migrate_vma *args);
 int __wrap_migrate_device_range(unsigned long *src_pfns, unsigned long start,
 				unsigned long npages);

@@ -79,16 +79,16 @@ FIXTURE_VARIANT(mig) {
 };
 
 FIXTURE_VARIANT_ADD(mig, coherent_ram) {
-	.type = "coherent", .memmap = "ram", .size = 64 * M,
+	.type = "coherent", .memmap = "ram", .size = 32 * M,
 };
 
-/* 256 MiB: two whole sections, whose memmap the device holds */
+/* 128 MiB: a whole section, whose memmap the device holds */
 FIXTURE_VARIANT_ADD(mig, coherent_dev) {
-	.type = "coherent", .memmap = "dev", .size = 256 * M,
+	.type = "coherent", .memmap = "dev", .size = 128 * M,
 };
 
 FIXTURE_VARIANT_ADD(mig, private) {
-	.type = "private", .memmap = "ram", .size = 64 * M,
+	.type = "private", .memmap = "ram", .size = 32 * M,
 };
 
 /*
@@ -240,6 +240,9 @@ TEST_F(mig, round_trip)
 	__u64 done;
 	char *p;
 
+	/* memmap "dev": the section's struct pages are on the device */
+	EXPECT_EQ(strcmp(variant->memmap, "dev") ? 0 : 2 * M,
+		  hm_read_ll(CLS "pm0.0/memmap_device_bytes"));
 	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
 		size_t len = sizes[k], np = len / PG;
 
@@ -584,6 +587,76 @@ TEST_F(mig, bad_input)
 	munmap(shared, len);
 	munmap(hole, len);
 	munmap(hole + 2 * len, len);
+}
+
+/* the physical address of the device page behind @p (present or private) */
+static __u64 dev_phys(const void *p)
+{
+	__u64 e = pm_entry(p);
+
+	if (e & PM_PRESENT)
+		return PM_PFN(e) * PG;
+	return e & PM_SWAP ? PM_SWP_OFF(e) * PG : 0;
+}
+
+/*
+ * memory_failure() on a page in use and on a free one: both quarantined
+ * ("poisoned" counts them); the page in use is moved to RAM with its
+ * data (the emulated poison reads fine) and the process keeps running;
+ * neither is ever handed out again, so the instance holds two pages less.
+ */
+TEST_F(mig, memory_failure_quarantines)
+{
+	const char *hop = "/sys/devices/system/memory/hard_offline_page";
+	size_t len = 16 * PG, cap;
+	__u64 used, free_pa, done, fit;
+	char v[32], *p, *all;
+
+	if (!hm_exists("%s", hop))
+		SKIP(return, "kernel without CONFIG_MEMORY_FAILURE (no %s)", hop);
+	hm_dmesg_allow("Memory failure: 0x[0-9a-f]+: recovery action for dax page: Recovered");
+	hm_dmesg_allow("pm0\\.0: memory failure at pfn 0x[0-9a-f]+: quarantined");
+	p = anon(len);
+	ASSERT_NE(NULL, p);
+	fill(p, len, 71);
+	ASSERT_EQ(0, migrate(self->fd, HOTMEM_PM_MIGRATE_TO_DEV, p, len / PG, NULL));
+	used = dev_phys(p);
+	ASSERT_LE(self->lo, used);
+	ASSERT_GT(self->hi, used);
+	/* the first page after the memmap: free (the list hands it out last) */
+	free_pa = self->lo + hm_read_ll(CLS "pm0.0/memmap_device_bytes");
+	ASSERT_NE(free_pa, used);
+	EXPECT_EQ(0, hm_read_ll(CLS "pm0.0/poisoned"));
+	snprintf(v, sizeof(v), "%#llx", used);
+	EXPECT_EQ(0, hm_write(v, "%s", hop));
+	EXPECT_EQ(1, hm_read_ll(CLS "pm0.0/poisoned"));
+	EXPECT_EQ(W_RAM, where(p, self->lo, self->hi));
+	EXPECT_EQ(len - PG, allocated("pm0.0"));
+	snprintf(v, sizeof(v), "%#llx", free_pa);
+	EXPECT_EQ(0, hm_write(v, "%s", hop));
+	EXPECT_EQ(2, hm_read_ll(CLS "pm0.0/poisoned"));
+	/* again: counted once */
+	EXPECT_EQ(0, hm_write(v, "%s", hop));
+	EXPECT_EQ(2, hm_read_ll(CLS "pm0.0/poisoned"));
+	EXPECT_EQ(len - PG, allocated("pm0.0"));
+	EXPECT_EQ(0, check(p, len, 71));
+	ASSERT_EQ(0, migrate(self->fd, HOTMEM_PM_MIGRATE_TO_RAM, p, len / PG, NULL));
+	EXPECT_EQ(0, check(p, len, 71));
+	EXPECT_EQ(0, allocated("pm0.0"));
+	munmap(p, len);
+	/* fill it: two pages short, neither of them handed out */
+	cap = self->hi - self->lo - hm_read_ll(CLS "pm0.0/memmap_device_bytes");
+	fit = cap / PG - 2;
+	all = anon(cap);
+	ASSERT_NE(NULL, all);
+	EXPECT_EQ(-ENOSPC, migrate(self->fd, HOTMEM_PM_MIGRATE_TO_DEV, all, cap / PG,
+				   &done));
+	EXPECT_EQ(fit, done);
+	EXPECT_EQ(fit * PG, allocated("pm0.0"));
+	EXPECT_EQ(0, count_where(all, cap, used, used + PG, on_dev(self->private)));
+	EXPECT_EQ(0, count_where(all, cap, free_pa, free_pa + PG, on_dev(self->private)));
+	munmap(all, cap);
+	EXPECT_EQ(0, allocated("pm0.0"));
 }
 
 /*
