@@ -101,7 +101,8 @@ static int inst_make(const char *name, const char *type, const char *memmap,
 	char n[32];
 	int rc;
 
-	if (strcmp(name, "pm0.0")) {
+	/* a region's seed exists; another instance of region0 is created */
+	if (!hm_exists(CLS "%s", name)) {
 		rc = hm_pm_create(CLS "region0", n, sizeof(n));
 		if (rc || strcmp(n, name))
 			return rc ? rc : -EIO;
@@ -587,6 +588,46 @@ TEST_F(mig, bad_input)
 	munmap(shared, len);
 	munmap(hole, len);
 	munmap(hole + 2 * len, len);
+}
+
+/*
+ * A region taken back by its owner through the API (the example module's
+ * unload): the instance's pages in use are moved back to RAM, not lost
+ * (a generic instance's mappings get SIGBUS instead); its files get ENXIO.
+ */
+TEST_F(mig, api_removal_evicts)
+{
+	const __u64 half = self->size / 2;
+	size_t len = 2 * M;
+	__u64 lo, hi;
+	char *p;
+	int fd;
+
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap"));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+			   self->start, half));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
+			   self->start + half, half));
+	ASSERT_EQ(0, inst_make("pm1.0", variant->type, variant->memmap, variant->size,
+			       &lo, &hi));
+	fd = open("/dev/pm1.0", O_RDWR);
+	ASSERT_LE(0, fd);
+	p = anon(len);
+	ASSERT_NE(NULL, p);
+	fill(p, len, 81);
+	ASSERT_EQ(0, migrate(fd, HOTMEM_PM_MIGRATE_TO_DEV, p, len / PG, NULL));
+	ASSERT_EQ(len / PG, count_where(p, len, lo, hi, on_dev(self->private)));
+	EXPECT_EQ(len, allocated("pm1.0"));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap_example"));
+	EXPECT_FALSE(hm_exists(CLS "region1"));
+	EXPECT_FALSE(hm_exists(CLS "pm1.0"));
+	EXPECT_EQ(len / PG, count_where(p, len, lo, hi, W_RAM));
+	EXPECT_EQ(0, check(p, len, 81));
+	EXPECT_EQ(-ENXIO, migrate(fd, HOTMEM_PM_MIGRATE_TO_DEV, p, len / PG, NULL));
+	close(fd);
+	munmap(p, len);
 }
 
 /* the physical address of the device page behind @p (present or private) */
