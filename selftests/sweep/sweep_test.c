@@ -10,8 +10,15 @@
  * call is swept without touching this file.  Coverage is printed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include <hotmem/pagemap.h>
 
 #include "kselftest_harness.h"
 #include "hotmem_util.h"
@@ -29,6 +36,72 @@ static struct sweep_env env = {
 };
 
 static __u64 sr_start;
+
+/* pages the migration operations move: each is a call site or more */
+#define MIG_PAGES	4
+
+static int hm_open_dev(const char *name)
+{
+	char dev[64];
+
+	snprintf(dev, sizeof(dev), "/dev/%s", name);
+	return open(dev, O_RDWR);
+}
+
+/*
+ * The migration operations need a process: this binary, run again with
+ * SWEEP_MIGRATE=pmR.I (in and out with the ioctls) or pmR.I:evict (in,
+ * then "evict").  It exits 0 only if every step succeeded and the data came
+ * back intact; its memory goes with it, so a failed step leaves nothing
+ * allocated.
+ */
+static int migrate_helper(const char *arg)
+{
+	struct hotmem_pm_migrate m = { .npages = MIG_PAGES };
+	size_t len = MIG_PAGES * 4096, i;
+	char name[32], *evict, *p;
+	int fd, rc;
+
+	snprintf(name, sizeof(name), "%s", arg);
+	evict = strchr(name, ':');
+	if (evict)
+		*evict = 0;
+	fd = hm_open_dev(name);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fd < 0 || p == MAP_FAILED)
+		return 2;
+	for (i = 0; i < len; i++)
+		p[i] = i * 7 + 1;
+	m.addr = (unsigned long)p;
+	if (ioctl(fd, HOTMEM_PM_MIGRATE_TO_DEV, &m) || m.done != MIG_PAGES)
+		return 3;
+	if (evict) {
+		rc = hm_write("1", CLS "%s/evict", name);
+	} else {
+		m.done = 0;
+		rc = ioctl(fd, HOTMEM_PM_MIGRATE_TO_RAM, &m) || m.done != MIG_PAGES;
+	}
+	if (rc)
+		return 4;
+	for (i = 0; i < len; i++)
+		if (p[i] != (char)(i * 7 + 1))
+			return 5;
+	return 0;
+}
+
+static void __attribute__((constructor)) migrate_helper_run(void)
+{
+	const char *arg = getenv("SWEEP_MIGRATE");
+
+	if (arg)
+		_exit(migrate_helper(arg));
+}
+
+/* does this kernel have device-private memory (an export only it has)? */
+static bool have_device_private(void)
+{
+	return hm_sh(NULL, 0, "grep -qw make_device_exclusive_range /proc/kallsyms") == 0;
+}
 
 /* the test build, never the stock modules */
 static const char watermark_cmd[] =
@@ -50,7 +123,11 @@ FIXTURE_SETUP(sw)
 
 	ASSERT_EQ(0, hm_sr_range(&sr_start, &size));
 	ASSERT_LE(512 * M, size);
-	snprintf(env.vars, sizeof(env.vars), "R=%llu; C=" CLS ";", sr_start);
+	char self_exe[128] = "";
+
+	ASSERT_LT(0, readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1));
+	snprintf(env.vars, sizeof(env.vars), "R=%llu; C=" CLS "; S=%s;", sr_start,
+		 self_exe);
 	sh_r(env.clean);
 	/* the test build, never the stock modules */
 	ASSERT_EQ(0, hm_sh(NULL, 0, "%s", watermark_cmd))
@@ -97,7 +174,29 @@ static const struct sweep_op ops[] = {
 	  "echo pm0.1 > ${C}region0/delete", NULL, false },
 	{ "api region add", "/sbin/modprobe hotmem_pagemap",
 	  "/sbin/modprobe hotmem_pagemap_example range=$R:134217728", NULL, false },
+	{ "enable coherent, dev",
+	  LOAD " && echo 134217728 > ${C}pm0.0/size && echo coherent > ${C}pm0.0/type "
+	  "&& echo dev > ${C}pm0.0/memmap",
+	  "echo 1 > ${C}pm0.0/enabled", NULL, false },
+	{ "migrate in and out",
+	  LOAD " && echo 4194304 > ${C}pm0.0/size && echo coherent > ${C}pm0.0/type "
+	  "&& echo 1 > ${C}pm0.0/enabled",
+	  "SWEEP_MIGRATE=pm0.0 $S", NULL, false },
+	{ "migrate in, evict",
+	  LOAD " && echo 4194304 > ${C}pm0.0/size && echo coherent > ${C}pm0.0/type "
+	  "&& echo 1 > ${C}pm0.0/enabled",
+	  "SWEEP_MIGRATE=pm0.0:evict $S", NULL, false },
+	/* last: only on a kernel with CONFIG_DEVICE_PRIVATE */
+	{ "enable private",
+	  LOAD " && echo 4194304 > ${C}pm0.0/size && echo private > ${C}pm0.0/type",
+	  "echo 1 > ${C}pm0.0/enabled", NULL, false },
 };
+
+/* the operations a kernel without device-private memory cannot do */
+static int ops_unsupported(void)
+{
+	return have_device_private() ? 0 : 1;
+}
 
 TEST_F_TIMEOUT(sw, pagemap_load, 300)
 {
@@ -147,6 +246,28 @@ TEST_F_TIMEOUT(sw, pagemap_delete, 300)
 TEST_F_TIMEOUT(sw, pagemap_api_add, 300)
 {
 	EXPECT_EQ(0, sweep_op(&env, &ops[9]));
+}
+
+TEST_F_TIMEOUT(sw, pagemap_enable_coherent_dev, 300)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[10]));
+}
+
+TEST_F_TIMEOUT(sw, pagemap_migrate, 300)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[11]));
+}
+
+TEST_F_TIMEOUT(sw, pagemap_evict, 300)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[12]));
+}
+
+TEST_F_TIMEOUT(sw, pagemap_enable_private, 300)
+{
+	if (ops_unsupported())
+		SKIP(return, "kernel without CONFIG_DEVICE_PRIVATE");
+	EXPECT_EQ(0, sweep_op(&env, &ops[13]));
 }
 
 /* start, end and altmap of each memremap_pages() and memunmap_pages() */
@@ -200,7 +321,7 @@ TEST_F(sw, debugfs_rules)
 /* every operation swept above, with the call sites it had */
 TEST_F(sw, zz_coverage)
 {
-	EXPECT_EQ(0, sweep_coverage_report(ARRAY_SIZE(ops)));
+	EXPECT_EQ(0, sweep_coverage_report(ARRAY_SIZE(ops) - ops_unsupported()));
 }
 
 TEST_HARNESS_MAIN
