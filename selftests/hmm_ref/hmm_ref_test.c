@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The upstream reference for hotmem_pagemap's coherent and private
+ * instances: the kernel's own lib/test_hmm driven by the kernel's own
+ * hmm-tests.c (built from Debian's 6.12 source into upstream/), its
+ * device-memory group, on both of test_hmm's device types: private
+ * (backed by RAM it takes with request_free_mem_region()) and coherent
+ * (placed on the soft-reserved range with spm_addr_dev0/1, as on
+ * hardware with EFI specific-purpose memory).  Each upstream flow has its
+ * counterpart in pagemap_migrate, which runs in the same boot:
+ *   migrate, migrate_multiple  -> round_trip, fill_up
+ *   migrate_fault              -> round_trip (private: a read faults back)
+ *   migrate_release            -> munmap_frees
+ *   migrate_shared             -> bad_input (shared memory: EINVAL)
+ *   migrate_mixed              -> bad_input (a hole), two_owners
+ *   hmm_cow_in_device          -> fork_cow
+ *   hmm_gup_test               -> odirect_read_into, longterm_pin_moves_to_ram
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "hotmem_util.h"
+
+#define M	(1024ULL * 1024)
+
+FIXTURE(ref) {
+	char bin[PATH_MAX];
+};
+
+FIXTURE_VARIANT(ref) {
+	const char *type;	/* hmm-tests' variant, after its fixture name */
+};
+
+FIXTURE_VARIANT_ADD(ref, private) { .type = "device_private" };
+FIXTURE_VARIANT_ADD(ref, coherent) { .type = "device_coherent" };
+
+FIXTURE_SETUP(ref)
+{
+	char *slash;
+	__u64 start, size;
+
+	ASSERT_LT(0, readlink("/proc/self/exe", self->bin, sizeof(self->bin) - 32));
+	slash = strrchr(self->bin, '/');
+	ASSERT_NE(NULL, slash);
+	strcpy(slash + 1, "upstream/hmm-tests");
+	ASSERT_EQ(0, access(self->bin, X_OK)) TH_LOG("%s not built", self->bin);
+	ASSERT_EQ(0, hm_sr_range(&start, &size))
+		TH_LOG("suite needs soft-reserved memory (vm.sh -p soft-reserved)");
+	ASSERT_LE(512 * M, size);
+	/*
+	 * Loaded once a boot and never unloaded: test_hmm's removal leaks
+	 * each device's name and device_private (dmirror_device_remove()
+	 * deletes the cdev device without the put_device() that frees them:
+	 * kmemleak, 6.12.118).  This suite has a boot of its own for that.
+	 */
+	if (!hm_exists("/sys/module/test_hmm")) {
+		hm_sh(NULL, 0, "rmmod hotmem_pagemap 2>/dev/null");
+		/* two coherent devices of 256 MiB (DEVMEM_CHUNK_SIZE) on the range */
+		ASSERT_EQ(0, hm_sh(NULL, 0,
+				   "/sbin/modprobe test_hmm spm_addr_dev0=%llu spm_addr_dev1=%llu",
+				   start, start + 256 * M));
+	}
+	/* busybox has no udev: the device nodes, as test_hmm.sh makes them */
+	ASSERT_EQ(0, hm_sh(NULL, 0,
+			   "M=$(awk '$2 == \"HMM_DMIRROR\" { print $1 }' /proc/devices); "
+			   "[ -n \"$M\" ] || exit 1; for i in 0 1 2 3; do "
+			   "rm -f /dev/hmm_dmirror$i; mknod /dev/hmm_dmirror$i c $M $i || exit 1; done"));
+}
+
+FIXTURE_TEARDOWN(ref)
+{
+}
+
+/* run FIXTURE.VARIANT.TEST of hmm-tests: 0 if it passed */
+static int upstream(const char *bin, const char *fixture, const char *type,
+		    const char *test)
+{
+	char out[8192];
+	int rc;
+
+	rc = hm_sh(out, sizeof(out), "%s -r %s.%s_%s.%s 2>&1", bin, fixture, fixture,
+		   type, test);
+	printf("%s", out);
+	if (rc)
+		return rc;
+	/* it ran, and passed: not skipped, not zero tests */
+	return strstr(out, "# PASSED: 1 / 1 tests passed") && !strstr(out, "SKIP") ? 0 : -1;
+}
+
+#define UPSTREAM(fixture, test)							\
+	TEST_F(ref, test)							\
+	{									\
+		EXPECT_EQ(0, upstream(self->bin, fixture, variant->type, #test)); \
+	}
+
+UPSTREAM("hmm", migrate)
+UPSTREAM("hmm", migrate_fault)
+UPSTREAM("hmm", migrate_release)
+UPSTREAM("hmm", migrate_shared)
+UPSTREAM("hmm2", migrate_mixed)
+UPSTREAM("hmm", migrate_multiple)
+UPSTREAM("hmm", hmm_cow_in_device)
+UPSTREAM("hmm", hmm_gup_test)
+
+TEST_HARNESS_MAIN
