@@ -35,6 +35,7 @@ help:
 	@echo "make dkms-check  dkms add/build/remove for every kernel"
 	@echo "make bench       hot-add benchmark, kmem vs hotmem_kmem"
 	@echo "make bench-pagemap  hotmem_pagemap vs device-dax benchmark"
+	@echo "make bench-migrate  coherent/private migration throughput, hotmem vs test_hmm (debug kernel)"
 	@echo "make fuzz [SECONDS=1800] [KERNEL=6.1|6.12] [MODULE=pagemap|kmem] [SEED= CASE= INPUTS=1]"
 
 setup:
@@ -111,10 +112,16 @@ bench: prep
 bench-pagemap: prep
 	@$(ROOT)/scripts/bench.sh --pagemap $(BENCH_KERNELS)
 
+# every kernel the migration runs on: test_hmm only on the debug kernel
+bench-migrate:
+	@for k in $(or $(BENCH_KERNELS),6.1 6.12 debug); do \
+		$(MAKE) --no-print-directory prep KERNEL=$$k || exit 1; done
+	@$(ROOT)/scripts/bench.sh --migrate $(or $(BENCH_KERNELS),6.1 6.12 debug)
+
 # the fuzzers, long: SECONDS per module per kernel (default 30 minutes)
 fuzz: prep
 	@$(ROOT)/scripts/fuzz.sh -s $(or $(SECONDS),1800) -k $(if $(filter command line,$(origin KERNEL)),$(KERNEL),all) \
 		-m $(or $(MODULE),all) $(if $(SEED),--seed $(SEED)) \
 		$(if $(CASE),--case $(CASE)) $(if $(INPUTS),--inputs)
 
-.PHONY: bench bench-pagemap fuzz
+.PHONY: bench bench-pagemap bench-migrate fuzz

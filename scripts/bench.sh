@@ -10,7 +10,13 @@
 # hotmem_pagemap instances against in-kernel device-dax devices, in one VM
 # run per kernel.  Writes results/bench-pagemap-<kernel>.{txt,json}.
 #
-# usage: bench.sh [--pagemap] [6.1|6.12 ...]   (default: both)
+# make bench-migrate (--migrate): selftests/bench/migrate_bench.c,
+# migration throughput of hotmem_pagemap's coherent (and, on the debug
+# kernel, private) instances, and of lib/test_hmm's devices where the
+# kernel has it (the debug kernel), in one VM run per kernel.  Writes
+# results/bench-migrate-<kernel>.{txt,json}.
+#
+# usage: bench.sh [--pagemap|--migrate] [6.1|6.12|debug ...]   (default: 6.1 6.12)
 
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -28,6 +34,12 @@ if [ "${1:-}" = --pagemap ]; then
 	name=bench-pagemap prog=pagemap_bench sr=10G limit=5400 first='^== '
 	what="5 runs x (1, 64, 1024 instances; 2 MiB-4 GiB) x 3 configurations"
 fi
+if [ "${1:-}" = --migrate ]; then
+	shift
+	# test_hmm's two coherent devices on the lower 512 MiB, hotmem above
+	name=bench-migrate prog=migrate_bench sr=1G limit=5400 first='^== '
+	what="5 runs x (4 KiB - 64 MiB a call) x (hotmem, test_hmm) x (coherent, private)"
+fi
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
 for k in "${kernels[@]}"; do
@@ -35,7 +47,7 @@ for k in "${kernels[@]}"; do
 	log=$out.log
 	hm_log "$name on $k: $what; this takes a while"
 	"$HOTMEM_ROOT/scripts/vm.sh" -k "$k" -p soft-reserved --sr-size "$sr" \
-		--ram 1G --prealloc --cpu Nehalem --timeout "$limit" --log "$log" \
+		--ram "${ram:-1G}" --prealloc --cpu Nehalem --timeout "$limit" --log "$log" \
 		-- "/hotmem/selftests/bench/$prog" > /dev/null 2>&1
 	st=$?
 	sed -n "s/\r$//; /^# run /p; /$first/,/^BENCH-JSON-BEGIN/p" "$log" |

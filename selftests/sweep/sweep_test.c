@@ -175,16 +175,16 @@ static const struct sweep_op ops[] = {
 	{ "api region add", "/sbin/modprobe hotmem_pagemap",
 	  "/sbin/modprobe hotmem_pagemap_example range=$R:134217728", NULL, false },
 	{ "enable coherent, dev",
-	  LOAD " && echo 134217728 > ${C}pm0.0/size && echo coherent > ${C}pm0.0/type "
-	  "&& echo dev > ${C}pm0.0/memmap",
+	  LOAD " || exit 1; echo 134217728 > ${C}pm0.0/size || exit 1; "
+	  "echo coherent > ${C}pm0.0/type && echo dev > ${C}pm0.0/memmap",
 	  "echo 1 > ${C}pm0.0/enabled", NULL, false },
 	{ "migrate in and out",
-	  LOAD " && echo 4194304 > ${C}pm0.0/size && echo coherent > ${C}pm0.0/type "
-	  "&& echo 1 > ${C}pm0.0/enabled",
+	  LOAD " || exit 1; echo 4194304 > ${C}pm0.0/size || exit 1; "
+	  "echo coherent > ${C}pm0.0/type && echo 1 > ${C}pm0.0/enabled",
 	  "SWEEP_MIGRATE=pm0.0 $S", NULL, false },
 	{ "migrate in, evict",
-	  LOAD " && echo 4194304 > ${C}pm0.0/size && echo coherent > ${C}pm0.0/type "
-	  "&& echo 1 > ${C}pm0.0/enabled",
+	  LOAD " || exit 1; echo 4194304 > ${C}pm0.0/size || exit 1; "
+	  "echo coherent > ${C}pm0.0/type && echo 1 > ${C}pm0.0/enabled",
 	  "SWEEP_MIGRATE=pm0.0:evict $S", NULL, false },
 	/* last: only on a kernel with CONFIG_DEVICE_PRIVATE */
 	{ "enable private",
