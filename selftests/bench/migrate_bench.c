@@ -30,12 +30,6 @@
 #define TOTAL	(16 * MIB)
 #define MAX_RUNS 15
 
-/* busybox has no udev: test_hmm's device nodes, as test_hmm.sh makes them */
-#define HMM_NODES							\
-	"M=$(awk '$2 == \"HMM_DMIRROR\" { print $1 }' /proc/devices); "	\
-	"[ -n \"$M\" ] || exit 1; "						\
-	"for i in 0 1 2 3; do rm -f /dev/hmm_dmirror$i; "			\
-	"mknod /dev/hmm_dmirror$i c $M $i || exit 1; done"
 
 /* lib/test_hmm's ABI (lib/test_hmm_uapi.h of the kernel source) */
 struct hmm_cmd {
@@ -159,11 +153,8 @@ static int setup(void)
 		return -1;
 	}
 	hm_sh(NULL, 0, "rmmod hotmem_pagemap 2>/dev/null; rmmod test_hmm 2>/dev/null");
-	hmm = !hm_sh(NULL, 0, "/sbin/modprobe test_hmm spm_addr_dev0=%llu spm_addr_dev1=%llu",
-		     start, start + 256 * MIB);
+	hmm = !hm_test_hmm_load(start);
 	if (hmm) {
-		if (hm_sh(NULL, 0, "%s", HMM_NODES))
-			return -1;
 		cfg_fd[HMM_PRIVATE] = open("/dev/hmm_dmirror0", O_RDWR);
 		cfg_fd[HMM_COHERENT] = open("/dev/hmm_dmirror2", O_RDWR);
 		if (cfg_fd[HMM_PRIVATE] < 0 || cfg_fd[HMM_COHERENT] < 0)

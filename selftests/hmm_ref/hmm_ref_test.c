@@ -27,12 +27,6 @@
 
 #define M	(1024ULL * 1024)
 
-/* busybox has no udev: test_hmm's device nodes, as test_hmm.sh makes them */
-#define HMM_NODES							\
-	"M=$(awk '$2 == \"HMM_DMIRROR\" { print $1 }' /proc/devices); "	\
-	"[ -n \"$M\" ] || exit 1; "						\
-	"for i in 0 1 2 3; do rm -f /dev/hmm_dmirror$i; "			\
-	"mknod /dev/hmm_dmirror$i c $M $i || exit 1; done"
 
 FIXTURE(ref) {
 	char bin[PATH_MAX];
@@ -66,14 +60,10 @@ FIXTURE_SETUP(ref)
 	 * kmemleak, 6.12.118).  pagemap_migrate runs next in the same boot,
 	 * on the upper half of the range.
 	 */
-	if (!hm_exists("/sys/module/test_hmm")) {
+	if (!hm_exists("/sys/module/test_hmm"))
 		hm_sh(NULL, 0, "rmmod hotmem_pagemap 2>/dev/null");
-		/* two coherent devices of 256 MiB (DEVMEM_CHUNK_SIZE) on the range */
-		ASSERT_EQ(0, hm_sh(NULL, 0,
-				   "/sbin/modprobe test_hmm spm_addr_dev0=%llu spm_addr_dev1=%llu",
-				   start, start + 256 * M));
-	}
-	ASSERT_EQ(0, hm_sh(NULL, 0, "%s", HMM_NODES));
+	/* two coherent devices of 256 MiB (DEVMEM_CHUNK_SIZE) on the range */
+	ASSERT_EQ(0, hm_test_hmm_load(start));
 }
 
 FIXTURE_TEARDOWN(ref)

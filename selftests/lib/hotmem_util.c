@@ -662,6 +662,29 @@ int hm_sr_range(__u64 *start, __u64 *size)
 }
 
 /**
+ * hm_test_hmm_load() - lib/test_hmm with its two coherent devices at @start
+ * @start: physical address of 512 MiB nobody uses (soft-reserved memory):
+ *	spm_addr_dev0 and spm_addr_dev1, 256 MiB (DEVMEM_CHUNK_SIZE) each
+ *
+ * Loads it unless loaded, and makes /dev/hmm_dmirror0-3 (busybox has no
+ * udev), as the kernel's test_hmm.sh does: 0 and 1 private, 2 and 3
+ * coherent.
+ *
+ * Return: 0, or -ENOENT if it did not load or its devices are missing.
+ */
+int hm_test_hmm_load(__u64 start)
+{
+	if (!hm_exists("/sys/module/test_hmm") &&
+	    hm_sh(NULL, 0, "/sbin/modprobe test_hmm spm_addr_dev0=%llu spm_addr_dev1=%llu",
+		  start, start + (256ULL << 20)))
+		return -ENOENT;
+	return hm_sh(NULL, 0, "M=$(awk '$2 == \"HMM_DMIRROR\" { print $1 }' /proc/devices); "
+		     "[ -n \"$M\" ] || exit 1; "
+		     "for i in 0 1 2 3; do rm -f /dev/hmm_dmirror$i; "
+		     "mknod /dev/hmm_dmirror$i c $M $i || exit 1; done") ? -ENOENT : 0;
+}
+
+/**
  * hm_use_hotmem_kmem() - make the dax driver "kmem" be hotmem_kmem
  *
  * Unloads the in-kernel kmem if loaded (its devices must be in devdax

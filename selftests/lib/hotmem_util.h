@@ -58,6 +58,7 @@ int hm_sr_reset(char *dev, size_t len);
 int hm_created_dev(const char *out, char *dev, size_t len);
 int hm_sr_range(__u64 *start, __u64 *size);
 int hm_use_hotmem_kmem(void);
+int hm_test_hmm_load(__u64 start);
 __u64 hm_pattern(__u64 i, __u64 seed);
 int hm_dax_fill(const char *dev, size_t len, __u64 seed);
 long long hm_dax_verify(const char *dev, size_t len, __u64 seed);
