@@ -30,7 +30,6 @@
 #define TOTAL	(16 * MIB)
 #define MAX_RUNS 15
 
-
 /* lib/test_hmm's ABI (lib/test_hmm_uapi.h of the kernel source) */
 struct hmm_cmd {
 	__u64 addr;

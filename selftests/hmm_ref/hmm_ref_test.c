@@ -27,7 +27,6 @@
 
 #define M	(1024ULL * 1024)
 
-
 FIXTURE(ref) {
 	char bin[PATH_MAX];
 };
