@@ -17,6 +17,7 @@
 # results/bench-migrate-<kernel>.{txt,json}.
 #
 # usage: bench.sh [--pagemap|--migrate] [6.1|6.12|debug ...]   (default: 6.1 6.12)
+# HOTMEM_BENCH_RUNS=N: N runs a cell instead of 5.
 
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -24,6 +25,7 @@ set -uo pipefail
 res=$HOTMEM_ROOT/results
 mkdir -p "$res"
 rc=0
+vmextra=()
 
 # name, guest program, soft-reserved size, time limit, first table line
 name=bench prog=kmem_bench sr=16G limit=5400 first='^driver '
@@ -38,6 +40,8 @@ if [ "${1:-}" = --migrate ]; then
 	shift
 	# test_hmm's two coherent devices on the lower 512 MiB, hotmem above
 	name=bench-migrate prog=migrate_bench sr=1G limit=5400 first='^== '
+	# nothing may take the range first (6.12 binds it to kmem at boot)
+	vmextra=(--append module_blacklist=dax_hmem)
 	what="5 runs x (4 KiB - 64 MiB a call) x (hotmem, test_hmm) x (coherent, private)"
 fi
 kernels=("$@")
@@ -47,8 +51,9 @@ for k in "${kernels[@]}"; do
 	log=$out.log
 	hm_log "$name on $k: $what; this takes a while"
 	"$HOTMEM_ROOT/scripts/vm.sh" -k "$k" -p soft-reserved --sr-size "$sr" \
-		--ram "${ram:-1G}" --prealloc --cpu Nehalem --timeout "$limit" --log "$log" \
-		-- "/hotmem/selftests/bench/$prog" > /dev/null 2>&1
+		--ram 1G --prealloc --cpu Nehalem --timeout "$limit" --log "$log" \
+		"${vmextra[@]}" \
+		-- "/hotmem/selftests/bench/$prog ${HOTMEM_BENCH_RUNS:-}" > /dev/null 2>&1
 	st=$?
 	sed -n "s/\r$//; /^# run /p; /$first/,/^BENCH-JSON-BEGIN/p" "$log" |
 		grep -v BENCH-JSON > "$out.txt"

@@ -294,11 +294,13 @@ lane_suites() {
 	*) echo "$ALL" ;;
 	esac
 }
-# the sweeps of the debug lane in make check: one of each module (the
-# platform suite's are left too)
+# the sweeps of the debug lane in make check: one of each module, and the
+# one only a kernel with CONFIG_DEVICE_PRIVATE can run (the platform
+# suite's are left too)
 # The allocation sweep of a kmem plug (about 350 s there) is left to
 # make check-debug with the rest: make check stays within 45 minutes.
-DEBUG_SWEEPS=(sweep:sw.pagemap_enable_dev_multi sweep_kmem:swk.kmem_plug)
+DEBUG_SWEEPS=(sweep:sw.pagemap_enable_dev_multi sweep:sw.pagemap_enable_private
+	sweep_kmem:swk.kmem_plug)
 PLATFORM_NO_SWEEP=platform:pf.describe_and_clear,platform:pf.bad_input,platform:pf.dax_kmem,platform:pf.pagemap_map
 
 # unmet KVER SUITE: the kernel options SUITE needs that KVER lacks
@@ -348,7 +350,8 @@ fi
 declare -A COST=([sweep_alloc_kmem]=900 [platform]=650 [sweep_alloc]=650
 	[sweep]=620 [baseline]=400 [sweep_kmem]=390 [kmem]=300
 	[pagemap]=150 [fuzz_pagemap]=150 [fuzz_kmem]=150 [pagemap_dax]=190
-	[race_pagemap]=60 [race_kmem]=60 [kmem_numa]=120 [kmem_fallback]=60)
+	[race_pagemap]=60 [race_kmem]=60 [kmem_numa]=120 [kmem_fallback]=60
+	[pagemap_migrate]=400 [hmm_ref]=60)
 # Too long to share a boot in make check-debug: a VM run of their own.
 SOLO=" sweep_alloc_kmem "
 # Last in their boot: baseline's zz_kernel controls end with a lockdep
