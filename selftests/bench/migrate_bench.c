@@ -66,8 +66,13 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* move [p, p + len) one way: 0 if every page moved */
-static int move(enum cfg c, char *p, unsigned long long len, int to_dev)
+/*
+ * move [p, p + len) one way: 0 if every page moved.  test_hmm's move to
+ * the device also copies the data it moved to @mirror, "for verification"
+ * (its ABI wants the buffer): part of its cost, as it is of its tests.
+ */
+static int move(enum cfg c, char *p, char *mirror, unsigned long long len,
+		int to_dev)
 {
 	if (c == HOTMEM_COHERENT || c == HOTMEM_PRIVATE) {
 		struct hotmem_pm_migrate m = {
@@ -79,7 +84,9 @@ static int move(enum cfg c, char *p, unsigned long long len, int to_dev)
 			return -errno;
 		return m.done == len / PG ? 0 : -EIO;
 	}
-	struct hmm_cmd h = { .addr = (unsigned long)p, .npages = len / PG };
+	struct hmm_cmd h = {
+		.addr = (unsigned long)p, .ptr = (unsigned long)mirror, .npages = len / PG,
+	};
 
 	if (ioctl(cfg_fd[c], to_dev ? HMM_TO_DEV : HMM_TO_SYS, &h))
 		return -errno;
@@ -92,23 +99,26 @@ static int measure(enum cfg c, unsigned long long size, double *out)
 	unsigned long long total = size > TOTAL ? size : TOTAL, off;
 	char *p = mmap(NULL, total, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *mirror = malloc(size);
 	double t;
 	int rc = 0;
 
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED || !mirror)
 		return -ENOMEM;
+	memset(mirror, 0, size);
 	memset(p, 0x5a, total);
 	t = now();
 	for (off = 0; off < total && !rc; off += size)
-		rc = move(c, p + off, size, 1);
+		rc = move(c, p + off, mirror, size, 1);
 	out[0] = now() - t;
 	t = now();
 	for (off = 0; off < total && !rc; off += size)
-		rc = move(c, p + off, size, 0);
+		rc = move(c, p + off, mirror, size, 0);
 	out[1] = now() - t;
 	if (!rc && (p[0] != 0x5a || p[total - 1] != 0x5a))
 		rc = -EIO;
 	munmap(p, total);
+	free(mirror);
 	if (rc)
 		fprintf(stderr, "# %s, %llu bytes a call: %s\n", cfg_name[c], size,
 			strerror(-rc));
