@@ -162,8 +162,9 @@ static void hpm_devmem_page_free(struct page *page)
  * and set @dst.  @vma and @start place the new pages (NULL: any node).
  * The copy is machine-check safe: a page whose device memory cannot be
  * read stays where it is.
- * Return: 0; -ENOMEM if a system page could not be had, @dst is 0 from
- * there on; -EIO if a page could not be read (its @dst is 0).
+ * Return: 0, or the first error: -ENOMEM if a system page could not be
+ * had (@dst is 0 from there on), -EIO if a page could not be read (its
+ * @dst is 0).
  */
 static int hpm_devmem_copy_to_ram(struct vm_area_struct *vma,
 				  unsigned long start, const unsigned long *src,
@@ -171,13 +172,14 @@ static int hpm_devmem_copy_to_ram(struct vm_area_struct *vma,
 {
 	struct page *spage, *dpage;
 	unsigned long i, left;
+	bool oom = false;
 	int rc = 0;
 	void *to;
 
 	for (i = 0; i < n; i++) {
 		dst[i] = 0;
 		spage = migrate_pfn_to_page(src[i]);
-		if (rc == -ENOMEM || !spage || !(src[i] & MIGRATE_PFN_MIGRATE))
+		if (oom || !spage || !(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
 		if (vma)
 			dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma,
@@ -185,7 +187,8 @@ static int hpm_devmem_copy_to_ram(struct vm_area_struct *vma,
 		else
 			dpage = alloc_page(GFP_HIGHUSER_MOVABLE);
 		if (!dpage) {
-			rc = -ENOMEM;
+			oom = true;
+			rc = rc ?: -ENOMEM;
 			continue;
 		}
 		to = kmap_local_page(dpage);
@@ -193,7 +196,7 @@ static int hpm_devmem_copy_to_ram(struct vm_area_struct *vma,
 		kunmap_local(to);
 		if (left) {
 			__free_page(dpage);
-			rc = -EIO;
+			rc = rc ?: -EIO;
 			continue;
 		}
 		lock_page(dpage);
@@ -223,7 +226,7 @@ static int hpm_devmem_evict_pfns(unsigned long pfn, unsigned long end,
 		migrate_device_pages(src, dst, n);
 		migrate_device_finalize(src, dst, n);
 		if (rc == -ENOMEM)
-			return rc;
+			return rc;	/* the rest would fail too */
 		err = err ?: rc;
 		cond_resched();
 	}
@@ -240,7 +243,9 @@ static unsigned long hpm_devmem_select(enum hpm_type type)
 /*
  * A CPU fault on a page of a private instance: move that page back to a
  * system page.  The caller holds the mmap lock and a reference to the
- * page, so the instance is still enabled or being evicted.
+ * page, so the instance is still enabled or being evicted.  A page whose
+ * device memory cannot be read is reported as poison (SIGBUS with
+ * BUS_MCEERR_AR, as for poisoned RAM), not retried.
  */
 static vm_fault_t hpm_devmem_migrate_to_ram(struct vm_fault *vmf)
 {
@@ -266,6 +271,8 @@ static vm_fault_t hpm_devmem_migrate_to_ram(struct vm_fault *vmf)
 	rc = hpm_devmem_copy_to_ram(args.vma, args.start, &src, &dst, 1);
 	migrate_vma_pages(&args);
 	migrate_vma_finalize(&args);
+	if (rc == -EIO)
+		return VM_FAULT_HWPOISON;
 	return rc ? VM_FAULT_OOM : 0;
 }
 
@@ -418,7 +425,7 @@ static int hpm_devmem_check_range(struct mm_struct *mm, unsigned long start,
 	for (addr = start; addr < end; addr = vma->vm_end) {
 		vma = vma_lookup(mm, addr);
 		if (!vma || !vma_is_anonymous(vma) ||
-		    (vma->vm_flags & (VM_SHARED | VM_IO | VM_PFNMAP)))
+		    (vma->vm_flags & (VM_SHARED | VM_SPECIAL)))
 			return -EINVAL;
 	}
 	return 0;

@@ -274,7 +274,7 @@ void hpm_instance_stop(struct hpm_instance *inst)
 void hpm_instance_revoke(struct hpm_instance *inst)
 {
 	unsigned long pinned, waited = 0;
-	int i;
+	int i, rc;
 
 	lockdep_assert_not_held(&hpm_lock);
 	if (WARN_ON_ONCE(!inst->dead))
@@ -286,11 +286,15 @@ void hpm_instance_revoke(struct hpm_instance *inst)
 		up_write(&inst->fault_lock);
 	}
 	unmap_mapping_range(inst->inode->i_mapping, 0, 0, 1);
-	/* -EBUSY (pinned) and -ENOMEM alike: wait and try again */
-	while (hpm_type_devmem(inst->type) && hpm_devmem_evict(inst)) {
+	/*
+	 * A page in use is never freed: -EBUSY (pinned), -ENOMEM and -EIO (a
+	 * page that cannot be read stays with its process until it lets go)
+	 * alike, wait and try again.
+	 */
+	while (hpm_type_devmem(inst->type) && (rc = hpm_devmem_evict(inst))) {
 		if (!(waited % 10))
-			dev_warn(&inst->dev, "revoke: waiting to evict %lu pages\n",
-				 hpm_devmem_allocated(inst));
+			dev_warn(&inst->dev, "revoke: waiting to evict %lu pages (%d)\n",
+				 hpm_devmem_allocated(inst), rc);
 		msleep(1000);
 		waited++;
 	}

@@ -531,7 +531,7 @@ void *__wrap_xa_store(struct xarray *xa, unsigned long index, void *entry,
 	void *ret;
 
 	hti_enter(&hti_xa_store, &c);
-	ret = c.err ? xa_mk_internal(-c.err) : xa_store(xa, index, entry, gfp);
+	ret = c.err ? xa_mk_internal(c.err) : xa_store(xa, index, entry, gfp);
 	hti_exit(&c, _RET_IP_, index, 0, 0, 0, xa_err(ret));
 	return ret;
 }

@@ -17,9 +17,14 @@
  * end of the address space, or a page of the range not anonymous private
  * memory: nothing is moved then), ENOTTY (a generic instance), ENXIO (the
  * instance was disabled or revoked), ENOSPC (to the device: the instance
- * is full), ENOMEM (to RAM: no system page), EBUSY (a page the kernel would
- * not hand over: pinned, locked, swapped out or on another device), EINTR
- * (a fatal signal), EFAULT (the argument).
+ * is full), ENOMEM (no system page, or no kernel memory for the call), EIO
+ * (to RAM: a page's device memory could not be read; it stays), EBUSY (to
+ * the device: a page the kernel would not hand over, pinned, locked,
+ * swapped out or on another device; to RAM: a page handed over that could
+ * not move), EINTR (a fatal signal), EFAULT (the argument).  To RAM, a
+ * page of the instance the kernel does not hand over at all (pinned or
+ * locked at that moment) stays and counts as done: allocated_bytes shows
+ * it, and "evict" reports it with EBUSY.
  */
 #ifndef _UAPI_HOTMEM_PAGEMAP_H
 #define _UAPI_HOTMEM_PAGEMAP_H
