@@ -351,7 +351,7 @@ declare -A COST=([sweep_alloc_kmem]=900 [platform]=650 [sweep_alloc]=650
 	[sweep]=620 [baseline]=400 [sweep_kmem]=390 [kmem]=300
 	[pagemap]=150 [fuzz_pagemap]=150 [fuzz_kmem]=150 [pagemap_dax]=190
 	[race_pagemap]=60 [race_kmem]=60 [kmem_numa]=120 [kmem_fallback]=60
-	[pagemap_migrate]=400 [hmm_ref]=60)
+	[pagemap_migrate]=800 [hmm_ref]=60)
 # Too long to share a boot in make check-debug: a VM run of their own.
 SOLO=" sweep_alloc_kmem "
 # Last in their boot: baseline's zz_kernel controls end with a lockdep
@@ -399,8 +399,12 @@ for lane in "${lanes[@]}"; do
 		tests=${group[$key]:-}
 		[ -n "${last[$key]:-}" ] && tests="${tests:+$tests,}${last[$key]}"
 		name=${lane}_$(echo "$tests" | tr ',' '\n' | cut -d: -f1 | uniq | paste -sd+)
+		# the VM run's limit: 900 s, or three times its estimate (the
+		# debug lane's hmm_ref+pagemap_migrate took 878 s of 900 with two
+		# VMs at a time)
+		limit=$((cost[$key] * 3 > 900 ? cost[$key] * 3 : 900))
 		# shellcheck disable=SC2086 # vmargs are words
-		job_add "$name" -k "$k" $va --timeout 900 -t "$tests"
+		job_add "$name" -k "$k" $va --timeout "$limit" -t "$tests"
 	done
 done
 if [ $mode = check ] && [ -z "${HOTMEM_SKIP_RUNNER_SELFTESTS:-}" ]; then
