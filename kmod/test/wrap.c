@@ -552,25 +552,15 @@ unsigned long __wrap_copy_mc_to_kernel(void *dst, const void *src,
 }
 EXPORT_SYMBOL_GPL(__wrap_copy_mc_to_kernel);
 
-/* the page allocators hotmem_pagemap's migration to RAM uses */
-#define HTI_PAGE_ALLOC(type, sym, order, call)				\
-	do {								\
-		struct hti_call c;					\
-		type *ret = NULL;					\
-									\
-		hti_enter(&hti_##sym, &c);				\
-		if (!c.err)						\
-			ret = call;					\
-		hti_exit(&c, _RET_IP_, order, 0, 0, 0,			\
-			 c.err ? c.err : hti_ptr_ret(ret, -ENOMEM));	\
-		return ret;						\
-	} while (0)
-
+/*
+ * The page allocators hotmem_pagemap's migration to RAM uses: HTI_ALLOC,
+ * with the order in the log where the allocators above log a size.
+ */
 #ifdef HTI_HAVE_alloc_pages
 HTI_SYM(alloc_pages, true);
 struct page *__wrap_alloc_pages(gfp_t gfp, unsigned int order)
 {
-	HTI_PAGE_ALLOC(struct page, alloc_pages, order, alloc_pages(gfp, order));
+	HTI_ALLOC(alloc_pages, order, alloc_pages(gfp, order));
 }
 EXPORT_SYMBOL_GPL(__wrap_alloc_pages);
 #endif
@@ -579,8 +569,7 @@ EXPORT_SYMBOL_GPL(__wrap_alloc_pages);
 HTI_SYM(alloc_pages_noprof, true);
 struct page *__wrap_alloc_pages_noprof(gfp_t gfp, unsigned int order)
 {
-	HTI_PAGE_ALLOC(struct page, alloc_pages_noprof, order,
-		       alloc_pages_noprof(gfp, order));
+	HTI_ALLOC(alloc_pages_noprof, order, alloc_pages_noprof(gfp, order));
 }
 EXPORT_SYMBOL_GPL(__wrap_alloc_pages_noprof);
 #endif
@@ -591,8 +580,8 @@ struct folio *__wrap_vma_alloc_folio(gfp_t gfp, int order,
 				     struct vm_area_struct *vma,
 				     unsigned long addr, bool hugepage)
 {
-	HTI_PAGE_ALLOC(struct folio, vma_alloc_folio, order,
-		       vma_alloc_folio(gfp, order, vma, addr, hugepage));
+	HTI_ALLOC(vma_alloc_folio, order,
+		  vma_alloc_folio(gfp, order, vma, addr, hugepage));
 }
 EXPORT_SYMBOL_GPL(__wrap_vma_alloc_folio);
 #endif
@@ -603,8 +592,8 @@ struct folio *__wrap_vma_alloc_folio_noprof(gfp_t gfp, int order,
 					    struct vm_area_struct *vma,
 					    unsigned long addr, bool hugepage)
 {
-	HTI_PAGE_ALLOC(struct folio, vma_alloc_folio_noprof, order,
-		       vma_alloc_folio_noprof(gfp, order, vma, addr, hugepage));
+	HTI_ALLOC(vma_alloc_folio_noprof, order,
+		  vma_alloc_folio_noprof(gfp, order, vma, addr, hugepage));
 }
 EXPORT_SYMBOL_GPL(__wrap_vma_alloc_folio_noprof);
 #endif
