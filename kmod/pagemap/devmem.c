@@ -434,6 +434,8 @@ static int hpm_devmem_check_range(struct mm_struct *mm, unsigned long start,
 /*
  * Move [start, end) of the caller's memory, checked to be anonymous
  * private memory, in chunks.  Caller holds the mmap lock for reading.
+ * Each chunk holds @inst->fault_lock and finds it enabled, so a disable
+ * or revoke waits for one chunk at most and stops the rest (-ENXIO).
  */
 static int hpm_devmem_migrate_range(struct hpm_instance *inst,
 				    struct mm_struct *mm, unsigned long start,
@@ -454,8 +456,13 @@ static int hpm_devmem_migrate_range(struct hpm_instance *inst,
 		vma = vma_lookup(mm, addr);
 		next = min3(end, vma->vm_end, addr + HPM_MIGRATE_CHUNK * PAGE_SIZE);
 		got = 0;
-		rc = hpm_devmem_migrate_chunk(inst, vma, addr, next, to_dev,
-					      src, dst, &got);
+		/* the mmap lock first, as a fault takes it before fault_lock */
+		down_read(&inst->fault_lock);
+		rc = READ_ONCE(inst->enabled) ? 0 : -ENXIO;
+		if (!rc)
+			rc = hpm_devmem_migrate_chunk(inst, vma, addr, next,
+						      to_dev, src, dst, &got);
+		up_read(&inst->fault_lock);
 		*done += got;
 		if (!rc && fatal_signal_pending(current))
 			rc = -EINTR;
@@ -496,21 +503,18 @@ long hpm_devmem_migrate(struct hpm_instance *inst, unsigned int cmd,
 		return -EINVAL;
 	start = m.addr;
 	end = start + (m.npages << PAGE_SHIFT);
+	if (!READ_ONCE(inst->enabled))
+		return -ENXIO;
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	/* the mmap lock first, as a fault takes it before fault_lock */
-	down_read(&inst->fault_lock);
-	rc = READ_ONCE(inst->enabled) ? 0 : -ENXIO;
-	if (!rc)
-		rc = hpm_devmem_check_range(mm, start, end);
-	if (!rc)
-		rc = hpm_devmem_migrate_range(inst, mm, start, end,
-					      cmd == HOTMEM_PM_MIGRATE_TO_DEV,
-					      &done);
-	up_read(&inst->fault_lock);
-	mmap_read_unlock(mm);
-	if (rc == -EINVAL || rc == -ENXIO)
+	rc = hpm_devmem_check_range(mm, start, end);
+	if (rc) {
+		mmap_read_unlock(mm);
 		return rc;
+	}
+	rc = hpm_devmem_migrate_range(inst, mm, start, end,
+				      cmd == HOTMEM_PM_MIGRATE_TO_DEV, &done);
+	mmap_read_unlock(mm);
 	m.done = done;
 	if (copy_to_user(uarg, &m, sizeof(m)))
 		return -EFAULT;

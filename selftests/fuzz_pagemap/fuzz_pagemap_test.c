@@ -2,13 +2,17 @@
 /*
  * The fuzzer of hotmem_pagemap: a seeded random walk of every operation a
  * user has (the "regions" parameter at load and at run time, create,
- * delete, size, mapping, align, memmap, enabled, regions handed over and
- * taken back through the exported API, mmap and touch of /dev/pmR.I),
- * with inputs drawn from the README's grammar and spoiled on purpose.
- * After every step the test's model says what the kernel must show: the
- * errno, every region and instance attribute, the sub-section map, the
- * mappingN directories, /proc/iomem, the bytes read back through every
- * mapping and the physical page behind them, and a clean kernel log.
+ * delete, size, mapping, align, memmap, type, enabled, evict, regions
+ * handed over and taken back through the exported API, mmap and touch of
+ * /dev/pmR.I, and the migration ioctls of coherent and private instances
+ * on a buffer of the walk's own anonymous memory), with inputs drawn from
+ * the README's grammar and spoiled on purpose.  After every step the
+ * test's model says what the kernel must show: the errno, the pages an
+ * ioctl reports done, every region and instance attribute, the
+ * sub-section map, the mappingN directories, /proc/iomem, the bytes read
+ * back through every mapping and the physical page behind them, where
+ * each page of the buffer lives and what it holds, and a clean kernel
+ * log.
  * HOTMEM_FUZZ_SECONDS, _SEED, _CASE, _STEPS steer it (make fuzz).
  */
 #include <dirent.h>
@@ -21,9 +25,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <hotmem/pagemap.h>
 
 #include "kselftest_harness.h"
 #include "hotmem_util.h"
@@ -43,16 +50,33 @@
 #define PM_SUBS		1024	/* sub-sections of the largest region (2 GiB) */
 #define PM_HELD		4	/* mappings the walk keeps open across steps */
 #define PM_SPECS	16	/* HPM_MAX_SPECS */
+#define PM_MIG		64	/* pages of the walk's buffer for migration */
+#define PG		4096ULL
+
+/* an instance's type file */
+enum pm_type { PM_GENERIC, PM_COHERENT, PM_PRIVATE, PM_NTYPES };
+
+static const char *const pm_type_names[PM_NTYPES] = {
+	"generic", "coherent", "private",
+};
+
+/* a migrate op's i1: its direction and how it is spoiled */
+#define PM_MIG_TO_DEV	0x1
+#define PM_MIG_FLAGS	0x2	/* flags not 0 */
+#define PM_MIG_UNALIGN	0x4	/* addr one byte into a page */
+#define PM_MIG_SHARED	0x8	/* the range runs into a shared mapping */
+#define PM_MIG_BADCMD	0x10	/* an ioctl number of nobody's */
 
 enum pm_code {
 	PM_REGIONS_WRITE, PM_LOAD, PM_CREATE, PM_DELETE, PM_SIZE, PM_MAPPING,
 	PM_ALIGN, PM_MEMMAP, PM_ENABLED, PM_MAP, PM_UNMAP, PM_API_ADD,
-	PM_API_REMOVE, PM_NR
+	PM_API_REMOVE, PM_TYPE, PM_EVICT, PM_MIGRATE, PM_NR
 };
 
 static const char *const pm_names[PM_NR] = {
 	"regions", "load", "create", "delete", "size", "mapping", "align",
-	"memmap", "enabled", "map", "unmap", "api_add", "api_remove",
+	"memmap", "enabled", "map", "unmap", "api_add", "api_remove", "type",
+	"evict", "migrate",
 };
 
 struct pm_range {
@@ -65,6 +89,7 @@ struct pm_inst {
 	unsigned long order;
 	__u64 align;
 	bool memmap_dev;
+	int type;		/* enum pm_type */
 	bool enabled;
 	int users;
 	int nr;
@@ -109,6 +134,14 @@ static struct {
 	/* the generator's plan: build an instance of 64 ranges, then grow it */
 	int frag_slot, frag_id, frag_left;
 	bool frag_grow;
+	bool has_private;	/* the kernel has CONFIG_DEVICE_PRIVATE */
+	/*
+	 * The buffer the migration ioctls move: PM_MIG pages of anonymous
+	 * private memory, then a shared page (not movable); where each page
+	 * is: 0 in RAM, else 1 + slot * PM_IDS + instance id.
+	 */
+	char *mig;
+	int mig_at[PM_MIG];
 } pm;
 
 static unsigned long pm_count[PM_NR];
@@ -182,6 +215,34 @@ static __u64 pm_phys(const struct pm_inst *in, __u64 off)
 		off -= u;
 	}
 	return 0;
+}
+
+/* the mig_at value of instance @id of region slot @s */
+static int pm_mig_tag(int s, int id)
+{
+	return 1 + s * PM_IDS + id;
+}
+
+/* pages of the buffer that instance @id of slot @s holds */
+static int pm_mig_count(int s, int id)
+{
+	int i, n = 0;
+
+	for (i = 0; i < PM_MIG; i++)
+		n += pm.mig_at[i] == pm_mig_tag(s, id);
+	return n;
+}
+
+/* every page of the buffer that instance @id (-1: any) of slot @s holds
+ * goes back to RAM: evict, or the instance's region going */
+static void pm_mig_evict(int s, int id)
+{
+	int i;
+
+	for (i = 0; i < PM_MIG; i++)
+		if (pm.mig_at[i] && (pm.mig_at[i] - 1) / PM_IDS == s &&
+		    (id < 0 || (pm.mig_at[i] - 1) % PM_IDS == id))
+			pm.mig_at[i] = 0;
 }
 
 static void pm_append(struct pm_inst *in, __u64 start, __u64 len)
@@ -367,6 +428,8 @@ static void pm_region_gone(int s)
 {
 	int h;
 
+	/* its coherent and private instances were evicted */
+	pm_mig_evict(s, -1);
 	pm.reg[s].live = false;
 	for (h = 0; h < PM_HELD; h++)
 		if (pm.held[h].used && pm.held[h].slot == s) {
@@ -564,10 +627,10 @@ static struct pm_inst *pm_inst_of(const char *path, int *slot, int *id)
 static int pm_step_attr(const struct fz_op *op, char *why, size_t len)
 {
 	static struct pm_region tmp;
+	bool b, evict = false;
 	struct pm_inst *in;
 	__u64 v, s, e, cur;
 	int slot, id, want, got, i;
-	bool b;
 
 	in = pm_inst_of(op->path, &slot, &id);
 	got = fz_write(op->path, op->buf, op->len);
@@ -636,14 +699,44 @@ static int pm_step_attr(const struct fz_op *op, char *why, size_t len)
 			want = -EINVAL;
 		else if (in->enabled && in->memmap_dev != b)
 			want = -EBUSY;
+		else if (b && in->type == PM_PRIVATE)
+			want = -EINVAL;	/* the kernel gives it no altmap */
 		else
 			in->memmap_dev = b;
+		break;
+	case PM_TYPE:
+		for (v = 0, i = -1; v < PM_NTYPES; v++)
+			if (fz_oracle_word(op->buf, op->len, pm_type_names[v]))
+				i = v;
+		if (i < 0)
+			want = -EINVAL;
+		else if (i == PM_PRIVATE && !pm.has_private)
+			want = -EOPNOTSUPP;
+		else if (i == in->type)
+			want = 0;
+		else if (in->enabled)
+			want = -EBUSY;
+		else if (i == PM_PRIVATE && in->memmap_dev)
+			want = -EINVAL;
+		else
+			in->type = i;
+		break;
+	case PM_EVICT:
+		want = fz_oracle_switch(op->buf, op->len, &b);
+		if (!want && !b)
+			want = -EINVAL;
+		else if (!want && in->type == PM_GENERIC)
+			want = -EOPNOTSUPP;
+		else if (!want && !in->enabled)
+			want = -ENXIO;
+		else if (!want)
+			evict = true;
 		break;
 	case PM_ENABLED:
 		want = fz_oracle_switch(op->buf, op->len, &b);
 		if (want || b == in->enabled)
 			break;
-		if (!b && in->users)
+		if (!b && (in->users || pm_mig_count(slot, id)))
 			want = -EBUSY;
 		else if (b && !in->nr)
 			want = -EINVAL;
@@ -656,6 +749,8 @@ out:
 		return -1;
 	if (!got)
 		pm.reg[slot] = tmp;
+	if (!got && evict)
+		pm_mig_evict(slot, id);
 	return 0;
 }
 
@@ -761,6 +856,7 @@ static void pm_forget_all(void)
 
 	for (s = 0; s < PM_REGIONS; s++)
 		pm.reg[s].live = false;
+	memset(pm.mig_at, 0, sizeof(pm.mig_at));
 }
 
 static int pm_step_load(const struct fz_op *op, char *why, size_t len)
@@ -874,7 +970,9 @@ static int pm_step_map(const struct fz_op *op, char *why, size_t len)
 		return 0;
 	addr = mmap(NULL, op->n2, PROT_READ | PROT_WRITE, MAP_SHARED, fd, op->n1);
 	close(fd);
-	want = op->n1 + op->n2 > pm_usable(in) ? -EINVAL : 0;
+	/* coherent and private memory is reached by migration only */
+	want = in->type != PM_GENERIC ? -ENODEV :
+	       op->n1 + op->n2 > pm_usable(in) ? -EINVAL : 0;
 	if (pm_expect(want, addr == MAP_FAILED ? -errno : 0, op, why, len)) {
 		if (addr != MAP_FAILED)
 			munmap(addr, op->n2);
@@ -942,6 +1040,104 @@ static int pm_step_unmap(const struct fz_op *op, char *why, size_t len)
 	return 0;
 }
 
+/* the word the walk keeps at offset @o of page @i of the buffer */
+static __u64 pm_mig_word(int i, __u64 o)
+{
+	return fz_mix(pm.tags, 0x4d4947000000ULL + i * PG + o);
+}
+
+/* fill the buffer, all of it in RAM, with its words */
+static void pm_mig_fill(void)
+{
+	__u64 o;
+	int i;
+
+	for (i = 0; i < PM_MIG; i++)
+		for (o = 0; o < PG; o += 8)
+			*(__u64 *)(pm.mig + i * PG + o) = pm_mig_word(i, o);
+}
+
+/*
+ * A migration ioctl on @op->n2 pages of the buffer from page @op->n1,
+ * spoiled as @op->i1 says.  The model, from the uapi header: a page that
+ * another instance holds is not handed over (to the device: EBUSY there);
+ * to the device, the pages get room in address order until the instance
+ * is full (ENOSPC there), and "done" counts up to the first page that
+ * stayed; to RAM, every page of the instance comes back and the rest
+ * counts as done.
+ */
+static int pm_step_migrate(const struct fz_op *op, char *why, size_t len)
+{
+	struct hotmem_pm_migrate m = { .done = ~0ULL };
+	bool to_dev = op->i1 & PM_MIG_TO_DEV, full = false;
+	__u64 first = op->n1, n = op->n2, i, want_done = 0;
+	int slot, id, fd, want, got, room, me, stop = 0;
+	bool ran;
+	int moved[PM_MIG] = { 0 };
+	unsigned long cmd;
+	struct pm_inst *in;
+
+	in = pm_inst_of(op->path, &slot, &id);
+	fd = open(op->path, O_RDWR);
+	want = !in || !pm.loaded ? -ENOENT : !in->enabled ? -ENXIO : 0;
+	if (pm_expect(want, fd < 0 ? -errno : 0, op, why, len)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0)
+		return 0;
+	m.addr = (unsigned long)pm.mig + first * PG + !!(op->i1 & PM_MIG_UNALIGN);
+	m.npages = n;
+	m.flags = op->i1 & PM_MIG_FLAGS ? 1ULL << fz_mix(pm.tags, n) % 64 : 0;
+	cmd = to_dev ? HOTMEM_PM_MIGRATE_TO_DEV : HOTMEM_PM_MIGRATE_TO_RAM;
+	if (op->i1 & PM_MIG_BADCMD)
+		cmd = _IOWR(0xBD, 0x03 + op->n1 % 8, struct hotmem_pm_migrate);
+	got = ioctl(fd, cmd, &m) ? -errno : 0;
+	close(fd);
+	me = pm_mig_tag(slot, id);
+	if (in->type == PM_GENERIC || (op->i1 & PM_MIG_BADCMD))
+		want = -ENOTTY;
+	else if ((op->i1 & (PM_MIG_FLAGS | PM_MIG_UNALIGN)) || !n)
+		want = -EINVAL;
+	else if (first + n > PM_MIG)
+		want = -EINVAL;		/* runs into the shared page */
+	ran = !want;
+	room = pm_usable(in) / PG - pm_mig_count(slot, id);
+	for (i = first; ran && to_dev && i < first + n; i++) {
+		if (pm.mig_at[i] == me) {
+			;			/* here already */
+		} else if (pm.mig_at[i]) {
+			stop = stop ?: -EBUSY;	/* another's: not handed over */
+		} else if (!full && room) {
+			moved[i] = 1;
+			room--;
+		} else {
+			full = true;
+			stop = stop ?: -ENOSPC;
+		}
+		want_done += !stop;
+	}
+	if (ran && !to_dev)
+		want_done = n;		/* ours come back, the rest stays */
+	if (ran)
+		want = stop;
+	if (pm_expect(want, got, op, why, len))
+		return -1;
+	if (ran && m.done != want_done) {
+		snprintf(why, len, "migrate %s %#llx+%llu pages: done %llu, the model says %llu",
+			 op->path, first * PG, n, (unsigned long long)m.done, want_done);
+		return -1;
+	}
+	for (i = first; ran && i < first + n; i++) {
+		if (moved[i])
+			pm.mig_at[i] = me;
+		else if (!to_dev && pm.mig_at[i] == me)
+			pm.mig_at[i] = 0;
+	}
+	return 0;
+}
+
 static int pm_step(const struct fz_op *op, char *why, size_t len)
 {
 	switch (op->code) {
@@ -957,6 +1153,8 @@ static int pm_step(const struct fz_op *op, char *why, size_t len)
 		return pm_step_map(op, why, len);
 	case PM_UNMAP:
 		return pm_step_unmap(op, why, len);
+	case PM_MIGRATE:
+		return pm_step_migrate(op, why, len);
 	case PM_API_ADD:
 	case PM_API_REMOVE:
 		return pm_step_api(op, why, len);
@@ -1007,6 +1205,14 @@ static int pm_check_inst(const struct pm_region *R, int id, char *why, size_t le
 	if (pm_cmp_file(in->memmap_dev ? "dev\n" : "ram\n", why, len, "%s/memmap", p))
 		return -1;
 	if (pm_cmp_file(in->enabled ? "1\n" : "0\n", why, len, "%s/enabled", p))
+		return -1;
+	snprintf(want, sizeof(want), "%s\n", pm_type_names[in->type]);
+	if (pm_cmp_file(want, why, len, "%s/type", p))
+		return -1;
+	snprintf(want, sizeof(want), "%llu\n", pm_mig_count(R - pm.reg, id) * PG);
+	if (pm_cmp_file(want, why, len, "%s/allocated_bytes", p))
+		return -1;
+	if (pm_cmp_file("0\n", why, len, "%s/poisoned", p))
 		return -1;
 	for (i = 0; i < in->nr; i++)
 		n += snprintf(want + n, sizeof(want) - n, "%#llx-%#llx\n",
@@ -1135,6 +1341,64 @@ static int pm_check_class(char *why, size_t len)
 	return 0;
 }
 
+/*
+ * Every page of the migration buffer: where /proc/self/pagemap says it
+ * is (a RAM page outside Soft Reserved; a page inside the instance that
+ * holds it, mapped for coherent memory, a device-private entry for
+ * private memory), then the words it holds, read wherever that does not
+ * move the page (a read of a private page would bring it back).
+ */
+static int pm_check_mig(char *why, size_t len)
+{
+	const struct pm_inst *in;
+	__u64 e, pa, o;
+	bool ok;
+	int i, k, t;
+
+	if (pm_pagesize_fd < 0)
+		pm_pagesize_fd = open("/proc/self/pagemap", O_RDONLY);
+	for (i = 0; i < PM_MIG; i++) {
+		e = 0;
+		if (pread(pm_pagesize_fd, &e, 8, (unsigned long)(pm.mig + i * PG) / PG * 8) != 8)
+			e = 0;
+		t = pm.mig_at[i];
+		in = t ? &pm.reg[(t - 1) / PM_IDS].inst[(t - 1) % PM_IDS] : NULL;
+		pa = (e & ((1ULL << 55) - 1)) * PG;
+		if (in && in->type == PM_PRIVATE) {
+			pa >>= 5;	/* a swap entry: type in bits 0-4 */
+			ok = (e >> 62) == 1;
+		} else {
+			ok = (e >> 63) && pa;
+		}
+		if (ok && !in)
+			ok = pa < pm.sr_start || pa >= pm.sr_start + pm.sr_size;
+		for (k = 0; ok && in && k < in->nr; k++)
+			if (pa >= in->r[k].start && pa < in->r[k].start + in->r[k].len)
+				break;
+		if (ok && in && k == in->nr)
+			ok = false;
+		if (!ok) {
+			snprintf(why, len,
+				 "page %d of the migration buffer: pagemap entry %#llx, the model says %s%s",
+				 i, e, in ? "in " : "in RAM",
+				 in ? pm_type_names[in->type] : "");
+			return -1;
+		}
+		if (in && in->type == PM_PRIVATE)
+			continue;
+		for (o = 0; o < PG; o += PG / 2 - 8) {
+			e = *(volatile __u64 *)(pm.mig + i * PG + o);
+			if (e != pm_mig_word(i, o)) {
+				snprintf(why, len,
+					 "page %d of the migration buffer holds %#llx at %#llx, not %#llx",
+					 i, e, o, pm_mig_word(i, o));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int pm_check(char *why, size_t len)
 {
 	struct hm_res res[HM_MAX_RES];
@@ -1146,6 +1410,8 @@ static int pm_check(char *why, size_t len)
 			 pm.loaded ? "not " : "");
 		return -1;
 	}
+	if (pm_check_mig(why, len))
+		return -1;
 	if (!pm.loaded)
 		return 0;
 	/* the regions parameter, in the order they were added */
@@ -1374,6 +1640,18 @@ static void pm_gen_attr(struct fz_rng *r, bool inputs, int s, int id,
 		op->len = fz_gen_word(r, fz_chance(r, 50) ? "dev" : "ram", mutate,
 				      op->buf);
 		break;
+	case PM_TYPE:
+		pm_path_inst(op, s, id, "type");
+		op->len = fz_gen_word(r, pm_type_names[fz_chance(r, 50) ? PM_COHERENT :
+					fz_chance(r, 50) ? PM_PRIVATE : PM_GENERIC],
+				      mutate, op->buf);
+		break;
+	case PM_EVICT:
+		pm_path_inst(op, s, id, "evict");
+		op->len = fz_gen_switch(r, mutate, op->buf);
+		if (!mutate && op->len && fz_chance(r, 80))
+			op->buf[0] = '1';
+		break;
 	default:
 		pm_path_inst(op, s, id, "enabled");
 		op->len = fz_gen_switch(r, mutate, op->buf);
@@ -1429,6 +1707,41 @@ static bool pm_gen_fragment(struct fz_op *op)
 	return true;
 }
 
+/*
+ * A migration ioctl on instance @id of slot @s (mostly an enabled
+ * coherent or private one of that region instead): a range of the
+ * buffer, in either direction, sometimes spoiled.
+ */
+static void pm_gen_migrate(struct fz_rng *r, bool inputs, int s, int id,
+			   struct fz_op *op)
+{
+	static const int spoil[] = {
+		PM_MIG_FLAGS, PM_MIG_UNALIGN, PM_MIG_SHARED, PM_MIG_BADCMD,
+	};
+	const struct pm_inst *in;
+	int i, n = 0, pick[PM_IDS];
+
+	for (i = 0; i < PM_IDS; i++) {
+		in = &pm.reg[s].inst[i];
+		if (in->live && in->enabled && in->type != PM_GENERIC)
+			pick[n++] = i;
+	}
+	if (n && fz_chance(r, 90))
+		id = pick[fz_below(r, n)];
+	snprintf(op->path, sizeof(op->path), "/dev/pm%d.%d", pm.reg[s].id, id);
+	op->i1 = fz_chance(r, 60) ? PM_MIG_TO_DEV : 0;
+	op->n1 = fz_below(r, PM_MIG);
+	op->n2 = 1 + fz_below(r, fz_chance(r, 30) ? PM_MIG - op->n1 :
+			      PM_MIG - op->n1 < 4 ? PM_MIG - op->n1 : 4);
+	if (!fz_chance(r, inputs ? 40 : 4))
+		return;
+	op->i1 |= spoil[fz_below(r, ARRAY_SIZE(spoil))];
+	if (op->i1 & PM_MIG_SHARED)
+		op->n2 = PM_MIG - op->n1 + 1 + fz_below(r, 2);
+	if (fz_chance(r, 20))
+		op->n2 = fz_chance(r, 50) ? 0 : 1ULL << (40 + fz_below(r, 24));
+}
+
 static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 {
 	int s, id, h, k, w[PM_NR], total = 0, i;
@@ -1463,6 +1776,9 @@ static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 	w[PM_UNMAP] = 5;
 	w[PM_API_ADD] = pm.example || pm_slots_used() > PM_BUSY_SLOTS ? 0 : 2;
 	w[PM_API_REMOVE] = pm.example ? 2 : 0;
+	w[PM_TYPE] = 6;
+	w[PM_EVICT] = 3;
+	w[PM_MIGRATE] = 12;
 	for (i = 0; i < PM_NR; i++)
 		total += w[i];
 	k = fz_below(r, total);
@@ -1546,6 +1862,10 @@ static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 		op->len = sprintf(op->buf, "1");
 		return;
 	}
+	if (op->code == PM_MIGRATE) {
+		pm_gen_migrate(r, inputs, s, id, op);
+		return;
+	}
 	if (op->code == PM_MAP) {
 		const struct pm_inst *in = &pm.reg[s].inst[id];
 		__u64 u = in->enabled ? pm_usable(in) : 0;
@@ -1596,6 +1916,15 @@ static void pm_describe(const struct fz_op *op, char *buf, size_t len)
 	case PM_UNMAP:
 		snprintf(buf, len, "check and unmap kept mapping %d", op->i1);
 		break;
+	case PM_MIGRATE:
+		snprintf(buf, len, "ioctl %s %s pages %llu-%llu of the buffer%s%s%s%s",
+			 op->path, op->i1 & PM_MIG_TO_DEV ? "to the device" : "to RAM",
+			 op->n1, op->n1 + op->n2 - 1,
+			 op->i1 & PM_MIG_FLAGS ? ", flags not 0" : "",
+			 op->i1 & PM_MIG_UNALIGN ? ", addr unaligned" : "",
+			 op->i1 & PM_MIG_SHARED ? ", into the shared page" : "",
+			 op->i1 & PM_MIG_BADCMD ? ", an unknown ioctl" : "");
+		break;
 	default:
 		snprintf(buf, len, "write %s %s", op->path, q);
 	}
@@ -1621,12 +1950,25 @@ static int pm_reset(void)
 	if (hm_exists("/sys/module/hotmem_pagemap"))
 		return -EBUSY;
 	memset(pm.reg, 0, sizeof(pm.reg));
+	/* the module is gone: every page of the buffer is in RAM */
+	memset(pm.mig_at, 0, sizeof(pm.mig_at));
+	if (!pm.mig) {
+		pm.mig = mmap(NULL, (PM_MIG + 1) * PG, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (pm.mig == MAP_FAILED ||
+		    mmap(pm.mig + PM_MIG * PG, PG, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			return -ENOMEM;
+		pm.has_private = !hm_sh(NULL, 0, "grep -qw make_device_exclusive_range "
+					"/proc/kallsyms");
+	}
 	pm.loaded = false;
 	pm.example = false;
 	pm.listed = 0;
 	pm.frag_left = 0;
 	pm.frag_grow = false;
 	pm.tags++;
+	pm_mig_fill();
 	if (hm_sr_range(&pm.sr_start, &pm.sr_size))
 		return -ENOENT;
 	n = hm_iomem(res, HM_MAX_RES);
