@@ -1679,7 +1679,6 @@ static bool pm_gen_fragment(struct fz_op *op)
 	in = &R->inst[pm.frag_id];
 	if (pm.frag_left <= 0 || in->nr == PM_RANGES) {
 		pm.frag_left = 0;
-	pm.frag_grow = false;
 		pm.frag_grow = false;
 		if (in->nr != PM_RANGES || in->enabled)
 			return false;

@@ -5,7 +5,9 @@
  * against module load and unload; create, delete, size, mapping, memmap,
  * enabled and the readers against each other on one region; mmap, touch
  * and munmap against disable and against the removal of the region
- * through the exported API.  Every step's errno must be one the README
+ * through the exported API; the migration ioctls of coherent and private
+ * instances against evict, disable and that removal.  Every step's errno
+ * must be one the README
  * allows; afterwards no worker may be stuck and no task left in D state,
  * the region's books must balance, and after clean-up /proc/iomem and the
  * module list are as before.
@@ -18,8 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <hotmem/pagemap.h>
 
 #include "kselftest_harness.h"
 #include "hotmem_util.h"
@@ -425,6 +430,188 @@ TEST_F_TIMEOUT(race, mmap_vs_revoke, 600)
 			   sr_start + 1024 * M, 256 * M));
 	EXPECT_EQ(0, rc_run(w, 4, race_seconds(), self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
+}
+
+/* ---- migration against evict, disable and revoke ---- */
+
+/* two buffers are more than pm0.1 holds (512 pages): ENOSPC happens */
+#define MIG_PAGES	320
+
+/* the word at page @i, word @w of a migration worker's buffer */
+static __u64 mig_word(int i, int w)
+{
+	return 0x6d6967ULL << 40 | (__u64)getpid() << 16 | i << 8 | w;
+}
+
+/*
+ * Move a buffer of anonymous memory into an instance and back, checking
+ * its words after each move: whatever the racing evict, disable or
+ * revoke did, the data is where the process left it.  @dev: the
+ * instance's character device, which may be disabled or gone meanwhile.
+ */
+static int migrate_once(const char *dev)
+{
+	static const int ok_open[] = { 0, -ENXIO, -ENOENT, RC_END };
+	/* ENOSPC: the other worker filled it; EBUSY: a page locked by evict */
+	static const int ok_dev[] = { 0, -ENXIO, -ENOSPC, -EBUSY, RC_END };
+	static const int ok_ram[] = { 0, -ENXIO, -EBUSY, RC_END };
+	struct hotmem_pm_migrate m = { 0 };
+	size_t len = MIG_PAGES * 4096UL;
+	int fd, i, w, rc;
+	__u64 *p;
+
+	fd = open(dev, O_RDWR);
+	if (fd < 0)
+		return rc_expect("open", -errno, ok_open);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		close(fd);
+		return rc_fail("mmap of the buffer: %s", strerror(errno));
+	}
+	for (i = 0; i < MIG_PAGES; i++)
+		for (w = 0; w < 512; w += 73)
+			p[i * 512 + w] = mig_word(i, w);
+	m.addr = (unsigned long)p;
+	m.npages = MIG_PAGES;
+	rc = ioctl(fd, HOTMEM_PM_MIGRATE_TO_DEV, &m) ? -errno : 0;
+	if (rc_expect("migrate to the device", rc, ok_dev))
+		goto fail;
+	if (rc && rc != -ENXIO && m.done >= MIG_PAGES) {
+		rc_fail("migrate to the device: %s with all %llu pages done",
+			strerror(-rc), m.done);
+		goto fail;
+	}
+	/* a read of a private page brings it back: another path to race */
+	for (i = 0; i < MIG_PAGES; i += 1 + rc_rand() % 16)
+		for (w = 0; w < 512; w += 73)
+			if (p[i * 512 + w] != mig_word(i, w)) {
+				rc_fail("%s: page %d word %d is %#llx after moving in",
+					dev, i, w, p[i * 512 + w]);
+				goto fail;
+			}
+	m.done = 0;
+	rc = ioctl(fd, HOTMEM_PM_MIGRATE_TO_RAM, &m) ? -errno : 0;
+	if (rc_expect("migrate to RAM", rc, ok_ram))
+		goto fail;
+	for (i = 0; i < MIG_PAGES; i++)
+		for (w = 0; w < 512; w += 73)
+			if (p[i * 512 + w] != mig_word(i, w)) {
+				rc_fail("%s: page %d word %d is %#llx after moving back",
+					dev, i, w, p[i * 512 + w]);
+				goto fail;
+			}
+	munmap(p, len);
+	close(fd);
+	return 0;
+fail:
+	munmap(p, len);
+	close(fd);
+	return -1;
+}
+
+static int step_migrate(int arg)
+{
+	char name[32], dev[64];
+
+	if (arg)
+		example_inst(name, sizeof(name));
+	else
+		snprintf(name, sizeof(name), "pm0.%u", rc_rand() % 2);
+	snprintf(dev, sizeof(dev), "/dev/%s", name);
+	return migrate_once(dev);
+}
+
+/*
+ * Evict pm0.0, pm0.1 or the example's instance (generic for a moment
+ * after each hand-over: EOPNOTSUPP then).
+ */
+static int step_evict(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -ENXIO, -ENOENT, -ENODEV, RC_END };
+	static const int ok_ex[] = { 0, -EBUSY, -ENXIO, -ENOENT, -ENODEV, -EOPNOTSUPP,
+				     RC_END };
+	char name[32];
+
+	if (rc_rand() % 3) {
+		snprintf(name, sizeof(name), "pm0.%u", rc_rand() % 2);
+		return rc_expect("evict", hm_write("1", CLS "%s/evict", name), ok);
+	}
+	example_inst(name, sizeof(name));
+	return rc_expect("evict", hm_write("1", CLS "%s/evict", name), ok_ex);
+}
+
+/* pm0.1 disabled (EBUSY while it holds pages) and enabled again */
+static int step_toggle_devmem(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, RC_END };
+
+	return rc_expect("enabled", hm_write(rc_rand() % 2 ? "1" : "0",
+					     CLS "pm0.1/enabled"), ok);
+}
+
+/* the example's region taken back and handed over again, coherent */
+static int step_api_cycle_devmem(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, RC_END };
+	char cmd[128];
+	int r;
+
+	if (rc_exec("/sbin/rmmod hotmem_pagemap_example"))
+		return rc_fail("rmmod hotmem_pagemap_example failed");
+	snprintf(cmd, sizeof(cmd), "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
+		 sr_start + 256 * M, 64 * M);
+	if (rc_exec(cmd) || !hm_exists("/sys/module/hotmem_pagemap_example"))
+		return rc_fail("%s failed", cmd);
+	r = example_inst(cmd, sizeof(cmd));
+	if (rc_expect("type", hm_write("coherent", CLS "pm%d.0/type", r), ok) ||
+	    rc_expect("size", hm_write("16777216", CLS "pm%d.0/size", r), ok))
+		return -1;
+	return rc_expect("enable", hm_write("1", CLS "pm%d.0/enabled", r), ok);
+}
+
+/*
+ * The migration ioctls against evict, disable and the region being taken
+ * back through the API: pm0.0 coherent (memmap "dev"), pm0.1 private
+ * where the kernel has DEVICE_PRIVATE, else coherent, both small enough
+ * to fill up, and the example's coherent instance.  No SIGBUS, no data
+ * lost, every errno one the uapi header lists; afterwards no page is left
+ * allocated.
+ */
+TEST_F_TIMEOUT(race, migrate_vs_evict_revoke, 600)
+{
+	const struct rc_worker w[] = {
+		{ "migrate pm0.x", step_migrate, 0 },
+		{ "migrate pm0.x 2", step_migrate, 0 },
+		{ "migrate example", step_migrate, 1 },
+		{ "evict", step_evict, 0 },
+		{ "pm0.1 enabled", step_toggle_devmem, 0 },
+		{ "API remove/add", step_api_cycle_devmem, 0 },
+	};
+	bool priv = !hm_sh(NULL, 0, "grep -qw make_device_exclusive_range /proc/kallsyms");
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap regions=%llu:%llu",
+			   sr_start, 256 * M));
+	ASSERT_EQ(0, hm_write("1", CLS "region0/create"));
+	ASSERT_EQ(0, hm_write("coherent", CLS "pm0.0/type"));
+	ASSERT_EQ(0, hm_write("dev", CLS "pm0.0/memmap"));
+	/* a whole section, so the memmap takes its 2 MiB of it */
+	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.0/size"));
+	ASSERT_EQ(0, hm_write(priv ? "private" : "coherent", CLS "pm0.1/type"));
+	ASSERT_EQ(0, hm_write("2097152", CLS "pm0.1/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.1/enabled"));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
+			   sr_start + 256 * M, 64 * M));
+	ASSERT_EQ(0, hm_write("coherent", CLS "pm1.0/type"));
+	ASSERT_EQ(0, hm_write("16777216", CLS "pm1.0/size"));
+	ASSERT_EQ(0, hm_write("1", CLS "pm1.0/enabled"));
+	EXPECT_EQ(0, rc_run(w, 6, race_seconds(), self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	/* every worker has exited: no page of theirs is left on a device */
+	EXPECT_EQ(0, hm_read_ll(CLS "pm0.0/allocated_bytes"));
+	EXPECT_EQ(0, hm_read_ll(CLS "pm0.1/allocated_bytes"));
+	EXPECT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+	EXPECT_EQ(0, hm_write("0", CLS "pm0.1/enabled"));
 }
 
 TEST_HARNESS_MAIN
