@@ -45,8 +45,10 @@ static void *hpm_devmem_addr(struct page *page)
 /* was @page reported by memory_failure()?  Any context. */
 static bool hpm_devmem_is_poisoned(struct hpm_instance *inst, struct page *page)
 {
-	return READ_ONCE(inst->nr_poisoned) &&
-	       xa_load(&inst->poison, page_to_pfn(page));
+	struct hotmem_region *region = inst->region;
+
+	return READ_ONCE(region->nr_poisoned) &&
+	       xa_load(&region->poison, page_to_pfn(page));
 }
 
 /**
@@ -278,13 +280,27 @@ static vm_fault_t hpm_devmem_migrate_to_ram(struct vm_fault *vmf)
 
 /**
  * hpm_devmem_poisoned() - pages of @inst that memory_failure() reported
- * @inst: the instance
+ * @inst: the instance; caller holds hpm_lock
  *
- * Return: the number of pages quarantined, for the life of the instance.
+ * Return: the number of pages of its ranges that are quarantined, whether
+ * reported while it held them or before.
  */
 unsigned long hpm_devmem_poisoned(struct hpm_instance *inst)
 {
-	return READ_ONCE(inst->nr_poisoned);
+	struct hotmem_region *region = inst->region;
+	unsigned long pfn, n = 0;
+	void *entry;
+	int i;
+
+	lockdep_assert_held(&hpm_lock);
+	if (!READ_ONCE(region->nr_poisoned))
+		return 0;
+	for (i = 0; i < inst->nr_range; i++)
+		xa_for_each_range(&region->poison, pfn, entry,
+				  PHYS_PFN(inst->ranges[i].start),
+				  PHYS_PFN(inst->ranges[i].start + inst->ranges[i].len) - 1)
+			n++;
+	return n;
 }
 
 /*
@@ -294,8 +310,9 @@ unsigned long hpm_devmem_poisoned(struct hpm_instance *inst)
  * their processes keep their data if it can still be read.  The kernel's
  * generic handler is not let in: it takes every ZONE_DEVICE page for a
  * DAX page, and dereferences an anonymous page's anon_vma as a file
- * mapping (an oops on 6.1 and 6.12).  Runs under the kernel's mf_mutex,
- * which serialises the writers of @nr_poisoned; the caller's pgmap
+ * mapping (an oops on 6.1 and 6.12).  The record is the region's, so it
+ * outlives the instance.  Runs under the kernel's mf_mutex, which
+ * serialises the writers of the region's @nr_poisoned; the caller's pgmap
  * reference keeps the instance enabled.
  * Return: 0, or -EBUSY if a page in use could not move (pinned: it is
  * quarantined when freed), -EIO if it could not be read, -ENOMEM.
@@ -305,16 +322,17 @@ static int hpm_devmem_memory_failure(struct dev_pagemap *pgmap,
 				     int mf_flags)
 {
 	struct hpm_instance *inst = pgmap->owner;
+	struct hotmem_region *region = inst->region;
 	unsigned long i, src, dst;
 	void *old;
 	int rc = 0, err;
 
 	for (i = pfn; i < pfn + nr_pages; i++) {
-		old = xa_store(&inst->poison, i, xa_mk_value(1), GFP_KERNEL);
+		old = xa_store(&region->poison, i, xa_mk_value(1), GFP_KERNEL);
 		if (xa_is_err(old))
 			return xa_err(old);
 		if (!old) {
-			WRITE_ONCE(inst->nr_poisoned, inst->nr_poisoned + 1);
+			WRITE_ONCE(region->nr_poisoned, region->nr_poisoned + 1);
 			dev_warn(&inst->dev, "memory failure at pfn %#lx: quarantined\n",
 				 i);
 		}

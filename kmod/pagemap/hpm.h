@@ -65,6 +65,10 @@ extern struct mutex hpm_lock;
  * @youngest: the most recently created instance, or NULL
  * @node: entry in hpm_regions
  * @dead: removed; handlers return -ENXIO
+ * @poison: the pages memory_failure() reported, by pfn, for the life of
+ *	the region: whichever coherent or private instance holds them later
+ *	never hands them out (locks itself; read in any context)
+ * @nr_poisoned: entries of @poison; written under the kernel's mf_mutex
  */
 struct hotmem_region {
 	/* set before it is published, then constant */
@@ -81,6 +85,9 @@ struct hotmem_region {
 	struct device *youngest;
 	struct list_head node;
 	bool dead;
+
+	struct xarray poison;
+	unsigned long nr_poisoned;
 };
 
 /**
@@ -166,10 +173,6 @@ struct hpm_pgmap {
  * @free: the free pages, linked through their zone_device_data
  * @nr_free: pages on @free
  * @allocated: pages handed out and not yet given back by page_free()
- * @poison: the pages memory_failure() reported, by pfn, for the life of
- *	the instance: never handed out again (locks itself; read in any
- *	context)
- * @nr_poisoned: entries of @poison
  */
 struct hpm_instance {
 	/* set before it is published, then constant */
@@ -209,8 +212,6 @@ struct hpm_instance {
 	struct page *free;
 	unsigned long nr_free;
 	unsigned long allocated;
-	struct xarray poison;
-	unsigned long nr_poisoned;
 };
 
 /* the coherent and private types: pages handed out by devmem.c */

@@ -23,7 +23,6 @@ static void hpm_instance_release(struct device *dev)
 	struct hpm_instance *inst = to_hpm_instance(dev);
 
 	hpm_cdev_release(inst);
-	xa_destroy(&inst->poison);
 	/* only now: the name pmR.I stays taken until the device is gone */
 	ida_free(&inst->region->ida, inst->id);
 	put_device(&inst->region->dev);
@@ -584,11 +583,23 @@ static ssize_t allocated_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(allocated_bytes);
 
-/* pages memory_failure() reported: quarantined, never handed out again */
+/*
+ * pages of its ranges that memory_failure() reported, now or while
+ * another instance held them: quarantined, never handed out again
+ */
 static ssize_t poisoned_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, "%lu\n", hpm_devmem_poisoned(to_hpm_instance(dev)));
+	struct hpm_instance *inst = to_hpm_instance(dev);
+	unsigned long n;
+	int rc;
+
+	rc = hpm_instance_lock(inst);
+	if (rc)
+		return rc;
+	n = hpm_devmem_poisoned(inst);
+	mutex_unlock(&hpm_lock);
+	return sysfs_emit(buf, "%lu\n", n);
 }
 static DEVICE_ATTR_RO(poisoned);
 
@@ -702,7 +713,6 @@ struct hpm_instance *hpm_instance_new(struct hotmem_region *region)
 	init_rwsem(&inst->fault_lock);
 	mutex_init(&inst->mapping_lock);
 	spin_lock_init(&inst->free_lock);
-	xa_init(&inst->poison);
 	get_device(&region->dev);
 
 	device_initialize(&inst->dev);

@@ -37,6 +37,7 @@ static void hpm_region_release(struct device *dev)
 	struct hotmem_region *region = to_hpm_region(dev);
 
 	ida_destroy(&region->ida);
+	xa_destroy(&region->poison);
 	ida_free(&hpm_region_ida, region->id);
 	kvfree(region->map.owner);
 	kfree(region);
@@ -336,6 +337,7 @@ int hpm_region_add(u64 start, u64 size, int target_node,
 	region->target_node = target_node;
 	INIT_LIST_HEAD(&region->instances);
 	ida_init(&region->ida);
+	xa_init(&region->poison);
 
 	device_initialize(&region->dev);
 	region->dev.class = &hpm_class;

@@ -653,14 +653,16 @@ static __u64 dev_phys(const void *p)
  * memory_failure() on a page in use and on a free one: both quarantined
  * ("poisoned" counts them); the page in use is moved to RAM with its
  * data (the emulated poison reads fine) and the process keeps running;
- * neither is ever handed out again, so the instance holds two pages less.
+ * neither is ever handed out again, so the instance holds two pages less,
+ * nor by the next instance on that memory.
  */
 TEST_F(mig, memory_failure_quarantines)
 {
 	const char *hop = "/sys/devices/system/memory/hard_offline_page";
 	size_t len = 16 * PG, cap;
-	__u64 used, free_pa, done, fit;
+	__u64 used, free_pa, done, fit, lo, hi;
 	char v[32], *p, *all;
+	int fd;
 
 	if (!hm_exists("%s", hop))
 		SKIP(return, "kernel without CONFIG_MEMORY_FAILURE (no %s)", hop);
@@ -707,6 +709,30 @@ TEST_F(mig, memory_failure_quarantines)
 	EXPECT_EQ(0, count_where(all, cap, free_pa, free_pa + PG, on_dev(self->private)));
 	munmap(all, cap);
 	EXPECT_EQ(0, allocated("pm0.0"));
+	/*
+	 * The record outlives the instance: the same memory in a new one
+	 * (the lowest free range, where pm0.0 was) shows both pages
+	 * poisoned and still never hands them out.
+	 */
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, hm_pm_enable("pm0.0", false));
+	ASSERT_EQ(0, hm_pm_set_size(CLS, "pm0.0", 0));
+	ASSERT_EQ(0, inst_make("pm0.1", variant->type, variant->memmap, variant->size,
+			       &lo, &hi));
+	ASSERT_EQ(self->lo, lo);
+	EXPECT_EQ(2, hm_read_ll(CLS "pm0.1/poisoned"));
+	fd = open("/dev/pm0.1", O_RDWR);
+	ASSERT_LE(0, fd);
+	all = anon(cap);
+	ASSERT_NE(NULL, all);
+	EXPECT_EQ(-ENOSPC, migrate(fd, HOTMEM_PM_MIGRATE_TO_DEV, all, cap / PG, &done));
+	EXPECT_EQ(fit, done);
+	EXPECT_EQ(0, count_where(all, cap, used, used + PG, on_dev(self->private)));
+	EXPECT_EQ(0, count_where(all, cap, free_pa, free_pa + PG, on_dev(self->private)));
+	munmap(all, cap);
+	close(fd);
+	EXPECT_EQ(0, allocated("pm0.1"));
 }
 
 /*
