@@ -122,6 +122,7 @@ static struct page *hpm_devmem_alloc(struct hpm_instance *inst)
 	struct page *page;
 	unsigned long flags;
 
+again:
 	spin_lock_irqsave(&inst->free_lock, flags);
 	/* a page poisoned while free leaves the list here, for good */
 	while ((page = inst->free)) {
@@ -137,6 +138,18 @@ static struct page *hpm_devmem_alloc(struct hpm_instance *inst)
 		return NULL;
 	page->zone_device_data = NULL;
 	zone_device_page_init(page);
+	/*
+	 * Poisoned since the check above?  memory_failure() records the
+	 * poison before it reads the reference count, this sets the count
+	 * before it reads the record: one of the two sees the other.  If
+	 * this does, the page goes back, and page_free() quarantines it.
+	 */
+	smp_mb();
+	if (unlikely(hpm_devmem_is_poisoned(inst, page))) {
+		unlock_page(page);
+		put_page(page);
+		goto again;
+	}
 	return page;
 }
 
@@ -336,6 +349,8 @@ static int hpm_devmem_memory_failure(struct dev_pagemap *pgmap,
 			dev_warn(&inst->dev, "memory failure at pfn %#lx: quarantined\n",
 				 i);
 		}
+		/* pairs with hpm_devmem_alloc(): it sees the record, or this its page */
+		smp_mb();
 		if (!page_ref_count(pfn_to_page(i)))
 			continue;	/* free: it leaves the free list */
 		err = hpm_devmem_evict_pfns(i, i + 1, &src, &dst);
