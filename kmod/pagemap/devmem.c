@@ -26,6 +26,12 @@
 
 /* pages per migrate_vma_setup(): 2 MiB, the arrays one page each */
 #define HPM_MIGRATE_CHUNK	(PAGE_SIZE / sizeof(unsigned long))
+/*
+ * A call of at most this many pages uses arrays on the stack: a small
+ * call costs no allocation (under KASAN and kmemleak, a kmalloc() and
+ * kfree() pair costs more than moving a page).
+ */
+#define HPM_MIGRATE_SMALL	32UL
 
 static struct hpm_instance *hpm_page_instance(const struct page *page)
 {
@@ -475,19 +481,24 @@ static int hpm_devmem_migrate_range(struct hpm_instance *inst,
 				    unsigned long end, bool to_dev,
 				    unsigned long *done)
 {
-	unsigned long *src, *dst, addr, next, got;
+	unsigned long small_src[HPM_MIGRATE_SMALL], small_dst[HPM_MIGRATE_SMALL];
+	unsigned long *src = small_src, *dst = small_dst, addr, next, got;
+	unsigned long chunk = HPM_MIGRATE_SMALL;
 	struct vm_area_struct *vma;
 	int rc = 0;
 
-	src = kmalloc_array(HPM_MIGRATE_CHUNK, sizeof(*src), GFP_KERNEL);
-	dst = kmalloc_array(HPM_MIGRATE_CHUNK, sizeof(*dst), GFP_KERNEL);
-	if (!src || !dst) {
-		rc = -ENOMEM;
-		goto out;
+	if ((end - start) >> PAGE_SHIFT > HPM_MIGRATE_SMALL) {
+		chunk = HPM_MIGRATE_CHUNK;
+		src = kmalloc_array(chunk, sizeof(*src), GFP_KERNEL);
+		dst = kmalloc_array(chunk, sizeof(*dst), GFP_KERNEL);
+		if (!src || !dst) {
+			rc = -ENOMEM;
+			goto out;
+		}
 	}
 	for (addr = start; addr < end && !rc; addr = next) {
 		vma = vma_lookup(mm, addr);
-		next = min3(end, vma->vm_end, addr + HPM_MIGRATE_CHUNK * PAGE_SIZE);
+		next = min3(end, vma->vm_end, addr + chunk * PAGE_SIZE);
 		got = 0;
 		/* the mmap lock first, as a fault takes it before fault_lock */
 		down_read(&inst->fault_lock);
@@ -502,8 +513,10 @@ static int hpm_devmem_migrate_range(struct hpm_instance *inst,
 		cond_resched();
 	}
 out:
-	kfree(dst);
-	kfree(src);
+	if (src != small_src) {
+		kfree(dst);
+		kfree(src);
+	}
 	return rc;
 }
 

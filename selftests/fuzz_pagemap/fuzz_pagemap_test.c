@@ -233,8 +233,10 @@ static int pm_mig_count(int s, int id)
 	return n;
 }
 
-/* every page of the buffer that instance @id (-1: any) of slot @s holds
- * goes back to RAM: evict, or the instance's region going */
+/*
+ * every page of the buffer that instance @id (-1: any) of slot @s holds
+ * goes back to RAM: evict, or the instance's region going
+ */
 static void pm_mig_evict(int s, int id)
 {
 	int i;
@@ -1387,7 +1389,8 @@ static int pm_check_mig(char *why, size_t len)
 		if (in && in->type == PM_PRIVATE)
 			continue;
 		for (o = 0; o < PG; o += PG / 2 - 8) {
-			e = *(volatile __u64 *)(pm.mig + i * PG + o);
+			e = __atomic_load_n((__u64 *)(pm.mig + i * PG + o),
+					    __ATOMIC_RELAXED);
 			if (e != pm_mig_word(i, o)) {
 				snprintf(why, len,
 					 "page %d of the migration buffer holds %#llx at %#llx, not %#llx",
@@ -1958,8 +1961,9 @@ static int pm_reset(void)
 		    mmap(pm.mig + PM_MIG * PG, PG, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 			return -ENOMEM;
-		pm.has_private = !hm_sh(NULL, 0, "grep -qw make_device_exclusive_range "
-					"/proc/kallsyms");
+		/* an export only a kernel with DEVICE_PRIVATE has */
+		pm.has_private = !hm_sh(NULL, 0, "grep -qw %s /proc/kallsyms",
+					"make_device_exclusive_range");
 	}
 	pm.loaded = false;
 	pm.example = false;
