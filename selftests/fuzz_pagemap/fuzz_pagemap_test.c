@@ -954,20 +954,35 @@ static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 	return 0;
 }
 
+/*
+ * Open the character device @op names, as the model says it must:
+ * ENOENT for no such instance, ENXIO for a disabled one.  Return: 0 and
+ * *@fd (-1 if it rightly failed), or -1 with @why.
+ */
+static int pm_open_dev(const struct fz_op *op, struct pm_inst **in, int *slot,
+		       int *id, int *fd, char *why, size_t len)
+{
+	int want;
+
+	*in = pm_inst_of(op->path, slot, id);
+	*fd = open(op->path, O_RDWR);
+	want = !*in || !pm.loaded ? -ENOENT : !(*in)->enabled ? -ENXIO : 0;
+	if (pm_expect(want, *fd < 0 ? -errno : 0, op, why, len)) {
+		if (*fd >= 0)
+			close(*fd);
+		return -1;
+	}
+	return 0;
+}
+
 static int pm_step_map(const struct fz_op *op, char *why, size_t len)
 {
 	struct pm_inst *in;
 	int slot, id, fd, h, want;
 	char *addr;
 
-	in = pm_inst_of(op->path, &slot, &id);
-	fd = open(op->path, O_RDWR);
-	want = !in || !pm.loaded ? -ENOENT : !in->enabled ? -ENXIO : 0;
-	if (pm_expect(want, fd < 0 ? -errno : 0, op, why, len)) {
-		if (fd >= 0)
-			close(fd);
+	if (pm_open_dev(op, &in, &slot, &id, &fd, why, len))
 		return -1;
-	}
 	if (fd < 0)
 		return 0;
 	addr = mmap(NULL, op->n2, PROT_READ | PROT_WRITE, MAP_SHARED, fd, op->n1);
@@ -1079,14 +1094,8 @@ static int pm_step_migrate(const struct fz_op *op, char *why, size_t len)
 	unsigned long cmd;
 	struct pm_inst *in;
 
-	in = pm_inst_of(op->path, &slot, &id);
-	fd = open(op->path, O_RDWR);
-	want = !in || !pm.loaded ? -ENOENT : !in->enabled ? -ENXIO : 0;
-	if (pm_expect(want, fd < 0 ? -errno : 0, op, why, len)) {
-		if (fd >= 0)
-			close(fd);
+	if (pm_open_dev(op, &in, &slot, &id, &fd, why, len))
 		return -1;
-	}
 	if (fd < 0)
 		return 0;
 	m.addr = (unsigned long)pm.mig + first * PG + !!(op->i1 & PM_MIG_UNALIGN);
@@ -1098,6 +1107,7 @@ static int pm_step_migrate(const struct fz_op *op, char *why, size_t len)
 	got = ioctl(fd, cmd, &m) ? -errno : 0;
 	close(fd);
 	me = pm_mig_tag(slot, id);
+	want = 0;
 	if (in->type == PM_GENERIC || (op->i1 & PM_MIG_BADCMD))
 		want = -ENOTTY;
 	else if ((op->i1 & (PM_MIG_FLAGS | PM_MIG_UNALIGN)) || !n)

@@ -361,8 +361,12 @@ TEST_F_TIMEOUT(race, instances, 600)
 	check_books(_metadata);
 }
 
-/* the example client's region: taken away and handed back, over and over */
-static int step_api_cycle(int arg)
+/*
+ * The example client's region taken away and handed back: @start, @size;
+ * its instance given @type (NULL: left generic) and @inst_size, enabled.
+ */
+static int api_cycle(__u64 start, __u64 size, const char *type,
+		     const char *inst_size)
 {
 	static const int ok[] = { 0, -EBUSY, RC_END };
 	char cmd[128];
@@ -371,15 +375,23 @@ static int step_api_cycle(int arg)
 	if (rc_exec("/sbin/rmmod hotmem_pagemap_example"))
 		return rc_fail("rmmod hotmem_pagemap_example failed");
 	snprintf(cmd, sizeof(cmd), "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
-		 sr_start + 1024 * M, 256 * M);
+		 start, size);
 	if (rc_exec(cmd) || !hm_exists("/sys/module/hotmem_pagemap_example"))
 		return rc_fail("%s failed", cmd);
 	/* the newest region: the one the example just added */
 	for (r = 15; r > 0 && !hm_exists(CLS "pm%d.0", r); r--)
 		;
-	if (rc_expect("size", hm_write("33554432", CLS "pm%d.0/size", r), ok))
+	if (type && rc_expect("type", hm_write(type, CLS "pm%d.0/type", r), ok))
+		return -1;
+	if (rc_expect("size", hm_write(inst_size, CLS "pm%d.0/size", r), ok))
 		return -1;
 	return rc_expect("enable", hm_write("1", CLS "pm%d.0/enabled", r), ok);
+}
+
+/* the example client's region: taken away and handed back, over and over */
+static int step_api_cycle(int arg)
+{
+	return api_cycle(sr_start + 1024 * M, 256 * M, NULL, "33554432");
 }
 
 static int example_inst(char *name, size_t len)
@@ -552,21 +564,7 @@ static int step_toggle_devmem(int arg)
 /* the example's region taken back and handed over again, coherent */
 static int step_api_cycle_devmem(int arg)
 {
-	static const int ok[] = { 0, -EBUSY, RC_END };
-	char cmd[128];
-	int r;
-
-	if (rc_exec("/sbin/rmmod hotmem_pagemap_example"))
-		return rc_fail("rmmod hotmem_pagemap_example failed");
-	snprintf(cmd, sizeof(cmd), "/sbin/modprobe hotmem_pagemap_example range=%llu:%llu",
-		 sr_start + 256 * M, 64 * M);
-	if (rc_exec(cmd) || !hm_exists("/sys/module/hotmem_pagemap_example"))
-		return rc_fail("%s failed", cmd);
-	r = example_inst(cmd, sizeof(cmd));
-	if (rc_expect("type", hm_write("coherent", CLS "pm%d.0/type", r), ok) ||
-	    rc_expect("size", hm_write("16777216", CLS "pm%d.0/size", r), ok))
-		return -1;
-	return rc_expect("enable", hm_write("1", CLS "pm%d.0/enabled", r), ok);
+	return api_cycle(sr_start + 256 * M, 64 * M, "coherent", "16777216");
 }
 
 /*
