@@ -332,7 +332,8 @@ unsigned long hpm_devmem_poisoned(struct hpm_instance *inst)
  * mapping (an oops on 6.1 and 6.12).  The record is the region's, so it
  * outlives the instance.  Runs under the kernel's mf_mutex, which
  * serialises the writers of the region's @nr_poisoned; the caller's pgmap
- * reference keeps the instance enabled.
+ * reference keeps the range mapped (a revoke may stop the instance
+ * meanwhile: moving its pages out needs no more).
  * Return: 0, or -EBUSY if a page in use could not move (pinned: it is
  * quarantined when freed), -EIO if it could not be read, -ENOMEM.
  */

@@ -446,13 +446,17 @@ TEST_F_TIMEOUT(race, mmap_vs_revoke, 600)
 
 /* ---- migration against evict, disable and revoke ---- */
 
-/* two buffers are more than pm0.1 holds (512 pages): ENOSPC happens */
-#define MIG_PAGES	320
+/*
+ * More than one chunk of the kernel's (512 pages), so a call's later
+ * chunks meet a revoke or disable that came after its first; and more
+ * than pm0.1 holds (512 pages), so ENOSPC happens.
+ */
+#define MIG_PAGES	640
 
 /* the word at page @i, word @w of a migration worker's buffer */
 static __u64 mig_word(int i, int w)
 {
-	return 0x6d6967ULL << 40 | (__u64)getpid() << 16 | i << 8 | w;
+	return 0x6dULL << 56 | (__u64)getpid() << 24 | (__u64)i << 12 | w;
 }
 
 /*
