@@ -460,6 +460,22 @@ static __u64 mig_word(int i, int w)
 }
 
 /*
+ * The words of a buffer @p of @dev's worker, every page or (@sample)
+ * pages at random strides: 0, or -1 with the first that differs.
+ */
+static int mig_check(const char *dev, const __u64 *p, bool sample, const char *when)
+{
+	int i, w;
+
+	for (i = 0; i < MIG_PAGES; i += sample ? 1 + rc_rand() % 16 : 1)
+		for (w = 0; w < 512; w += 73)
+			if (p[i * 512 + w] != mig_word(i, w))
+				return rc_fail("%s: page %d word %d is %#llx after %s",
+					       dev, i, w, p[i * 512 + w], when);
+	return 0;
+}
+
+/*
  * Move a buffer of anonymous memory into an instance and back, checking
  * its words after each move: whatever the racing evict, disable or
  * revoke did, the data is where the process left it.  @dev: the
@@ -498,24 +514,14 @@ static int migrate_once(const char *dev)
 		goto fail;
 	}
 	/* a read of a private page brings it back: another path to race */
-	for (i = 0; i < MIG_PAGES; i += 1 + rc_rand() % 16)
-		for (w = 0; w < 512; w += 73)
-			if (p[i * 512 + w] != mig_word(i, w)) {
-				rc_fail("%s: page %d word %d is %#llx after moving in",
-					dev, i, w, p[i * 512 + w]);
-				goto fail;
-			}
+	if (mig_check(dev, p, true, "moving in"))
+		goto fail;
 	m.done = 0;
 	rc = ioctl(fd, HOTMEM_PM_MIGRATE_TO_RAM, &m) ? -errno : 0;
 	if (rc_expect("migrate to RAM", rc, ok_ram))
 		goto fail;
-	for (i = 0; i < MIG_PAGES; i++)
-		for (w = 0; w < 512; w += 73)
-			if (p[i * 512 + w] != mig_word(i, w)) {
-				rc_fail("%s: page %d word %d is %#llx after moving back",
-					dev, i, w, p[i * 512 + w]);
-				goto fail;
-			}
+	if (mig_check(dev, p, false, "moving back"))
+		goto fail;
 	munmap(p, len);
 	close(fd);
 	return 0;
