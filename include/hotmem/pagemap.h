@@ -14,6 +14,8 @@
 struct hotmem_region;
 
 struct hotmem_region *hotmem_region_add(u64 start, u64 size, int target_node);
+struct hotmem_region *hotmem_region_add_owned(u64 start, u64 size,
+					      int target_node);
 void hotmem_region_remove(struct hotmem_region *region);
 int hotmem_region_id(const struct hotmem_region *region);
 

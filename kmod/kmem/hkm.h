@@ -40,8 +40,27 @@
 
 struct dev_dax;
 struct device;
+struct hotmem_region;
 struct memory_dev_type;
 struct resource;
+
+/**
+ * struct hkm_stranded - the 2 MiB aligned part of a range's head or tail,
+ *	which hotmem_pagemap can take as a region (stranded.c); protected by
+ *	the lock of its hkm_dev, @start and @size set at allocation
+ * @start: its first byte
+ * @size: its length, 0 if the head or tail holds no whole 2 MiB
+ * @region: the hotmem_pagemap region it is exposed as, or NULL
+ * @remove: hotmem_region_remove(), looked up with @region
+ * @region_id: the N of that regionN, -1 without one
+ */
+struct hkm_stranded {
+	u64 start;
+	u64 size;
+	struct hotmem_region *region;
+	void (*remove)(struct hotmem_region *region);
+	int region_id;
+};
 
 /**
  * struct hkm_range - one range of a dax device and its blocks; @start,
@@ -54,6 +73,7 @@ struct resource;
  * @res: the parent resource of its System RAM, while a block is added
  * @nr_added: blocks [0, @nr_added) are added
  * @on_dev: bit i set: block i carries its own memmap
+ * @stranded: the exposable parts of its head (0) and tail (1)
  */
 struct hkm_range {
 	u64 start;
@@ -62,6 +82,7 @@ struct hkm_range {
 	struct resource *res;
 	u64 nr_added;
 	unsigned long *on_dev;
+	struct hkm_stranded stranded[2];
 };
 
 /**
@@ -77,6 +98,9 @@ struct hkm_range {
  * @mtype: memory tier type given to @nid while a block is added
  * @memmap_on_memory: wanted memmap placement for the next plug; also set
  *	before the device is published, and read with READ_ONCE() by its show
+ * @expose_stranded: hand the stranded parts to hotmem_pagemap while
+ *	blocks are added; set before the device is published, then under
+ *	@lock, read with READ_ONCE() by its show
  * @holds_module: a module reference is held for the added memory
  * @ranges: the device's ranges, in the order of its mappings
  */
@@ -95,19 +119,43 @@ struct hkm_dev {
 	int mgid;
 	struct memory_dev_type *mtype;
 	bool memmap_on_memory;
+	bool expose_stranded;
 	bool holds_module;
 	struct hkm_range ranges[];
 };
 
+/**
+ * enum hkm_state - what a write of the "state" attribute asks for
+ * @HKM_STATE_UNPLUGGED: no block added
+ * @HKM_STATE_OFFLINE: every block added, none online
+ * @HKM_STATE_ONLINE: every block added and online, in any zone
+ * @HKM_STATE_ONLINE_MOVABLE: every block added and online in ZONE_MOVABLE
+ */
+enum hkm_state {
+	HKM_STATE_UNPLUGGED,
+	HKM_STATE_OFFLINE,
+	HKM_STATE_ONLINE,
+	HKM_STATE_ONLINE_MOVABLE,
+};
+
 /* hotplug.c */
 int hkm_plug(struct hkm_dev *hd);
+int hkm_set_state(struct hkm_dev *hd, enum hkm_state to);
 int hkm_unplug(struct hkm_dev *hd);
 bool hkm_memmap_on_memory_possible(const struct hkm_dev *hd);
 bool hkm_block_has_memmap_on_memory(const struct hkm_dev *hd);
 u64 hkm_nr_added(const struct hkm_dev *hd);
-bool hkm_holds_anything(const struct hkm_dev *hd);
+bool hkm_holds_anything(struct hkm_dev *hd);
 u64 hkm_nr_planned(const struct hkm_dev *hd);
 u64 hkm_block_size(void);
+
+/* stranded.c */
+void hkm_stranded_init(struct hkm_range *r);
+bool hkm_stranded_exposed(struct hkm_dev *hd);
+int hkm_stranded_expose(struct hkm_dev *hd);
+void hkm_stranded_revoke(struct hkm_dev *hd);
+ssize_t hkm_stranded_show(struct hkm_dev *hd, char *buf);
+u64 hkm_stranded_bytes(struct hkm_dev *hd, bool exposed);
 
 /* tier.c */
 struct memory_dev_type *hkm_tier_get(int nid);
@@ -117,6 +165,7 @@ void hkm_tier_exit(void);
 
 /* main.c */
 extern bool hkm_default_memmap_on_memory;
+extern bool hkm_default_expose_stranded;
 extern const char *hkm_ram_name;
 int hkm_retry_stuck(void);
 ssize_t hkm_show_stuck(char *buf);

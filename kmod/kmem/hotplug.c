@@ -9,12 +9,15 @@
 
 #include <linux/bitmap.h>
 #include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/ioport.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mmzone.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -92,12 +95,13 @@ u64 hkm_nr_added(const struct hkm_dev *hd)
  * hkm_holds_anything() - does @hd still hold kernel state of a hot-add
  * @hd: the device; caller holds hd->lock
  *
- * Blocks, a range's parent resource, the memory group or the module
- * reference: what an unplug that stopped half way can leave.
+ * Blocks, a range's parent resource, the memory group, the module
+ * reference or stranded parts exposed to hotmem_pagemap: what an unplug
+ * that stopped half way can leave.
  *
  * Return: true if something is left to release.
  */
-bool hkm_holds_anything(const struct hkm_dev *hd)
+bool hkm_holds_anything(struct hkm_dev *hd)
 {
 	int i;
 
@@ -105,7 +109,7 @@ bool hkm_holds_anything(const struct hkm_dev *hd)
 	for (i = 0; i < hd->nr_range; i++)
 		if (hd->ranges[i].nr_added || hd->ranges[i].res)
 			return true;
-	return hd->mgid >= 0 || hd->holds_module;
+	return hd->mgid >= 0 || hd->holds_module || hkm_stranded_exposed(hd);
 }
 
 /**
@@ -342,44 +346,56 @@ static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
 	}
 	if (err || hkm_nr_added(hd))
 		return err;
+	/* the stranded parts go with the last block, before the module ref */
+	hkm_stranded_revoke(hd);
 	return hkm_last_block(hd);
 }
 
-/**
- * hkm_plug() - add every planned block of @hd that is not added yet
- * @hd: the device; caller holds hd->lock
- *
- * Blocks are added in address order, one add_memory_driver_managed() call
- * each.  On failure every block this call added is removed again, so the
- * device is as it was.  (Should such a block have been onlined and become
- * busy in between, it stays added and tracked, and the error stands.)
- *
- * Context: must not be called with device_hotplug_lock held.
- * Return: 0, or the errno of the failed step.
- */
-int hkm_plug(struct hkm_dev *hd)
+/* Blocks added per range, to come back to: kfree() it. */
+static u64 *hkm_count_added(struct hkm_dev *hd)
 {
+	u64 *added;
+	int i;
+
+	lockdep_assert_held(&hd->lock);
+	added = kcalloc(hd->nr_range, sizeof(*added), GFP_KERNEL);
+	if (!added)
+		return NULL;
+	for (i = 0; i < hd->nr_range; i++)
+		added[i] = hd->ranges[i].nr_added;
+	return added;
+}
+
+/*
+ * Add blocks forwards until each range has @want[i] (NULL: every planned
+ * one), all or nothing (see hkm_plug()).
+ */
+static int hkm_add_to(struct hkm_dev *hd, const u64 *want)
+{
+	bool missing = false;
 	u64 *before;
 	int i, rc = 0;
 
 	lockdep_assert_held(&hd->lock);
-	if (hkm_nr_added(hd) == hkm_nr_planned(hd))
+	for (i = 0; i < hd->nr_range; i++)
+		missing |= hd->ranges[i].nr_added <
+			   (want ? want[i] : hd->ranges[i].plan.nr_blocks);
+	if (!missing)
 		return 0;
-	before = kcalloc(hd->nr_range, sizeof(*before), GFP_KERNEL);
+	before = hkm_count_added(hd);
 	if (!before)
 		return -ENOMEM;
-	for (i = 0; i < hd->nr_range; i++)
-		before[i] = hd->ranges[i].nr_added;
 
 	if (hd->mgid < 0)
 		rc = hkm_first_block(hd);
 	for (i = 0; !rc && i < hd->nr_range; i++) {
 		struct hkm_range *r = &hd->ranges[i];
+		u64 n = want ? want[i] : r->plan.nr_blocks;
 
-		if (r->nr_added == r->plan.nr_blocks)
+		if (r->nr_added >= n)
 			continue;
 		rc = hkm_range_get_res(hd, r);
-		while (!rc && r->nr_added < r->plan.nr_blocks)
+		while (!rc && r->nr_added < n)
 			rc = hkm_add_block(hd, r);
 	}
 	/*
@@ -391,6 +407,32 @@ int hkm_plug(struct hkm_dev *hd)
 		pr_warn("%s: a failed plug (%d) could not be undone: what stays is tracked\n",
 			hd->name, rc);
 	kfree(before);
+	return rc;
+}
+
+/**
+ * hkm_plug() - add every planned block of @hd that is not added yet
+ * @hd: the device; caller holds hd->lock
+ *
+ * Blocks are added in address order, one add_memory_driver_managed() call
+ * each.  On failure every block this call added is removed again, so the
+ * device is as it was.  (Should such a block have been onlined and become
+ * busy in between, it stays added and tracked, and the error stands.)
+ * Then, if the device wants it, its stranded parts are exposed; that is
+ * not the plug's to fail: a failure is logged and the parts stay stranded
+ * (the expose_stranded attribute retries and returns the error).
+ *
+ * Context: must not be called with device_hotplug_lock held.
+ * Return: 0, or the errno of the failed step.
+ */
+int hkm_plug(struct hkm_dev *hd)
+{
+	int rc;
+
+	lockdep_assert_held(&hd->lock);
+	rc = hkm_add_to(hd, NULL);
+	if (!rc && hd->expose_stranded)
+		hkm_stranded_expose(hd);
 	return rc;
 }
 
@@ -417,4 +459,241 @@ int hkm_unplug(struct hkm_dev *hd)
 {
 	lockdep_assert_held(&hd->lock);
 	return hkm_remove_to(hd, NULL, current->flags & PF_KTHREAD);
+}
+
+/*
+ * Online or offline one block through its memory block device's "state"
+ * file, with @word as daxctl writes it.  The kernel exports no call for
+ * this (device_online() and the device hotplug lock are its own), and the
+ * file is the interface daxctl and udev rules use: the same lock, checks
+ * and events.  Its store backs off with a syscall restart while another
+ * hotplug holds the lock; that is retried here, and only a real signal
+ * ends it (-EINTR).
+ */
+static int hkm_block_write(u64 start, const char *word)
+{
+	char path[64];
+	struct file *f;
+	loff_t pos;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%llu/state",
+		 div64_u64(start, hkm_block_size()));
+	f = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	for (;;) {
+		pos = 0;
+		n = kernel_write(f, word, strlen(word), &pos);
+		if (n != -ERESTARTNOINTR)
+			break;
+		/* the restart flagged a signal that is not there */
+		recalc_sigpending();
+		if (signal_pending(current)) {
+			n = -EINTR;
+			break;
+		}
+	}
+	filp_close(f, NULL);
+	return n < 0 ? n : 0;
+}
+
+/* Where a block is, for a state write to change it and to put it back. */
+enum hkm_where {
+	HKM_REMOVED,
+	HKM_OFFLINE,
+	HKM_KERNEL,	/* online in a zone other than ZONE_MOVABLE */
+	HKM_MOVABLE,
+};
+
+static enum hkm_where hkm_block_where(const struct hkm_range *r, u64 b)
+{
+	struct page *page;
+
+	if (b >= r->nr_added)
+		return HKM_REMOVED;
+	/* the last page: the first ones may be the block's own memmap */
+	page = pfn_to_online_page(PHYS_PFN(hkm_block_start(r, b + 1)) - 1);
+	if (!page)
+		return HKM_OFFLINE;
+	return zone_idx(page_zone(page)) == ZONE_MOVABLE ? HKM_MOVABLE :
+							   HKM_KERNEL;
+}
+
+/* Move block @b of @r from where it is to @to (not HKM_REMOVED). */
+static int hkm_block_move(struct hkm_range *r, u64 b, enum hkm_where to)
+{
+	enum hkm_where now = hkm_block_where(r, b);
+	u64 start = hkm_block_start(r, b);
+	int rc;
+
+	if (now == to)
+		return 0;
+	if (now != HKM_OFFLINE) {
+		rc = hkm_block_write(start, "offline");
+		if (rc || to == HKM_OFFLINE)
+			return rc;
+	}
+	return hkm_block_write(start, to == HKM_MOVABLE ? "online_movable" :
+				      "online_kernel");
+}
+
+/* Block @i of the device, counting over its ranges in order. */
+static struct hkm_range *hkm_nth_block(struct hkm_dev *hd, u64 i, u64 *b)
+{
+	int k;
+
+	for (k = 0; k < hd->nr_range; k++) {
+		if (i < hd->ranges[k].plan.nr_blocks) {
+			*b = i;
+			return &hd->ranges[k];
+		}
+		i -= hd->ranges[k].plan.nr_blocks;
+	}
+	return NULL;
+}
+
+/*
+ * The order a state write visits the device's @n blocks in, step @k:
+ * the first block, then the others backwards.  Onlining or offlining a
+ * block makes the kernel check that its zone has no hole, walking the
+ * zone from its first page until one is found (set_zone_contiguous());
+ * in this order the second block stays the hole until the last step, so
+ * each check stops there instead of walking every block already done.
+ */
+static u64 hkm_order(u64 k, u64 n)
+{
+	return k ? n - k : 0;
+}
+
+/*
+ * Put every block back where @was says, the blocks a failed state write
+ * added removed and the ones it removed added again.  What cannot be put
+ * back is logged and stays tracked; the write's error stands.
+ */
+static void hkm_state_restore(struct hkm_dev *hd, const u8 *was,
+			      const u64 *before, int err)
+{
+	u64 n = hkm_nr_planned(hd), k, b;
+	struct hkm_range *r;
+	int rc;
+
+	rc = hkm_remove_to(hd, before, false);
+	if (!rc)
+		rc = hkm_add_to(hd, before);
+	if (rc)
+		pr_warn("%s: state write failed (%d), blocks not restored (%d)\n",
+			hd->name, err, rc);
+	for (k = 0; k < n; k++) {
+		u64 i = hkm_order(k, n);
+
+		r = hkm_nth_block(hd, i, &b);
+		if (was[i] == HKM_REMOVED || b >= r->nr_added)
+			continue;
+		rc = hkm_block_move(r, b, was[i]);
+		if (rc)
+			pr_warn("%s: state write failed (%d), block %#llx not restored (%d)\n",
+				hd->name, err, hkm_block_start(r, b), rc);
+	}
+}
+
+/*
+ * The kernel may online blocks as they are added (auto_online_blocks, or
+ * memhp_default_state=).  A write that wants them elsewhere does not undo
+ * the kernel's policy: it fails with -EPERM and says so.
+ */
+static int hkm_check_auto_online(struct hkm_dev *hd, const u8 *was,
+				 enum hkm_state to)
+{
+	u64 n = hkm_nr_planned(hd), i, b;
+	struct hkm_range *r;
+	enum hkm_where now;
+
+	for (i = 0; i < n; i++) {
+		r = hkm_nth_block(hd, i, &b);
+		if (was[i] != HKM_REMOVED)
+			continue;
+		now = hkm_block_where(r, b);
+		if ((to == HKM_STATE_OFFLINE && now != HKM_OFFLINE) ||
+		    (to == HKM_STATE_ONLINE_MOVABLE && now == HKM_KERNEL)) {
+			pr_warn("%s: the kernel onlined block %#llx as it was added (auto_online_blocks): not offlining it\n",
+				hd->name, hkm_block_start(r, b));
+			return -EPERM;
+		}
+	}
+	return 0;
+}
+
+/**
+ * hkm_set_state() - move every block of @hd to one state in one step
+ * @hd: the device; caller holds hd->lock
+ * @to: HKM_STATE_UNPLUGGED: offline and remove every block;
+ *	HKM_STATE_OFFLINE: add what is missing, offline what is online;
+ *	HKM_STATE_ONLINE: add what is missing, online what is offline (in
+ *	the zone the kernel picks; online blocks stay where they are);
+ *	HKM_STATE_ONLINE_MOVABLE: the same, every block in ZONE_MOVABLE
+ *	(an online block elsewhere is offlined and onlined there)
+ *
+ * All or nothing: on failure every block is put back where it was, added
+ * or removed, offline or online in its zone, and the error is returned.
+ * Blocks are onlined and offlined in the order of hkm_order().  The
+ * stranded parts go with the last block, as with hkm_unplug(); if the
+ * device exposes them, they are exposed once every block is where @to
+ * wants it, and a failure to expose them fails the write too.
+ *
+ * Context: must not be called with device_hotplug_lock held; may sleep
+ * for as long as offlining takes.
+ * Return: 0; -EPERM if the kernel onlined added blocks where @to does not
+ * want them; -EINTR if a signal came; else the errno of the step that
+ * failed (-EBUSY: a block could not be offlined; -ENODEV: the stranded
+ * parts are to be exposed and hotmem_pagemap is not available).
+ */
+int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
+{
+	u64 n = hkm_nr_planned(hd), k, b, *before;
+	enum hkm_where want;
+	struct hkm_range *r;
+	int rc = -ENOMEM;
+	u8 *was;
+
+	lockdep_assert_held(&hd->lock);
+	was = kvcalloc(n, sizeof(*was), GFP_KERNEL);
+	before = hkm_count_added(hd);
+	if (!was || !before)
+		goto out_free;
+	for (k = 0; k < n; k++) {
+		r = hkm_nth_block(hd, k, &b);
+		was[k] = hkm_block_where(r, b);
+	}
+
+	if (to == HKM_STATE_UNPLUGGED) {
+		rc = hkm_remove_to(hd, NULL, false);
+		goto out_restore;
+	}
+	rc = hkm_add_to(hd, NULL);
+	if (rc)
+		goto out_free;	/* the add undid itself */
+	rc = hkm_check_auto_online(hd, was, to);
+	want = to == HKM_STATE_OFFLINE ? HKM_OFFLINE :
+	       to == HKM_STATE_ONLINE_MOVABLE ? HKM_MOVABLE : HKM_KERNEL;
+	for (k = 0; !rc && k < n; k++) {
+		r = hkm_nth_block(hd, hkm_order(k, n), &b);
+		/* "online" takes any zone, and the kernel's choice for new ones */
+		if (to == HKM_STATE_ONLINE && hkm_block_where(r, b) != HKM_OFFLINE)
+			continue;
+		if (to == HKM_STATE_ONLINE)
+			rc = hkm_block_write(hkm_block_start(r, b), "online");
+		else
+			rc = hkm_block_move(r, b, want);
+	}
+	/* part of the write, unlike in a plug: its failure undoes the write */
+	if (!rc && hd->expose_stranded)
+		rc = hkm_stranded_expose(hd);
+out_restore:
+	if (rc)
+		hkm_state_restore(hd, was, before, rc);
+out_free:
+	kfree(before);
+	kvfree(was);
+	return rc;
 }

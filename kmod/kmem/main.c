@@ -19,6 +19,7 @@
 #include <linux/nodemask.h>
 #include <linux/pageblock-flags.h>
 #include <linux/range.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 
@@ -66,6 +67,12 @@ module_param_cb(memmap_on_memory, &hkm_bool_ops, &hkm_default_memmap_on_memory,
 		0444);
 MODULE_PARM_DESC(memmap_on_memory,
 		 "Put the memmap of hot-added blocks on the blocks themselves where the kernel can: 1/Y or 0/N (default: Y)");
+
+bool hkm_default_expose_stranded;
+module_param_cb(expose_stranded, &hkm_bool_ops, &hkm_default_expose_stranded,
+		0444);
+MODULE_PARM_DESC(expose_stranded,
+		 "Hand the stranded head and tail of each range (no whole memory block) to hotmem_pagemap while the device is plugged: 1/Y or 0/N (default: N)");
 
 /*
  * The name of every "System RAM (hotmem)" resource: the resources keep the
@@ -121,6 +128,7 @@ static struct hkm_dev *hkm_dev_alloc(struct dev_dax *dev_dax)
 		.struct_page_size = sizeof(struct page),
 		.pmd_size = PMD_SIZE,
 		.pageblock_size = pageblock_nr_pages << PAGE_SHIFT,
+		.expose_align = SZ_2M,
 	};
 	struct hkm_dev *hd;
 	int i, rc;
@@ -151,8 +159,10 @@ static struct hkm_dev *hkm_dev_alloc(struct dev_dax *dev_dax)
 					  GFP_KERNEL);
 		if (!r->on_dev)
 			goto out_free;
+		hkm_stranded_init(r);
 	}
 	hd->memmap_on_memory = hkm_default_memmap_on_memory;
+	hd->expose_stranded = hkm_default_expose_stranded;
 	return hd;
 
 out_free:

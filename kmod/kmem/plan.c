@@ -17,6 +17,23 @@ static bool hkm_aligned(u64 v, u64 a)
 	return !(v & (a - 1));
 }
 
+/* the whole @align units of [@start, @end) */
+static void hkm_plan_piece(u64 start, u64 end, u64 align,
+			   struct hkm_plan_piece *piece)
+{
+	u64 first = (start + align - 1) & ~(align - 1);
+	u64 last = end & ~(align - 1);
+
+	/* a first unit past the end of the address space wraps to 0 */
+	if (first < start || first >= last) {
+		piece->start = start;
+		piece->size = 0;
+		return;
+	}
+	piece->start = first;
+	piece->size = last - first;
+}
+
 /**
  * hkm_plan_range() - plan the hot-add of one dax range
  * @start: first byte of the range
@@ -25,7 +42,9 @@ static bool hkm_aligned(u64 v, u64 a)
  * @plan: filled in; on error left untouched
  *
  * Memory is hot-added in whole memory blocks only, so the range is
- * trimmed to block boundaries; what is trimmed is reported as stranded.
+ * trimmed to block boundaries; what is trimmed is reported as stranded,
+ * and the whole @rules->expose_align units of it as what hotmem_pagemap
+ * could use instead.
  * A range holding no whole block gives @plan->nr_blocks == 0 with all of
  * it stranded, which is not an error here: the caller decides.
  *
@@ -44,7 +63,8 @@ int hkm_plan_range(u64 start, u64 size, const struct hkm_plan_rules *rules,
 
 	if (!hkm_is_pow2(bs) || !hkm_is_pow2(rules->page_size) ||
 	    !hkm_is_pow2(rules->pmd_size) ||
-	    !hkm_is_pow2(rules->pageblock_size) || !rules->struct_page_size)
+	    !hkm_is_pow2(rules->pageblock_size) ||
+	    !hkm_is_pow2(rules->expose_align) || !rules->struct_page_size)
 		return -EINVAL;
 	if (!size || start + size < start)
 		return -EINVAL;
@@ -67,6 +87,10 @@ int hkm_plan_range(u64 start, u64 size, const struct hkm_plan_rules *rules,
 		plan->head = size;
 		plan->tail = 0;
 	}
+	hkm_plan_piece(start, start + plan->head, rules->expose_align,
+		       &plan->expose[0]);
+	hkm_plan_piece(end - plan->tail, end, rules->expose_align,
+		       &plan->expose[1]);
 	plan->memmap_bytes = memmap;
 	plan->memmap_on_memory = memmap < bs &&
 		hkm_aligned(memmap, rules->pmd_size) &&

@@ -19,6 +19,8 @@
  * @pmd_size: PMD_SIZE: a memmap on the memory must fill whole PMDs
  * @pageblock_size: pageblock_nr_pages << PAGE_SHIFT: what remains after
  *	the memmap must be whole pageblocks
+ * @expose_align: the unit hotmem_pagemap takes regions in (a sub-section):
+ *	the stranded bytes it can use are whole units of it
  */
 struct hkm_plan_rules {
 	u64 block_size;
@@ -26,6 +28,18 @@ struct hkm_plan_rules {
 	u64 struct_page_size;
 	u64 pmd_size;
 	u64 pageblock_size;
+	u64 expose_align;
+};
+
+/**
+ * struct hkm_plan_piece - a part of a range outside its whole blocks that
+ *	hotmem_pagemap could take
+ * @start: first byte
+ * @size: bytes, 0 if there is none
+ */
+struct hkm_plan_piece {
+	u64 start;
+	u64 size;
 };
 
 /**
@@ -36,6 +50,8 @@ struct hkm_plan_rules {
  * @tail: bytes after the last whole block to the range end (stranded)
  * @memmap_bytes: size of the memmap of one block
  * @memmap_on_memory: the geometry lets a block carry its own memmap
+ * @expose: the whole @rules->expose_align units of the head (0) and the
+ *	tail (1); the rest of them is unusable
  */
 struct hkm_plan {
 	u64 start;
@@ -44,6 +60,7 @@ struct hkm_plan {
 	u64 tail;
 	u64 memmap_bytes;
 	bool memmap_on_memory;
+	struct hkm_plan_piece expose[2];
 };
 
 int hkm_plan_range(u64 start, u64 size, const struct hkm_plan_rules *rules,

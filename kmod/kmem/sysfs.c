@@ -75,7 +75,36 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 	mutex_unlock(&hd->lock);
 	return rc;
 }
-static DEVICE_ATTR_RO(state);
+
+/*
+ * "unplugged", "offline", "online" or "online_movable": the whole device
+ * moves there, or stays where it was (hkm_set_state()).
+ */
+static ssize_t state_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	static const char * const words[] = {
+		[HKM_STATE_UNPLUGGED] = "unplugged",
+		[HKM_STATE_OFFLINE] = "offline",
+		[HKM_STATE_ONLINE] = "online",
+		[HKM_STATE_ONLINE_MOVABLE] = "online_movable",
+	};
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	int to, rc;
+
+	for (to = 0; to < ARRAY_SIZE(words); to++)
+		if (hm_parse_is(buf, len, words[to]))
+			break;
+	if (to == ARRAY_SIZE(words))
+		return -EINVAL;
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	rc = hkm_set_state(hd, to);
+	mutex_unlock(&hd->lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(state);
 
 /* One line per run of blocks in the same state: first-last, state, zone, memmap. */
 static ssize_t blocks_show(struct device *dev, struct device_attribute *attr,
@@ -177,6 +206,85 @@ static ssize_t stranded_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(stranded_bytes);
 
+/* A read of one stranded figure, under the device's lock. */
+static ssize_t hkm_show_stranded(struct device *dev, char *buf, int what)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	ssize_t rc;
+
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	if (what < 0)
+		rc = hkm_stranded_show(hd, buf);
+	else
+		rc = sysfs_emit(buf, "%llu\n", hkm_stranded_bytes(hd, what));
+	mutex_unlock(&hd->lock);
+	return rc;
+}
+
+/* One line per stranded piece: "FIRST-LAST regionN|available|unusable". */
+static ssize_t stranded_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return hkm_show_stranded(dev, buf, -1);
+}
+static DEVICE_ATTR_RO(stranded);
+
+static ssize_t stranded_exposed_bytes_show(struct device *dev,
+					   struct device_attribute *attr,
+					   char *buf)
+{
+	return hkm_show_stranded(dev, buf, true);
+}
+static DEVICE_ATTR_RO(stranded_exposed_bytes);
+
+static ssize_t stranded_unusable_bytes_show(struct device *dev,
+					    struct device_attribute *attr,
+					    char *buf)
+{
+	return hkm_show_stranded(dev, buf, false);
+}
+static DEVICE_ATTR_RO(stranded_unusable_bytes);
+
+static ssize_t expose_stranded_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(hd->expose_stranded));
+}
+
+/*
+ * 1: expose the stranded parts, now if blocks are added (the error of
+ * that, if any, is returned and the switch stays 0), else at the next
+ * plug.  0: take them back now (mappings revoked) or keep them stranded.
+ */
+static ssize_t expose_stranded_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t len)
+{
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	bool val;
+	int rc;
+
+	rc = hm_parse_switch(buf, len, &val);
+	if (rc)
+		return rc;
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	if (!val)
+		hkm_stranded_revoke(hd);
+	else if (hkm_nr_added(hd))
+		rc = hkm_stranded_expose(hd);
+	if (!rc)
+		WRITE_ONCE(hd->expose_stranded, val);
+	mutex_unlock(&hd->lock);
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_RW(expose_stranded);
+
 static ssize_t memmap_on_memory_show(struct device *dev,
 				     struct device_attribute *attr, char *buf)
 {
@@ -254,6 +362,10 @@ static struct attribute *hkm_dev_attrs[] = {
 	&dev_attr_memmap_device_bytes.attr,
 	&dev_attr_memmap_dram_bytes.attr,
 	&dev_attr_stranded_bytes.attr,
+	&dev_attr_stranded.attr,
+	&dev_attr_stranded_exposed_bytes.attr,
+	&dev_attr_stranded_unusable_bytes.attr,
+	&dev_attr_expose_stranded.attr,
 	&dev_attr_plug.attr,
 	&dev_attr_unplug.attr,
 	NULL,

@@ -252,7 +252,7 @@ static inline int hpm_instance_lock(struct hpm_instance *inst)
 /* region.c */
 int hpm_regions_init(void);
 void hpm_regions_exit(void);
-int hpm_region_add(u64 start, u64 size, int target_node,
+int hpm_region_add(u64 start, u64 size, int target_node, bool owned,
 		   struct hotmem_region **out);
 void hpm_region_remove(struct hotmem_region *region);
 int hpm_region_validate(u64 start, u64 size);

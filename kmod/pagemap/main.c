@@ -164,7 +164,7 @@ static int hpm_regions_claim(const char *val)
 	if (rc)
 		return rc;
 	for (i = 0; i < nr; i++) {
-		rc = hpm_region_add(specs[i].start, specs[i].size, NUMA_NO_NODE,
+		rc = hpm_region_add(specs[i].start, specs[i].size, NUMA_NO_NODE, false,
 				    &added[i]);
 		if (rc)
 			break;

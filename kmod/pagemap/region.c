@@ -264,10 +264,11 @@ static const struct device_type hpm_region_type = {
 
 /*
  * Device memory only: the range must lie wholly inside "Soft Reserved" or
- * legacy persistent memory, must not touch System RAM, and no one may own it.
- * Caller holds hpm_lock (the list of regions).
+ * legacy persistent memory, unless @owned (the caller drives the device
+ * that holds it, which vouches for it), must not touch System RAM, and no
+ * one may own it.  Caller holds hpm_lock (the list of regions).
  */
-static int hpm_region_check(u64 start, u64 size)
+static int hpm_region_check(u64 start, u64 size, bool owned)
 {
 	struct hotmem_region *r;
 
@@ -278,7 +279,8 @@ static int hpm_region_check(u64 start, u64 size)
 	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT)
 		return -EINVAL;
-	if (hpm_iomem_covered(start, size, IORES_DESC_SOFT_RESERVED) != size &&
+	if (!owned &&
+	    hpm_iomem_covered(start, size, IORES_DESC_SOFT_RESERVED) != size &&
 	    hpm_iomem_covered(start, size,
 			      IORES_DESC_PERSISTENT_MEMORY_LEGACY) != size)
 		return -EINVAL;
@@ -294,6 +296,8 @@ static int hpm_region_check(u64 start, u64 size)
  * @start: first byte, 2 MiB aligned
  * @size: length, a multiple of 2 MiB
  * @target_node: its NUMA node, or NUMA_NO_NODE to ask the platform
+ * @owned: the caller drives the device holding the range, so it need not
+ *	be described as device memory in /proc/iomem
  * @out: set to the new region, may be NULL
  *
  * Return: 0; -EINVAL if misaligned, not device memory or touching System
@@ -302,7 +306,7 @@ static int hpm_region_check(u64 start, u64 size)
  * hpm_lock; or the error of the seed instance (hpm_instance_new()).  On
  * error nothing is left claimed, the seed instance included.
  */
-int hpm_region_add(u64 start, u64 size, int target_node,
+int hpm_region_add(u64 start, u64 size, int target_node, bool owned,
 		   struct hotmem_region **out)
 {
 	struct hotmem_region *region;
@@ -311,7 +315,7 @@ int hpm_region_add(u64 start, u64 size, int target_node,
 
 	if (mutex_lock_interruptible(&hpm_lock))
 		return -EINTR;
-	rc = hpm_region_check(start, size);
+	rc = hpm_region_check(start, size, owned);
 	if (rc)
 		goto out_unlock;
 	rc = -ENOMEM;
@@ -515,7 +519,7 @@ int hpm_region_validate(u64 start, u64 size)
 
 	if (mutex_lock_interruptible(&hpm_lock))
 		return -EINTR;
-	rc = hpm_region_check(start, size);
+	rc = hpm_region_check(start, size, false);
 	mutex_unlock(&hpm_lock);
 	return rc;
 }
@@ -542,6 +546,19 @@ int hpm_regions_show(char *buf)
 	return len;
 }
 
+static struct hotmem_region *hpm_region_add_node(u64 start, u64 size,
+						 int target_node, bool owned)
+{
+	struct hotmem_region *region;
+	int rc;
+
+	if (target_node != NUMA_NO_NODE &&
+	    (target_node < 0 || target_node >= MAX_NUMNODES))
+		return ERR_PTR(-EINVAL);
+	rc = hpm_region_add(start, size, target_node, owned, &region);
+	return rc ? ERR_PTR(rc) : region;
+}
+
 /**
  * hotmem_region_add() - hand a range of device memory to hotmem_pagemap
  * @start: first byte, 2 MiB aligned
@@ -562,16 +579,31 @@ int hpm_regions_show(char *buf)
  */
 struct hotmem_region *hotmem_region_add(u64 start, u64 size, int target_node)
 {
-	struct hotmem_region *region;
-	int rc;
-
-	if (target_node != NUMA_NO_NODE &&
-	    (target_node < 0 || target_node >= MAX_NUMNODES))
-		return ERR_PTR(-EINVAL);
-	rc = hpm_region_add(start, size, target_node, &region);
-	return rc ? ERR_PTR(rc) : region;
+	return hpm_region_add_node(start, size, target_node, false);
 }
 EXPORT_SYMBOL_GPL(hotmem_region_add);
+
+/**
+ * hotmem_region_add_owned() - hand over device memory the caller drives
+ * @start: first byte, 2 MiB aligned
+ * @size: length, a non-zero multiple of 2 MiB
+ * @target_node: as for hotmem_region_add()
+ *
+ * For the driver bound to the device that holds the range (a dax device's
+ * driver handing over what it does not use itself): the range need not lie
+ * in "Soft Reserved" or legacy persistent memory (a CXL region's does
+ * not).  Everything else is as for hotmem_region_add(): no System RAM, no
+ * other region, no one else's claim.
+ *
+ * Context: process context; may sleep.
+ * Return: the region, or an ERR_PTR as hotmem_region_add() gives.
+ */
+struct hotmem_region *hotmem_region_add_owned(u64 start, u64 size,
+					      int target_node)
+{
+	return hpm_region_add_node(start, size, target_node, true);
+}
+EXPORT_SYMBOL_GPL(hotmem_region_add_owned);
 
 /**
  * hotmem_region_remove() - take a region back from hotmem_pagemap

@@ -598,6 +598,65 @@ struct folio *__wrap_vma_alloc_folio_noprof(gfp_t gfp, int order,
 EXPORT_SYMBOL_GPL(__wrap_vma_alloc_folio_noprof);
 #endif
 
+HTI_SYM(__symbol_get, true);
+void *__wrap___symbol_get(const char *symbol)
+{
+	struct hti_call c;
+	void *ret = NULL;
+
+	hti_enter(&hti___symbol_get, &c);
+	if (!c.err)
+		ret = __symbol_get(symbol);
+	hti_exit(&c, _RET_IP_, 0, 0, 0, 0,
+		 c.err ? c.err : hti_ptr_ret(ret, -ENOENT));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__wrap___symbol_get);
+
+HTI_SYM(filp_open, true);
+struct file *__wrap_filp_open(const char *filename, int flags, umode_t mode)
+{
+	struct hti_call c;
+	struct file *ret;
+
+	hti_enter(&hti_filp_open, &c);
+	ret = c.err ? ERR_PTR(c.err) : filp_open(filename, flags, mode);
+	hti_exit(&c, _RET_IP_, flags, 0, 0, 0, hti_ptr_ret(ret, 0));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__wrap_filp_open);
+
+/* N of the memoryN directory @file is in, or -1 */
+static long long hti_memory_block(struct file *file)
+{
+	const char *dir = file->f_path.dentry->d_parent->d_name.name;
+	unsigned long long n;
+
+	if (strncmp(dir, "memory", 6) || kstrtoull(dir + 6, 10, &n))
+		return -1;
+	return n;
+}
+
+HTI_SYM(kernel_write, true);
+/*
+ * logs: the memory block whose file is written (-1 for another file) and
+ * the byte count, which tells the words apart: 6 "online", 7 "offline",
+ * 13 "online_kernel", 14 "online_movable"
+ */
+ssize_t __wrap_kernel_write(struct file *file, const void *buf, size_t count,
+			    loff_t *pos)
+{
+	struct hti_call c;
+	ssize_t ret;
+
+	hti_enter(&hti_kernel_write, &c);
+	ret = c.err ? c.err : kernel_write(file, buf, count, pos);
+	hti_exit(&c, _RET_IP_, hti_memory_block(file), count, 0, 0,
+		 ret < 0 ? ret : 0);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__wrap_kernel_write);
+
 struct hti_sym *const hti_syms[] = {
 	&hti_memremap_pages, &hti_memunmap_pages, &hti___request_region,
 	&hti___release_region, &hti_remove_resource,
@@ -640,7 +699,8 @@ struct hti_sym *const hti_syms[] = {
 #endif
 	&hti_memremap, &hti_memunmap, &hti_migrate_vma_setup, &hti_xa_store,
 	&hti_copy_mc_to_kernel,
-	&hti_migrate_device_range,
+	&hti_migrate_device_range, &hti___symbol_get, &hti_filp_open,
+	&hti_kernel_write,
 #ifdef HTI_HAVE_alloc_pages
 	&hti_alloc_pages,
 #endif

@@ -109,5 +109,9 @@ struct folio *__wrap_vma_alloc_folio_noprof(gfp_t gfp, int order,
 					    struct vm_area_struct *vma,
 					    unsigned long addr, bool hugepage);
 #endif
+void *__wrap___symbol_get(const char *symbol);
+struct file *__wrap_filp_open(const char *filename, int flags, umode_t mode);
+ssize_t __wrap_kernel_write(struct file *file, const void *buf, size_t count,
+			    loff_t *pos);
 
 #endif /* HTI_WRAP_H */

@@ -11,7 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+
 #include "kselftest_harness.h"
+#include "hotmem_pagemap.h"
 #include "hotmem_util.h"
 
 #define OUT_LEN		8192
@@ -20,6 +24,9 @@
 #define INJECT		"/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error"
 #define RAM_NAME	"System RAM (hotmem)"
 #define MEMBLK		"/sys/devices/system/memory/memory%llu/"
+#define AUTO_ONLINE	"/sys/devices/system/memory/auto_online_blocks"
+#define INJECT_ON	"/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error"
+#define M		(1024ULL * 1024)
 
 /* memmap of @bytes of memory: one 64-byte struct page per 4 KiB page */
 static __u64 memmap_of(__u64 bytes)
@@ -61,6 +68,7 @@ FIXTURE(hk) {
 	__u64 size;		/* its size */
 	__u64 bs;		/* memory block size */
 	int nblk;		/* whole blocks in it */
+	char auto_online[32];	/* auto_online_blocks at set-up */
 	char out[OUT_LEN];	/* output of the last command */
 };
 
@@ -76,6 +84,8 @@ FIXTURE_SETUP(hk)
 	self->bs = hm_block_size();
 	ASSERT_NE(0, self->bs);
 	self->nblk = self->size / self->bs;
+	ASSERT_LT(0, hm_read_str(self->auto_online, sizeof(self->auto_online),
+				 AUTO_ONLINE));
 }
 
 FIXTURE_TEARDOWN(hk)
@@ -84,9 +94,17 @@ FIXTURE_TEARDOWN(hk)
 
 	if (hm_exists(INJECT))
 		hm_write("0", INJECT);
+	if (hm_exists(INJECT_ON))
+		hm_write("0", INJECT_ON);
+	hm_write(self->auto_online, AUTO_ONLINE);
 	if (hm_exists(DRV "retry_unplug"))
 		hm_write("1", DRV "retry_unplug");
 	hm_sr_reset(dev, sizeof(dev));
+	/* a test that loaded hotmem_kmem with parameters: back to defaults */
+	if (hm_read_str(dev, sizeof(dev),
+			"/sys/module/hotmem_kmem/parameters/expose_stranded") > 0 &&
+	    strcmp(dev, "N"))
+		hm_sh(NULL, 0, "rmmod hotmem_kmem && /sbin/modprobe kmem");
 }
 
 /*
@@ -406,6 +424,388 @@ TEST_F_TIMEOUT(hk, bind_cycles, 120)
 }
 
 /*
+ * The ids of the regions the "stranded" file of @dev lists, in order, and
+ * the number of pieces it lists as available; -1 if unreadable.
+ */
+static int stranded_regions(const char *dev, int *ids, int max, int *avail)
+{
+	char buf[2048], *line, *save = NULL, *sp;
+	int n = 0, id;
+
+	*avail = 0;
+	if (hm_read_str(buf, sizeof(buf), HK "stranded", dev) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		sp = strchr(line, ' ');
+		if (!sp)
+			return -1;
+		if (sscanf(sp + 1, "region%d", &id) == 1 && n < max)
+			ids[n++] = id;
+		else if (!strcmp(sp + 1, "available"))
+			(*avail)++;
+	}
+	return n;
+}
+
+/* iomem index of "regionN", checked to sit in "Soft Reserved"; -1 if none */
+static int pm_region_res(int id, __u64 *start, __u64 *end)
+{
+	struct hm_res res[HM_MAX_RES];
+	char name[32];
+	int n = hm_iomem(res, HM_MAX_RES), i;
+
+	snprintf(name, sizeof(name), "region%d", id);
+	i = hm_iomem_find(res, n, name, 0);
+	if (i < 0 || res[i].parent < 0 ||
+	    strcmp(res[res[i].parent].name, "Soft Reserved"))
+		return -1;
+	*start = res[i].start;
+	*end = res[i].end;
+	return i;
+}
+
+/*
+ * The stranded head and tail of a device become hotmem_pagemap regions
+ * when asked: listed in "stranded" and /proc/iomem at their addresses,
+ * carved and mapped like any region, the bytes read back from the device's
+ * own pages.  Unplugging takes them back with the mapping held (SIGBUS,
+ * regions, resources and module references gone); plugging again exposes
+ * them again; "0" takes them back at once; devdax releases everything.
+ */
+TEST_F(hk, stranded_exposed_mapped_revoked)
+{
+	char a[64], b[64], want[512], st[512], inst[32];
+	__u64 head, tail, s, e;
+	int ids[4], avail, nb0, fd, i;
+	__u64 *p;
+
+	nb0 = hm_memblocks(NULL);
+	ASSERT_EQ(0, empty_region(self->dev));
+	/* b = [64M, 320M): a 64M head, one block, a 64M tail */
+	ASSERT_EQ(0, new_dev(self, "64M", a, sizeof(a)));
+	ASSERT_EQ(0, new_dev(self, "256M", b, sizeof(b)));
+	head = self->start + 64 * M;
+	tail = self->start + 256 * M;
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s", b));
+
+	/* off by default: both pieces could be exposed, neither is */
+	EXPECT_EQ(0, hm_read_ll(HK "expose_stranded", b));
+	snprintf(want, sizeof(want), "%#llx-%#llx available\n%#llx-%#llx available",
+		 head, head + 64 * M - 1, tail, tail + 64 * M - 1);
+	ASSERT_LT(0, hm_read_str(st, sizeof(st), HK "stranded", b));
+	EXPECT_STREQ(want, st);
+	EXPECT_EQ(128 * M, hm_read_ll(HK "stranded_bytes", b));
+	EXPECT_EQ(0, hm_read_ll(HK "stranded_exposed_bytes", b));
+	EXPECT_EQ(0, hm_read_ll(HK "stranded_unusable_bytes", b));
+
+	ASSERT_EQ(0, hm_write("1", HK "expose_stranded", b));
+	ASSERT_EQ(2, stranded_regions(b, ids, 4, &avail));
+	EXPECT_EQ(0, avail);
+	snprintf(want, sizeof(want), "%#llx-%#llx region%d\n%#llx-%#llx region%d",
+		 head, head + 64 * M - 1, ids[0], tail, tail + 64 * M - 1, ids[1]);
+	hm_read_str(st, sizeof(st), HK "stranded", b);
+	EXPECT_STREQ(want, st);
+	EXPECT_EQ(128 * M, hm_read_ll(HK "stranded_exposed_bytes", b));
+	EXPECT_EQ(128 * M, hm_read_ll(HK "stranded_bytes", b));
+	for (i = 0; i < 2; i++) {
+		ASSERT_LE(0, pm_region_res(ids[i], &s, &e));
+		EXPECT_EQ(i ? tail : head, s);
+		EXPECT_EQ(s + 64 * M - 1, e);
+		EXPECT_EQ(64 * M, hm_read_ll(HM_PM_CLS "/region%d/size", ids[i]));
+	}
+	/* the one block is still the device's System RAM */
+	EXPECT_EQ(nb0 + 1, hm_memblocks(NULL));
+	/* the exposure holds hotmem_pagemap */
+	EXPECT_NE(0, hm_sh(NULL, 0, "rmmod hotmem_pagemap 2>/dev/null"));
+
+	/* the tail's seed instance, all of it, mapped: the bytes are the tail's */
+	snprintf(inst, sizeof(inst), "pm%d.0", ids[1]);
+	ASSERT_EQ(0, hm_pm_set_size(HM_PM_CLS, inst, 64 * M));
+	ASSERT_EQ(0, hm_pm_enable(inst, true));
+	ASSERT_EQ(0, hm_dax_fill(inst, 64 * M, 11));
+	EXPECT_EQ(0, hm_dax_verify(inst, 64 * M, 11));
+	snprintf(want, sizeof(want), "/dev/%s", inst);
+	fd = open(want, O_RDWR);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, 64 * M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(hm_pattern(0, 11), p[0]);
+	EXPECT_EQ(hm_pattern(64 * M / 8 - 1, 11), p[64 * M / 8 - 1]);
+	EXPECT_EQ(tail / 4096, hm_pfn_of(p));
+	EXPECT_EQ((tail + 64 * M) / 4096 - 1, hm_pfn_of((char *)p + 64 * M - 4096));
+
+	/* unplugged with the mapping held: revoked, and nothing is left */
+	EXPECT_EQ(0, hm_write("unplugged", HK "state", b));
+	EXPECT_TRUE(hm_read_sigbus(p));
+	munmap(p, 64 * M);
+	close(fd);
+	for (i = 0; i < 2; i++) {
+		EXPECT_FALSE(hm_exists(HM_PM_CLS "/region%d", ids[i]));
+		EXPECT_GT(0, pm_region_res(ids[i], &s, &e));
+	}
+	EXPECT_EQ(0, hm_read_ll(HK "stranded_exposed_bytes", b));
+	EXPECT_EQ(0, hm_read_ll("/sys/module/hotmem_pagemap/refcnt"));
+	EXPECT_EQ(nb0, hm_memblocks(NULL));
+	EXPECT_EQ(1, hm_read_ll(HK "expose_stranded", b));
+
+	/* plugged again: exposed again */
+	ASSERT_EQ(0, hm_write("online_movable", HK "state", b));
+	EXPECT_EQ(2, stranded_regions(b, ids, 4, &avail));
+	EXPECT_EQ(128 * M, hm_read_ll(HK "stranded_exposed_bytes", b));
+	/* "0" takes them back now, "1" exposes them now */
+	EXPECT_EQ(0, hm_write("0", HK "expose_stranded", b));
+	EXPECT_EQ(0, stranded_regions(b, ids, 4, &avail));
+	EXPECT_EQ(2, avail);
+	EXPECT_EQ(0, hm_read_ll("/sys/module/hotmem_pagemap/refcnt"));
+	EXPECT_EQ(0, hm_write("1", HK "expose_stranded", b));
+	EXPECT_EQ(2, stranded_regions(b, ids, 4, &avail));
+
+	/* back to devdax: every block, region and reference goes */
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s", b));
+	for (i = 0; i < 2; i++)
+		EXPECT_FALSE(hm_exists(HM_PM_CLS "/region%d", ids[i]));
+	EXPECT_EQ(0, hm_read_ll("/sys/module/hotmem_pagemap/refcnt"));
+	EXPECT_EQ(nb0, hm_memblocks(NULL));
+}
+
+/*
+ * The module parameter sets the default: a device bound with
+ * expose_stranded=1 exposes its pieces as it is plugged.  A device with
+ * nothing stranded exposes nothing and succeeds.
+ */
+TEST_F(hk, stranded_param_default)
+{
+	char a[64], b[64];
+	int ids[4], avail;
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "rmmod hotmem_kmem && /sbin/modprobe kmem expose_stranded=1"));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s",
+			   self->dev));
+	EXPECT_EQ(1, hm_read_ll(HK "expose_stranded", self->dev));
+	EXPECT_EQ(0, stranded_regions(self->dev, ids, 4, &avail));
+	EXPECT_EQ(0, avail);
+	EXPECT_EQ(0, hm_read_ll(HK "stranded_exposed_bytes", self->dev));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s",
+			   self->dev));
+
+	ASSERT_EQ(0, empty_region(self->dev));
+	ASSERT_EQ(0, new_dev(self, "64M", a, sizeof(a)));
+	ASSERT_EQ(0, new_dev(self, "256M", b, sizeof(b)));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s", b));
+	EXPECT_EQ(2, stranded_regions(b, ids, 4, &avail));
+	EXPECT_EQ(128 * M, hm_read_ll(HK "stranded_exposed_bytes", b));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s", b));
+	EXPECT_FALSE(hm_exists(HM_PM_CLS "/region%d", ids[0]));
+}
+
+/* The zone of every block of the device, from its "blocks" file: one word. */
+static int dev_zone(const char *dev, char *zone, size_t len)
+{
+	char buf[1024], z[32], st[32], *line, *save = NULL;
+
+	zone[0] = '\0';
+	if (hm_read_str(buf, sizeof(buf), HK "blocks", dev) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%*s %*s %31s %31s", st, z) != 2)
+			return -1;
+		if (zone[0] && strcmp(zone, z))
+			return -1;	/* blocks in two zones */
+		snprintf(zone, len, "%s", z);
+	}
+	return 0;
+}
+
+#define EXPECT_STATE(self, want) do {					\
+	char st_[32] = "";						\
+	hm_read_str(st_, sizeof(st_), HK "state", (self)->dev);		\
+	EXPECT_STREQ(want, st_);					\
+} while (0)
+
+/*
+ * Writing "state" moves the whole device in one step, from any state to
+ * any other; writing the state it is in changes nothing.  What the files,
+ * the memory blocks, MemTotal and daxctl show follows.
+ */
+TEST_F_TIMEOUT(hk, state_write_every_transition, 120)
+{
+	static char before[OUT_LEN * 2], after[OUT_LEN * 2];
+	long long mt0, mt1;
+	int nb0, on0, on, bad;
+	char zone[32], want[64];
+	int rc;
+
+	nb0 = hm_memblocks(&on0);
+	mt0 = hm_meminfo_kb("MemTotal");
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s",
+			   self->dev));
+	EXPECT_STATE(self, "offline");
+	snapshot(before, sizeof(before));
+	EXPECT_EQ(0, hm_write("offline", HK "state", self->dev));
+	snapshot(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+
+	EXPECT_EQ(0, hm_write("unplugged", HK "state", self->dev));
+	EXPECT_STATE(self, "unplugged");
+	EXPECT_EQ(nb0, hm_memblocks(NULL));
+	EXPECT_EQ(0, hotmem_ram(self->dev, self->bs, &bad));
+	EXPECT_EQ(0, hm_write("unplugged", HK "state", self->dev));
+
+	EXPECT_EQ(0, hm_write("offline", HK "state", self->dev));
+	EXPECT_STATE(self, "offline");
+	EXPECT_EQ(nb0 + self->nblk, hm_memblocks(&on));
+	EXPECT_EQ(on0, on);
+
+	EXPECT_EQ(0, hm_write("online_movable", HK "state", self->dev));
+	EXPECT_STATE(self, "online");
+	EXPECT_EQ(nb0 + self->nblk, hm_memblocks(&on));
+	EXPECT_EQ(on0 + self->nblk, on);
+	ASSERT_EQ(0, dev_zone(self->dev, zone, sizeof(zone)));
+	EXPECT_STREQ("Movable", zone);
+	/* the memmap lives on the device and is not counted as RAM */
+	mt1 = hm_meminfo_kb("MemTotal");
+	EXPECT_EQ((long long)(self->size - memmap_of(self->size)) / 1024, mt1 - mt0);
+	ASSERT_EQ(0, hm_sh(self->out, OUT_LEN, "daxctl list -d %s", self->dev));
+	snprintf(want, sizeof(want), "\"online_memblocks\":%d", self->nblk);
+	EXPECT_NE(NULL, strstr(self->out, want));
+
+	/* "online" keeps online blocks where they are */
+	EXPECT_EQ(0, hm_write("online", HK "state", self->dev));
+	dev_zone(self->dev, zone, sizeof(zone));
+	EXPECT_STREQ("Movable", zone);
+
+	EXPECT_EQ(0, hm_write("offline", HK "state", self->dev));
+	EXPECT_STATE(self, "offline");
+	EXPECT_EQ(mt0, hm_meminfo_kb("MemTotal"));
+
+	/* "online" from offline: the kernel's zone */
+	EXPECT_EQ(0, hm_write("online", HK "state", self->dev));
+	EXPECT_STATE(self, "online");
+	ASSERT_EQ(0, dev_zone(self->dev, zone, sizeof(zone)));
+	TH_LOG("\"online\" put the blocks in %s", zone);
+	/*
+	 * to Movable from another zone: each block is offlined and onlined
+	 * there, which kernel allocations in it can refuse (-EBUSY); then
+	 * every block must be back where it was
+	 */
+	snapshot(before, sizeof(before));
+	rc = hm_write("online_movable", HK "state", self->dev);
+	if (rc) {
+		EXPECT_EQ(-EBUSY, rc);
+		TH_LOG("moving %s to Movable refused (%d)", zone, rc);
+		snapshot(after, sizeof(after));
+		EXPECT_STREQ(before, after);
+	} else {
+		dev_zone(self->dev, zone, sizeof(zone));
+		EXPECT_STREQ("Movable", zone);
+	}
+
+	EXPECT_EQ(0, hm_write("unplugged", HK "state", self->dev));
+	EXPECT_STATE(self, "unplugged");
+	EXPECT_EQ(nb0, hm_memblocks(NULL));
+	EXPECT_EQ(mt0, hm_meminfo_kb("MemTotal"));
+	/* and online_movable straight from unplugged */
+	EXPECT_EQ(0, hm_write("online_movable", HK "state", self->dev));
+	EXPECT_STATE(self, "online");
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -m devdax -f %s",
+			   self->dev));
+	EXPECT_EQ(nb0, hm_memblocks(NULL));
+}
+
+/*
+ * A state write that fails half way puts every block back where it was:
+ * an online after every block was added (memory-notifier-error-inject
+ * fails MEM_GOING_ONLINE) removes them again; an unplug that removed the
+ * offline blocks and then met one that cannot be offlined adds them back.
+ */
+TEST_F_TIMEOUT(hk, state_write_fails_half_way, 120)
+{
+	static char before[OUT_LEN * 2], after[OUT_LEN * 2];
+	char path[128];
+	int i, first;
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "/sbin/modprobe memory-notifier-error-inject"));
+	ASSERT_TRUE(hm_exists(INJECT_ON));
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s",
+			   self->dev));
+	ASSERT_EQ(0, hm_write("unplugged", HK "state", self->dev));
+
+	/* unplugged -> online: every block added, then onlining fails */
+	snapshot(before, sizeof(before));
+	ASSERT_EQ(0, hm_write("-12", INJECT_ON));
+	EXPECT_EQ(-ENOMEM, hm_write("online", HK "state", self->dev));
+	EXPECT_EQ(-ENOMEM, hm_write("online_movable", HK "state", self->dev));
+	ASSERT_EQ(0, hm_write("0", INJECT_ON));
+	snapshot(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_STATE(self, "unplugged");
+
+	/* online, the last 4 blocks offlined by hand: "mixed" */
+	ASSERT_EQ(0, hm_write("online_movable", HK "state", self->dev));
+	first = self->start / self->bs;
+	for (i = self->nblk - 4; i < self->nblk; i++) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/memory/memory%d/state", first + i);
+		ASSERT_EQ(0, hm_write("offline", "%s", path));
+	}
+	EXPECT_STATE(self, "mixed");
+	snapshot(before, sizeof(before));
+	/* mixed -> unplugged: the 4 go, then block nblk-5 cannot be offlined */
+	ASSERT_EQ(0, hm_write("-16", INJECT));
+	EXPECT_EQ(-EBUSY, hm_write("unplugged", HK "state", self->dev));
+	/* mixed -> offline: nothing can be offlined */
+	EXPECT_EQ(-EBUSY, hm_write("offline", HK "state", self->dev));
+	ASSERT_EQ(0, hm_write("0", INJECT));
+	snapshot(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_STATE(self, "mixed");
+	/* mixed -> online: the 4 online again, failing half way, then not */
+	ASSERT_EQ(0, hm_write("-12", INJECT_ON));
+	EXPECT_EQ(-ENOMEM, hm_write("online_movable", HK "state", self->dev));
+	ASSERT_EQ(0, hm_write("0", INJECT_ON));
+	snapshot(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_EQ(0, hm_write("online_movable", HK "state", self->dev));
+	EXPECT_STATE(self, "online");
+}
+
+/*
+ * When the kernel onlines blocks as they are added (auto_online_blocks),
+ * a state write that wants them elsewhere is refused with EPERM and leaves
+ * everything as it was; one that agrees with the kernel succeeds.
+ */
+TEST_F(hk, state_write_auto_online)
+{
+	static char before[OUT_LEN * 2], after[OUT_LEN * 2];
+	char zone[32];
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s",
+			   self->dev));
+	ASSERT_EQ(0, hm_write("unplugged", HK "state", self->dev));
+	ASSERT_EQ(0, hm_write("online_movable", AUTO_ONLINE));
+	snapshot(before, sizeof(before));
+	EXPECT_EQ(-EPERM, hm_write("offline", HK "state", self->dev));
+	snapshot(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_STATE(self, "unplugged");
+	hm_dmesg_allow("the kernel onlined block .* as it was added");
+
+	EXPECT_EQ(0, hm_write("online_movable", HK "state", self->dev));
+	EXPECT_STATE(self, "online");
+	ASSERT_EQ(0, dev_zone(self->dev, zone, sizeof(zone)));
+	EXPECT_STREQ("Movable", zone);
+	EXPECT_EQ(0, hm_write("unplugged", HK "state", self->dev));
+	EXPECT_EQ(0, hm_write("online", HK "state", self->dev));
+	dev_zone(self->dev, zone, sizeof(zone));
+	EXPECT_STREQ("Movable", zone);
+	/* blocks already added are the user's to offline */
+	EXPECT_EQ(0, hm_write("offline", HK "state", self->dev));
+	EXPECT_STATE(self, "offline");
+}
+
+/*
  * Malformed input to every writable attribute: a clean errno, no state
  * change, no kernel warning.
  */
@@ -421,7 +821,12 @@ TEST_F(hk, sysfs_bad_input)
 		B("1\n\n", -EINVAL), B("1 ", -EINVAL), B("00", -EINVAL),
 	};
 	char zeros[4096];
-	static const char * const attrs[] = { "memmap_on_memory", "plug", "unplug" };
+	static const char * const attrs[] = { "memmap_on_memory", "plug", "unplug",
+					      "expose_stranded" };
+	static const char * const bad_states[] = {
+		"1", "0", "Online", "online ", "onlinee", "online_kernel",
+		"partial", "mixed", "unplug", "offline\n\n", " offline",
+	};
 	char st0[32], st[32], before[OUT_LEN], after[OUT_LEN];
 	long long mom0;
 	unsigned int i, j;
@@ -430,6 +835,7 @@ TEST_F(hk, sysfs_bad_input)
 			   self->dev));
 	hm_read_str(st0, sizeof(st0), HK "state", self->dev);
 	mom0 = hm_read_ll(HK "memmap_on_memory", self->dev);
+	ASSERT_EQ(0, hm_read_ll(HK "expose_stranded", self->dev));
 	snapshot(before, sizeof(before));
 	/* a 4 KiB "0...01": a leading zero, not 1 */
 	memset(zeros, '0', sizeof(zeros) - 1);
@@ -453,13 +859,23 @@ TEST_F(hk, sysfs_bad_input)
 	EXPECT_EQ(-EINVAL, hm_write("0", HK "plug", self->dev));
 	EXPECT_EQ(-EINVAL, hm_write("0", HK "unplug", self->dev));
 	EXPECT_EQ(-EINVAL, hm_write("0", DRV "retry_unplug"));
+	for (j = 0; j < ARRAY_SIZE(bad_states); j++)
+		EXPECT_EQ(-EINVAL, hm_write_n(bad_states[j], strlen(bad_states[j]),
+					      HK "state", self->dev))
+			TH_LOG("bad state %u", j);
+	EXPECT_EQ(-EINVAL, hm_write_n("online\0", 7, HK "state", self->dev));
+	EXPECT_EQ(-EINVAL, hm_write_n(zeros, sizeof(zeros), HK "state", self->dev));
 	/* read-only files */
-	EXPECT_EQ(-EACCES, hm_write("1", HK "state", self->dev));
 	EXPECT_EQ(-EACCES, hm_write("1", HK "stranded_bytes", self->dev));
+	EXPECT_EQ(-EACCES, hm_write("1", HK "stranded", self->dev));
+	EXPECT_EQ(-EACCES, hm_write("1", HK "stranded_exposed_bytes", self->dev));
+	EXPECT_EQ(-EACCES, hm_write("1", HK "stranded_unusable_bytes", self->dev));
+	EXPECT_EQ(-EACCES, hm_write("1", HK "blocks", self->dev));
 
 	hm_read_str(st, sizeof(st), HK "state", self->dev);
 	EXPECT_STREQ(st0, st);
 	EXPECT_EQ(mom0, hm_read_ll(HK "memmap_on_memory", self->dev));
+	EXPECT_EQ(0, hm_read_ll(HK "expose_stranded", self->dev));
 	snapshot(after, sizeof(after));
 	EXPECT_STREQ(before, after);
 }

@@ -392,6 +392,28 @@ __u64 hm_block_size(void)
 }
 
 /**
+ * hm_pfn_of() - the page frame a present page of this process maps
+ * @addr: an address in the page
+ *
+ * Return: its PFN from /proc/self/pagemap (root sees PFNs), 0 if the page
+ * is not present or the entry cannot be read.
+ */
+__u64 hm_pfn_of(const void *addr)
+{
+	__u64 e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (unsigned long)addr / 4096 * sizeof(e)) !=
+	    sizeof(e))
+		e = 0;
+	close(fd);
+	/* bit 63 present, bits 0-54 the PFN */
+	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
+}
+
+/**
  * hm_memblocks() - count memory block devices
  * @online: if not NULL, set to how many of them are online
  *

@@ -48,6 +48,7 @@ int hm_iomem_find(const struct hm_res *res, int n, const char *name, int from);
 
 __u64 hm_block_size(void);
 int hm_memblocks(int *online);
+__u64 hm_pfn_of(const void *addr);
 int hm_kernel_version(void);
 
 int hm_dax_find(char *dev, size_t len, const char *path_part);

@@ -40,6 +40,18 @@ static const struct sweep_write ops[] = {
 	/* an unplug that stops keeps what it removed: "partial", resumable */
 	{ "unplug", UNBOUND " && " ADD, "$X/hotmem/unplug", "1",
 	  "echo 1 > $X/hotmem/unplug", NULL },
+	/* state writes: all or nothing, the kernel's onlining included */
+	{ "state: unplugged to online_movable",
+	  UNBOUND " && " ADD " && echo unplugged > $X/hotmem/state",
+	  "$X/hotmem/state", "online_movable", NULL, NULL },
+	{ "state: online_movable to unplugged",
+	  UNBOUND " && " ADD " && echo online_movable > $X/hotmem/state",
+	  "$X/hotmem/state", "unplugged", NULL, NULL },
+	/* 320 MiB: 2 blocks and a 64 MiB tail exposed with the write */
+	{ "state: unplugged to online, tail exposed",
+	  UNBOUND " && echo 335544320 > $X/size && /sbin/modprobe hotmem_pagemap && "
+	  ADD " && echo 1 > $X/hotmem/expose_stranded && echo unplugged > $X/hotmem/state",
+	  "$X/hotmem/state", "online", NULL, NULL },
 };
 
 FIXTURE(swak) {
@@ -88,6 +100,21 @@ TEST_F_TIMEOUT(swak, plug, 900)
 TEST_F_TIMEOUT(swak, unplug, 900)
 {
 	EXPECT_EQ(0, sweep_alloc_op(&env, &ops[2]));
+}
+
+TEST_F_TIMEOUT(swak, state_online, 900)
+{
+	EXPECT_EQ(0, sweep_alloc_op(&env, &ops[3]));
+}
+
+TEST_F_TIMEOUT(swak, state_unplugged, 900)
+{
+	EXPECT_EQ(0, sweep_alloc_op(&env, &ops[4]));
+}
+
+TEST_F_TIMEOUT(swak, state_exposed, 900)
+{
+	EXPECT_EQ(0, sweep_alloc_op(&env, &ops[5]));
 }
 
 TEST_F(swak, zz_coverage)

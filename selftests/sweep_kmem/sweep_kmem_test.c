@@ -30,6 +30,10 @@ static struct sweep_env env = {
 
 #define ADD	SWEEP_KMEM_ADD
 #define UNBOUND	SWEEP_KMEM_UNBOUND
+#define STATE(s)	"echo " s " > $X/hotmem/state"
+/* 576 MiB: 4 blocks and a 64 MiB tail; hotmem_pagemap loaded beforehand */
+#define TAIL	"echo 603979776 > $X/size && /sbin/modprobe hotmem_pagemap"
+#define EXPOSE	"echo 1 > $X/hotmem/expose_stranded"
 
 static const struct sweep_op ops[] = {
 	{ "bind: hot-add 4 blocks", UNBOUND, ADD, NULL, false },
@@ -42,6 +46,20 @@ static const struct sweep_op ops[] = {
 	{ "unbind", UNBOUND " && " ADD, "echo $D > $K/unbind",
 	  "echo 1 > $K/retry_unplug", true },
 	{ "module load", "rmmod hotmem_kmem", "/sbin/modprobe kmem", NULL, false },
+	/* state writes are all or nothing, from any state to any other */
+	{ "state: unplugged to online_movable", UNBOUND " && " ADD " && " STATE("unplugged"),
+	  STATE("online_movable"), NULL, false },
+	{ "state: online_movable to unplugged", UNBOUND " && " ADD " && " STATE("online_movable"),
+	  STATE("unplugged"), NULL, false },
+	{ "state: online_movable to offline", UNBOUND " && " ADD " && " STATE("online_movable"),
+	  STATE("offline"), NULL, false },
+	/* the stranded 64 MiB tail of a 576 MiB device, exposed with the write */
+	{ "state: unplugged to online, tail exposed", UNBOUND " && " TAIL " && " ADD
+	  " && " EXPOSE " && " STATE("unplugged"), STATE("online"), NULL, false },
+	{ "expose_stranded", UNBOUND " && " TAIL " && " ADD, EXPOSE, NULL, false },
+	/* the tail goes with the last block: a stopped unplug keeps it */
+	{ "unplug, tail exposed", UNBOUND " && " TAIL " && " ADD " && " EXPOSE,
+	  "echo 1 > $X/hotmem/unplug", "echo 1 > $X/hotmem/unplug", false },
 };
 
 FIXTURE(swk) {
@@ -130,6 +148,68 @@ TEST_F(swk, log_add_and_unplug)
 		n += snprintf(want + n, sizeof(want) - n,
 			      "offline_and_remove_memory#%d %#llx 0x8000000\n",
 			      i + 1, start + (3 - i) * 128 * M);
+	TH_LOG("log:\n%s", log);
+	EXPECT_STREQ(want, log);
+}
+
+TEST_F_TIMEOUT(swk, kmem_state_online, 300)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[5]));
+}
+
+TEST_F_TIMEOUT(swk, kmem_state_unplugged, 300)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[6]));
+}
+
+TEST_F_TIMEOUT(swk, kmem_state_offline, 300)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[7]));
+}
+
+TEST_F_TIMEOUT(swk, kmem_state_exposed, 300)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[8]));
+}
+
+TEST_F_TIMEOUT(swk, kmem_expose_stranded, 300)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[9]));
+}
+
+TEST_F_TIMEOUT(swk, kmem_unplug_exposed, 300)
+{
+	EXPECT_EQ(0, sweep_op(&env, &ops[10]));
+}
+
+/*
+ * The call log of a state write to online_movable from unplugged: the 4
+ * blocks added in address order, then each onlined through its memory
+ * block's state file (14 bytes, "online_movable"), the first block first
+ * and the others backwards (hkm_order()).
+ */
+TEST_F(swk, log_state_online_order)
+{
+	char log[4096], want[2048];
+	__u64 start, size, b0;
+	int n = 0, i;
+	static const int order[] = { 0, 3, 2, 1 };
+
+	ASSERT_EQ(0, hm_sr_range(&start, &size));
+	b0 = start / (128 * M);
+	ASSERT_EQ(0, sweep_sh(&env, UNBOUND " && " ADD " && " STATE("unplugged")));
+	hm_write("1", HTI "reset");
+	ASSERT_EQ(0, sweep_sh(&env, STATE("online_movable")));
+	ASSERT_EQ(0, hm_sh(log, sizeof(log), "L=" HTI "log; "
+			   "awk '$2 ~ /^add_memory_driver_managed#/ { print $2, $4 }; "
+			   "$2 ~ /^kernel_write#/ { print $2, $3, $4 }' $L"));
+	for (i = 0; i < 4; i++)
+		n += snprintf(want + n, sizeof(want) - n,
+			      "add_memory_driver_managed#%d %#llx\n", i + 1,
+			      start + i * 128 * M);
+	for (i = 0; i < 4; i++)
+		n += snprintf(want + n, sizeof(want) - n, "kernel_write#%d %#llx 0xe\n",
+			      i + 1, b0 + order[i]);
 	TH_LOG("log:\n%s", log);
 	EXPECT_STREQ(want, log);
 }
