@@ -25,10 +25,16 @@ usage: vm.sh [options] [-- command ...]
                                          section, System RAM on both sides
                                          (hotmem_test_iomap's platforms)
                           nvdimm         ACPI NFIT NVDIMM with a label area
+                          cxl            q35,cxl=on: a persistent CXL type 3
+                                         device with a label area behind a
+                                         pxb-cxl host bridge (two root ports),
+                                         a 4 GiB fixed memory window; fresh
+                                         backing files each boot; alone only
                           none
       --sr-size SIZE    soft reserved size (default 2G)
       --pmem-size SIZE  legacy pmem size (default 512M)
       --nvdimm-size SIZE  NVDIMM size (default 1G)
+      --cxl-size SIZE   CXL device size, a multiple of 256M (default 512M)
       --reserved-size SIZE  reserved size (default 992M)
       --no-memmap-on-memory  boot without memory_hotplug.memmap_on_memory=1
       --numa N          numa=fake=N
@@ -57,7 +63,7 @@ USAGE
 }
 
 kernel=6.1 profiles=soft-reserved sr_size=2G pmem_size=512M nvdimm_size=1G
-rsv_size=992M
+rsv_size=992M cxl_size=512M
 mom=1 numa="" ram=2G prealloc=0 cpu=max smp=2 accel=tcg append=""
 moddir="" testbuild=0 kmem=kernel tests="" timeout_s=300 shell=0 verbose=0 log=""
 envs=()
@@ -68,6 +74,7 @@ while [ $# -gt 0 ]; do
 	--sr-size) sr_size=$2; shift ;;
 	--pmem-size) pmem_size=$2; shift ;;
 	--nvdimm-size) nvdimm_size=$2; shift ;;
+	--cxl-size) cxl_size=$2; shift ;;
 	--reserved-size) rsv_size=$2; shift ;;
 	--no-memmap-on-memory) mom=0 ;;
 	--numa) numa=$2; shift ;;
@@ -141,6 +148,16 @@ for p in ${profiles//,/ }; do
 	nvdimm)
 		machine=pc,nvdimm=on
 		nvsize=$(to_mib "$nvdimm_size") ;;
+	cxl)
+		# q35, the only machine with cxl=on: RAM below 4 GiB is 0-2 GiB,
+		# which the memmap= profiles above do not expect.  6.12 refuses
+		# to commit a region on a CPU with the hypervisor bit (it cannot
+		# invalidate caches there), and its cxl_pci fails to set up
+		# event interrupts against QEMU 7.2 without pci=nomsi.
+		machine=q35,cxl=on
+		[ "$cpu" = max ] && cpu=max,hypervisor=off
+		karg="$karg pci=nomsi"
+		cxlsize=$(to_mib "$cxl_size") ;;
 	none) ;;
 	*) hm_log "unknown profile $p"; exit 125 ;;
 	esac
@@ -161,6 +178,19 @@ if [ -n "${nvsize:-}" ]; then
 	memarg="${mem}M,slots=2,maxmem=$((mem + nvsize + 1024))M"
 	qarg+=(-object "memory-backend-file,id=nvmem0,share=on,mem-path=$work/nvdimm.img,size=${nvsize}M"
 	       -device "nvdimm,id=nvdimm0,memdev=nvmem0,label-size=128K")
+fi
+if [ -n "${cxlsize:-}" ]; then
+	# QEMU 7.2's cxl-type3 is persistent only: "memdev" and a label area.
+	# A second, empty root port: with one, 6.1 gives the host bridge a
+	# pass-through decoder, which QEMU 7.2 cannot route (reads return 0,
+	# writes are dropped, and onlined memory crashes the guest).
+	qarg+=(-object "memory-backend-file,id=cxl-mem0,share=on,mem-path=$work/cxl-mem0.img,size=${cxlsize}M"
+	       -object "memory-backend-file,id=cxl-lsa0,share=on,mem-path=$work/cxl-lsa0.img,size=256M"
+	       -device "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1"
+	       -device "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2"
+	       -device "cxl-type3,bus=root_port13,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0"
+	       -device "cxl-rp,port=1,bus=cxl.1,id=root_port14,chassis=0,slot=3"
+	       -M "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G")
 fi
 if [ $prealloc = 1 ]; then
 	qarg+=(-object "memory-backend-ram,id=ram0,size=${mem}M,prealloc=on")
@@ -260,6 +290,13 @@ for attempt in 1 2 3; do
 	# created before tail follows it: tail -f on a missing file exits at
 	# once, and the progress (which check.sh counts) would be lost
 	: > "$log"
+	if [ -n "${cxlsize:-}" ]; then
+		# fresh sparse files each boot: a stale label area from an
+		# earlier boot gets in the way of assembling a region
+		rm -f "$work/cxl-mem0.img" "$work/cxl-lsa0.img"
+		truncate -s "${cxlsize}M" "$work/cxl-mem0.img"
+		truncate -s 256M "$work/cxl-lsa0.img"
+	fi
 	timeout -k 5 "$timeout_s" "${qemu[@]}" -serial stdio < /dev/null >> "$log" 2>&1 &
 	qpid=$!
 	# Follow the console: everything with -v, otherwise the job's output

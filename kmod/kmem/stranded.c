@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/kmod.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
 
@@ -72,11 +73,13 @@ static int hkm_stranded_expose_one(struct hkm_dev *hd, struct hkm_stranded *s)
 	int rc = -ENODEV;
 
 	/*
-	 * No link to hotmem_pagemap: it is loaded on first use, if installed.
-	 * Everything the region will need is looked up before it is made, so
-	 * taking it back cannot fail.
+	 * No link to hotmem_pagemap: it is loaded on first use, if installed
+	 * (modprobe returns at once when it is loaded; a failure shows as
+	 * the lookup's).  Everything the region will need is looked up
+	 * before it is made, so taking it back cannot fail.
 	 */
-	add = symbol_request(hotmem_region_add_owned);
+	request_module("hotmem_pagemap");
+	add = symbol_get(hotmem_region_add_owned);
 	if (!add)
 		return rc;
 	remove = symbol_get(hotmem_region_remove);

@@ -6,7 +6,11 @@
  * RUNS runs each in alternating order.  Times what daxctl does, at the
  * sysfs interface it uses, without its ~0.2 s of start-up per command:
  * add = unbind from device_dax + bind to kmem; online = "online_movable"
- * to each block; remove = "offline" to each block + unbind from kmem.
+ * to each block, in address order as daxctl does; remove = "offline" to
+ * each block + unbind from kmem.  "hotmem-state" is hotmem_kmem driven
+ * through its state file instead: online = one write of "online_movable"
+ * (hotmem onlines the blocks in its own order), remove = one write of
+ * "offline" + unbind.
  * Also the DRAM an add spends.  Prints a table of medians with min/max
  * and the samples as JSON between BENCH-JSON-BEGIN/END lines.
  */
@@ -21,19 +25,21 @@
 
 #define RUNS	5
 #define NSIZE	3
-#define NCFG	3
+#define NCFG	4
 #define GIB	(1024ULL * 1024 * 1024)
 
 struct cfg {
 	const char *name;	/* table label */
 	bool hotmem;		/* hotmem_kmem, else the in-kernel kmem */
 	int dax_mom;		/* the dax device's memmap_on_memory, -1: leave */
+	bool state;		/* online/offline through hotmem/state */
 };
 
 static const struct cfg cfgs[NCFG] = {
-	{ "kmem", false, 0 },
-	{ "kmem+mom", false, 1 },
-	{ "hotmem", true, -1 },
+	{ "kmem", false, 0, false },
+	{ "kmem+mom", false, 1, false },
+	{ "hotmem", true, -1, false },
+	{ "hotmem-state", true, -1, true },
 };
 
 static const unsigned int sizes[NSIZE] = { 1, 4, 16 };
@@ -139,11 +145,13 @@ static int measure(const char *dev, const struct cfg *c, unsigned int gib,
 	f1 = hm_memfree_settled_kb();
 	s->dram = (f0 - f1) * 1024;
 	t = now();
-	if (blocks_set(dev, "online_movable"))
+	if (c->state ? hm_write("online_movable", HM_SYS_DAX "/%s/hotmem/state", dev) :
+		       blocks_set(dev, "online_movable"))
 		return -EIO;
 	s->online = now() - t;
 	t = now();
-	if (blocks_set(dev, "offline") || bind_to(dev, "device_dax"))
+	if ((c->state ? hm_write("offline", HM_SYS_DAX "/%s/hotmem/state", dev) :
+			blocks_set(dev, "offline")) || bind_to(dev, "device_dax"))
 		return -EIO;
 	s->remove = now() - t;
 	if (c->dax_mom > 0)
@@ -187,13 +195,13 @@ static void report(void)
 	double st[3], add[3], onl[3];
 	int c, z, k, r;
 
-	printf("\n%-9s %5s | %-26s | %-26s | %-26s | %s\n", "driver", "GiB",
+	printf("\n%-12s %5s | %-26s | %-26s | %-26s | %s\n", "driver", "GiB",
 	       f[0].name, f[1].name, f[2].name, "DRAM MiB/GiB (median [min-max])");
 	for (c = 0; c < NCFG; c++) {
 		if (!have_cfg[c])
 			continue;
 		for (z = 0; z < NSIZE; z++) {
-			printf("%-9s %5u |", cfgs[c].name, sizes[z]);
+			printf("%-12s %5u |", cfgs[c].name, sizes[z]);
 			for (k = 0; k < 3; k++) {
 				stats(samples[c][z], f[k].off, sizes[z], st);
 				printf(" ");
@@ -216,6 +224,17 @@ static void report(void)
 		stats(samples[base][z], offsetof(struct sample, online), sizes[z], onl);
 		printf("add+online %2u GiB: hotmem / %s = %.3f\n", sizes[z],
 		       cfgs[base].name, st[0] / (add[0] + onl[0]));
+	}
+	/* the onlining order: hotmem's state write against daxctl's order */
+	for (z = 0; z < NSIZE; z++) {
+		stats(samples[3][z], offsetof(struct sample, online), sizes[z], onl);
+		stats(samples[2][z], offsetof(struct sample, online), sizes[z], add);
+		st[0] = onl[0];
+		st[1] = add[0];
+		stats(samples[3][z], offsetof(struct sample, remove), sizes[z], onl);
+		stats(samples[2][z], offsetof(struct sample, remove), sizes[z], add);
+		printf("online %2u GiB: hotmem-state / hotmem (ascending) = %.3f; offline+unbind: %.3f\n",
+		       sizes[z], st[0] / st[1], onl[0] / add[0]);
 	}
 
 	printf("BENCH-JSON-BEGIN\n{\"kernel\": \"%s\", \"runs\": %d, \"samples\": [",
@@ -249,6 +268,7 @@ int main(void)
 			       sizes[NSIZE - 1]), 1;
 	have_cfg[0] = true;
 	have_cfg[2] = true;
+	have_cfg[3] = true;
 	have_cfg[1] = hm_exists(HM_SYS_DAX "/%s/memmap_on_memory", dev);
 
 	for (run = 0; run < RUNS; run++) {
