@@ -8,9 +8,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/ioport.h>
+#include <linux/kthread.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
@@ -18,6 +20,7 @@
 #include <linux/mmzone.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -470,7 +473,7 @@ int hkm_unplug(struct hkm_dev *hd)
  * hotplug holds the lock; that is retried here, and only a real signal
  * ends it (-EINTR).
  */
-static int hkm_block_write(u64 start, const char *word)
+static int hkm_block_write_here(u64 start, const char *word)
 {
 	char path[64];
 	struct file *f;
@@ -498,6 +501,67 @@ static int hkm_block_write(u64 start, const char *word)
 	return n < 0 ? n : 0;
 }
 
+/**
+ * struct hkm_block_req - one write of a memory block's state file, made by
+ *	a kernel thread of its own
+ * @start: the block's first byte
+ * @word: what is written
+ * @rc: its result
+ * @done: completed when @rc is set
+ */
+struct hkm_block_req {
+	u64 start;
+	const char *word;
+	int rc;
+	struct completion done;
+};
+
+static int hkm_block_thread(void *arg)
+{
+	struct hkm_block_req *req = arg;
+
+	/* the writer's signal, passed on, ends an offlining that cannot end */
+	allow_signal(SIGKILL);
+	req->rc = hkm_block_write_here(req->start, req->word);
+	complete(&req->done);
+	return 0;
+}
+
+/*
+ * hkm_block_write_here() in a kernel thread.  The state write that asks
+ * for it is itself a sysfs write: opening and writing another sysfs file
+ * in the same task would take the sysfs superblock's write protection a
+ * second time, which lockdep reports.  The thread is a task of its own,
+ * with no signals but the one passed on: a signal to the waiting writer
+ * is sent on to it, as SIGKILL, which ends an offlining that retries
+ * forever (pinned pages), and the write fails with -EINTR.  With
+ * @restoring only a fatal signal is passed on: a first signal stopped the
+ * write, and putting blocks back must not stop at it.
+ */
+static int hkm_block_write(u64 start, const char *word, bool restoring)
+{
+	struct hkm_block_req req = { .start = start, .word = word };
+	struct task_struct *t;
+	int rc;
+
+	init_completion(&req.done);
+	t = kthread_create(hkm_block_thread, &req, "hotmem_kmem");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	get_task_struct(t);
+	wake_up_process(t);
+	if (restoring)
+		rc = wait_for_completion_killable(&req.done);
+	else
+		rc = wait_for_completion_interruptible(&req.done);
+	if (rc) {
+		send_sig(SIGKILL, t, 1);
+		wait_for_completion(&req.done);
+	}
+	put_task_struct(t);
+	return req.rc;
+}
+
 /* Where a block is, for a state write to change it and to put it back. */
 enum hkm_where {
 	HKM_REMOVED,
@@ -520,8 +584,12 @@ static enum hkm_where hkm_block_where(const struct hkm_range *r, u64 b)
 							   HKM_KERNEL;
 }
 
-/* Move block @b of @r from where it is to @to (not HKM_REMOVED). */
-static int hkm_block_move(struct hkm_range *r, u64 b, enum hkm_where to)
+/*
+ * Move block @b of @r from where it is to @to (not HKM_REMOVED); see
+ * hkm_block_write() for @restoring.
+ */
+static int hkm_block_move(struct hkm_range *r, u64 b, enum hkm_where to,
+			  bool restoring)
 {
 	enum hkm_where now = hkm_block_where(r, b);
 	u64 start = hkm_block_start(r, b);
@@ -530,12 +598,12 @@ static int hkm_block_move(struct hkm_range *r, u64 b, enum hkm_where to)
 	if (now == to)
 		return 0;
 	if (now != HKM_OFFLINE) {
-		rc = hkm_block_write(start, "offline");
+		rc = hkm_block_write(start, "offline", restoring);
 		if (rc || to == HKM_OFFLINE)
 			return rc;
 	}
 	return hkm_block_write(start, to == HKM_MOVABLE ? "online_movable" :
-				      "online_kernel");
+			       "online_kernel", restoring);
 }
 
 /* Block @i of the device, counting over its ranges in order. */
@@ -590,7 +658,7 @@ static void hkm_state_restore(struct hkm_dev *hd, const u8 *was,
 		r = hkm_nth_block(hd, i, &b);
 		if (was[i] == HKM_REMOVED || b >= r->nr_added)
 			continue;
-		rc = hkm_block_move(r, b, was[i]);
+		rc = hkm_block_move(r, b, was[i], true);
 		if (rc)
 			pr_warn("%s: state write failed (%d), block %#llx not restored (%d)\n",
 				hd->name, err, hkm_block_start(r, b), rc);
@@ -682,9 +750,9 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 		if (to == HKM_STATE_ONLINE && hkm_block_where(r, b) != HKM_OFFLINE)
 			continue;
 		if (to == HKM_STATE_ONLINE)
-			rc = hkm_block_write(hkm_block_start(r, b), "online");
+			rc = hkm_block_write(hkm_block_start(r, b), "online", false);
 		else
-			rc = hkm_block_move(r, b, want);
+			rc = hkm_block_move(r, b, want, false);
 	}
 	/* part of the write, unlike in a plug: its failure undoes the write */
 	if (!rc && hd->expose_stranded)

@@ -16,6 +16,7 @@
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/io.h>
+#include <linux/kthread.h>
 #include <linux/memremap.h>
 #include <linux/migrate.h>
 #include <linux/module.h>
@@ -657,6 +658,27 @@ ssize_t __wrap_kernel_write(struct file *file, const void *buf, size_t count,
 }
 EXPORT_SYMBOL_GPL(__wrap_kernel_write);
 
+HTI_SYM(kthread_create_on_node, true);
+struct task_struct *
+__wrap_kthread_create_on_node(int (*threadfn)(void *data), void *data,
+			      int node, const char namefmt[], ...)
+{
+	struct task_struct *ret;
+	struct hti_call c;
+	char name[TASK_COMM_LEN];
+	va_list ap;
+
+	va_start(ap, namefmt);
+	vsnprintf(name, sizeof(name), namefmt, ap);
+	va_end(ap);
+	hti_enter(&hti_kthread_create_on_node, &c);
+	ret = c.err ? ERR_PTR(c.err) :
+		      kthread_create_on_node(threadfn, data, node, "%s", name);
+	hti_exit(&c, _RET_IP_, node, 0, 0, 0, hti_ptr_ret(ret, 0));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__wrap_kthread_create_on_node);
+
 struct hti_sym *const hti_syms[] = {
 	&hti_memremap_pages, &hti_memunmap_pages, &hti___request_region,
 	&hti___release_region, &hti_remove_resource,
@@ -700,7 +722,7 @@ struct hti_sym *const hti_syms[] = {
 	&hti_memremap, &hti_memunmap, &hti_migrate_vma_setup, &hti_xa_store,
 	&hti_copy_mc_to_kernel,
 	&hti_migrate_device_range, &hti___symbol_get, &hti_filp_open,
-	&hti_kernel_write,
+	&hti_kernel_write, &hti_kthread_create_on_node,
 #ifdef HTI_HAVE_alloc_pages
 	&hti_alloc_pages,
 #endif

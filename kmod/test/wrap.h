@@ -113,5 +113,8 @@ void *__wrap___symbol_get(const char *symbol);
 struct file *__wrap_filp_open(const char *filename, int flags, umode_t mode);
 ssize_t __wrap_kernel_write(struct file *file, const void *buf, size_t count,
 			    loff_t *pos);
+__printf(4, 5) struct task_struct *
+__wrap_kthread_create_on_node(int (*threadfn)(void *data), void *data,
+			      int node, const char namefmt[], ...);
 
 #endif /* HTI_WRAP_H */

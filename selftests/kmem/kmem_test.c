@@ -12,7 +12,11 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "hotmem_pagemap.h"
@@ -801,6 +805,81 @@ TEST_F(hk, state_write_auto_online)
 	dev_zone(self->dev, zone, sizeof(zone));
 	EXPECT_STREQ("Movable", zone);
 	/* blocks already added are the user's to offline */
+	EXPECT_EQ(0, hm_write("offline", HK "state", self->dev));
+	EXPECT_STATE(self, "offline");
+}
+
+static void on_usr1(int sig)
+{
+}
+
+/*
+ * A state write stuck offlining a block whose page is pinned (a process's
+ * page on the device, held by a pipe through vmsplice: the kernel retries
+ * its migration until a signal comes) ends with EINTR when the writer gets
+ * a signal, and the blocks it offlined are online again where they were;
+ * once the pin is gone the same write succeeds.
+ */
+TEST_F_TIMEOUT(hk, state_write_interrupted, 120)
+{
+	static char before[OUT_LEN * 2], after[OUT_LEN * 2];
+	int pfd[2], status, node = -1, i;
+	__u64 first = self->start / self->bs, pfn;
+	unsigned long mask;
+	char path[160];
+	struct iovec iov;
+	pid_t pid;
+	char *p;
+
+	ASSERT_EQ(0, hm_sh(NULL, 0, "daxctl reconfigure-device -N -m system-ram %s",
+			   self->dev));
+	ASSERT_EQ(0, hm_write("online_movable", HK "state", self->dev));
+	for (i = 0; i < 8 && node < 0; i++) {
+		snprintf(path, sizeof(path), MEMBLK "node%d", first, i);
+		if (hm_exists("%s", path))
+			node = i;
+	}
+	ASSERT_LE(0, node);
+	/* a page of this process on the device's memory, pinned by a pipe */
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	mask = 1UL << node;
+	ASSERT_EQ(0, syscall(SYS_mbind, p, 4096, 2 /* MPOL_BIND */, &mask, 64, 0));
+	p[0] = 1;
+	pfn = hm_pfn_of(p);
+	ASSERT_LE(self->start / 4096, pfn);
+	ASSERT_GT((self->start + self->size) / 4096, pfn)
+		TH_LOG("page at pfn %#llx, not on the device", pfn);
+	ASSERT_EQ(0, pipe(pfd));
+	iov.iov_base = p;
+	iov.iov_len = 4096;
+	ASSERT_EQ(4096, vmsplice(pfd[1], &iov, 1, 0));
+	snapshot(before, sizeof(before));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct sigaction sa = { .sa_handler = on_usr1 };
+		int rc;
+
+		/* no SA_RESTART: the write returns EINTR */
+		sigaction(SIGUSR1, &sa, NULL);
+		rc = hm_write("offline", HK "state", self->dev);
+		_exit(rc == -EINTR ? 0 : 1);
+	}
+	sleep(3 * hm_time_scale());
+	EXPECT_EQ(0, kill(pid, SIGUSR1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the write did not end with EINTR (status %#x)", status);
+	snapshot(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_STATE(self, "online");
+
+	/* the pin gone, the write goes through */
+	close(pfd[0]);
+	close(pfd[1]);
+	munmap(p, 4096);
 	EXPECT_EQ(0, hm_write("offline", HK "state", self->dev));
 	EXPECT_STATE(self, "offline");
 }
