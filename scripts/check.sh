@@ -282,7 +282,7 @@ SWEEPS="sweep sweep_kmem sweep_alloc sweep_alloc_kmem"
 # module; make check-debug runs the rest.
 lane_suites() {
 	case $1 in
-	*-cloud) echo "kmem kmem_fallback kmem_numa kmem_cxl fuzz_kmem race_kmem pagemap pagemap_dax pagemap_migrate fuzz_pagemap race_pagemap" ;;
+	*-cloud) echo "kmem kmem_fallback kmem_numa kmem_cxl kmem_2g fuzz_kmem race_kmem pagemap pagemap_dax pagemap_migrate fuzz_pagemap race_pagemap" ;;
 	*-rt) echo "pagemap pagemap_dax pagemap_migrate sweep fuzz_pagemap race_pagemap" ;;
 	debug)
 		for s in $ALL; do

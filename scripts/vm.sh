@@ -32,13 +32,19 @@ usage: vm.sh [options] [-- command ...]
                                          backing files each boot; alone only
                           none
       --sr-size SIZE    soft reserved size (default 2G)
+      --sr-offset SIZE  start the soft reserved range SIZE past its 1 GiB
+                        aligned slot (default 0; RAM fills the gap)
       --pmem-size SIZE  legacy pmem size (default 512M)
       --nvdimm-size SIZE  NVDIMM size (default 1G)
       --cxl-size SIZE   CXL device size, a multiple of 256M (default 512M)
       --reserved-size SIZE  reserved size (default 992M)
       --no-memmap-on-memory  boot without memory_hotplug.memmap_on_memory=1
       --numa N          numa=fake=N
-      --ram SIZE        guest RAM above 4 GiB besides device memory (default 2G)
+      --ram SIZE        guest RAM above 4 GiB besides device memory (default 2G);
+                        with 62G the RAM ends at 64 GiB or more and the kernel
+                        picks 2 GiB memory blocks, as on bare metal (guest RAM
+                        of 32 GiB or more is not reserved on the host: it costs
+                        what the guest touches)
       --prealloc        preallocate guest RAM on the host (benchmarks)
       --cpu MODEL       QEMU -cpu model (default max)
       --smp N           guest CPUs (default 2)
@@ -62,8 +68,8 @@ USAGE
 	exit "${1:-125}"
 }
 
-kernel=6.1 profiles=soft-reserved sr_size=2G pmem_size=512M nvdimm_size=1G
-rsv_size=992M cxl_size=512M
+kernel=6.1 profiles=soft-reserved sr_size=2G sr_offset=0 pmem_size=512M
+nvdimm_size=1G rsv_size=992M cxl_size=512M
 mom=1 numa="" ram=2G prealloc=0 cpu=max smp=2 accel=tcg append=""
 moddir="" testbuild=0 kmem=kernel tests="" timeout_s=300 shell=0 verbose=0 log=""
 envs=()
@@ -72,6 +78,7 @@ while [ $# -gt 0 ]; do
 	-k|--kernel) kernel=$2; shift ;;
 	-p|--profile) profiles=$2; shift ;;
 	--sr-size) sr_size=$2; shift ;;
+	--sr-offset) sr_offset=$2; shift ;;
 	--pmem-size) pmem_size=$2; shift ;;
 	--nvdimm-size) nvdimm_size=$2; shift ;;
 	--cxl-size) cxl_size=$2; shift ;;
@@ -132,9 +139,10 @@ next=$((4 * 1024)) high=0 karg="" qarg=() machine=pc
 for p in ${profiles//,/ }; do
 	case $p in
 	soft-reserved|sr)
-		s=$(to_mib "$sr_size")
-		karg="$karg memmap=${s}M%${next}M+0xefffffff"
-		next=$((next + (s + 1023) / 1024 * 1024)) high=$((high + (s + 1023) / 1024 * 1024)) ;;
+		s=$(to_mib "$sr_size") o=$(to_mib "$sr_offset")
+		g=$(((o + s + 1023) / 1024 * 1024))
+		karg="$karg memmap=${s}M%$((next + o))M+0xefffffff"
+		next=$((next + g)) high=$((high + g)) ;;
 	pmem)
 		s=$(to_mib "$pmem_size")
 		karg="$karg memmap=${s}M!${next}M"
@@ -194,6 +202,11 @@ if [ -n "${cxlsize:-}" ]; then
 fi
 if [ $prealloc = 1 ]; then
 	qarg+=(-object "memory-backend-ram,id=ram0,size=${mem}M,prealloc=on")
+	machine="$machine,memory-backend=ram0"
+elif [ "$mem" -ge $((32 * 1024)) ]; then
+	# more than the host may commit (overcommit heuristic): not reserved,
+	# the host spends what the guest touches
+	qarg+=(-object "memory-backend-ram,id=ram0,size=${mem}M,reserve=off")
 	machine="$machine,memory-backend=ram0"
 fi
 

@@ -251,7 +251,7 @@ ssize_t hkm_stranded_show(struct hkm_dev *hd, char *buf)
  */
 u64 hkm_stranded_bytes(struct hkm_dev *hd, bool exposed)
 {
-	u64 bytes = 0, exposable = 0;
+	u64 stranded = 0, exposable = 0, now = 0;
 	int i;
 
 	lockdep_assert_held(&hd->lock);
@@ -260,11 +260,11 @@ u64 hkm_stranded_bytes(struct hkm_dev *hd, bool exposed)
 
 		exposable += s->size;
 		if (s->region)
-			bytes += s->size;
+			now += s->size;
 	}
 	if (exposed)
-		return bytes;
+		return now;
 	for (i = 0; i < hd->nr_range; i++)
-		bytes += hd->ranges[i].plan.head + hd->ranges[i].plan.tail;
-	return bytes - exposable;
+		stranded += hd->ranges[i].plan.head + hd->ranges[i].plan.tail;
+	return stranded - exposable;
 }

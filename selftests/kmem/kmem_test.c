@@ -511,6 +511,7 @@ TEST_F(hk, stranded_exposed_mapped_revoked)
 	hm_read_str(st, sizeof(st), HK "stranded", b);
 	EXPECT_STREQ(want, st);
 	EXPECT_EQ(128 * M, hm_read_ll(HK "stranded_exposed_bytes", b));
+	EXPECT_EQ(0, hm_read_ll(HK "stranded_unusable_bytes", b));
 	EXPECT_EQ(128 * M, hm_read_ll(HK "stranded_bytes", b));
 	for (i = 0; i < 2; i++) {
 		ASSERT_LE(0, pm_region_res(ids[i], &s, &e));
