@@ -17,7 +17,7 @@
 # results/bench-migrate-<kernel>.{txt,json}.
 #
 # usage: bench.sh [--pagemap|--migrate] [6.1|6.12|debug ...]   (default: 6.1 6.12)
-# HOTMEM_BENCH_RUNS=N: N runs a cell instead of 5 (--pagemap, --migrate).
+# HOTMEM_BENCH_RUNS=N: N runs a cell instead of 5.
 
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh

@@ -10,7 +10,9 @@
  * each block + unbind from kmem.  "hotmem-state" is hotmem_kmem driven
  * through its state file instead: online = one write of "online_movable"
  * (hotmem onlines the blocks in its own order), remove = one write of
- * "offline" + unbind.
+ * "offline" + unbind.  "hotmem-daxctl" runs the whole "daxctl
+ * online-memory" / "offline-memory" commands (their start-up included;
+ * daxctl onlines in sysfs directory order, not by address).
  * Also the DRAM an add spends.  Prints a table of medians with min/max
  * and the samples as JSON between BENCH-JSON-BEGIN/END lines.
  */
@@ -23,35 +25,26 @@
 
 #include "hotmem_util.h"
 
-#define RUNS	5
+#define RUNS	5	/* at most; the first argument may ask for fewer */
 #define NSIZE	3
-#define NCFG	4
+#define NCFG	5
 #define GIB	(1024ULL * 1024 * 1024)
 
 struct cfg {
 	const char *name;	/* table label */
 	bool hotmem;		/* hotmem_kmem, else the in-kernel kmem */
 	int dax_mom;		/* the dax device's memmap_on_memory, -1: leave */
-	bool state;		/* online/offline through hotmem/state */
+	int how;		/* online/offline: per block, ascending (0); */
+				/* through hotmem/state (1); by daxctl (2) */
 };
 
 static const struct cfg cfgs[NCFG] = {
-	{ "kmem", false, 0, false },
-	{ "kmem+mom", false, 1, false },
-	{ "hotmem", true, -1, false },
-	{ "hotmem-state", true, -1, true },
+	{ "kmem", false, 0, 0 },
+	{ "kmem+mom", false, 1, 0 },
+	{ "hotmem", true, -1, 0 },
+	{ "hotmem-state", true, -1, 1 },
+	{ "hotmem-daxctl", true, -1, 2 },
 };
-
-static const unsigned int sizes[NSIZE] = { 1, 4, 16 };
-
-/* one sample: seconds for add/online/remove, bytes of DRAM spent by add */
-struct sample {
-	double add, online, remove;
-	long long dram;
-};
-
-static struct sample samples[NCFG][NSIZE][RUNS];
-static bool have_cfg[NCFG];
 
 static double now(void)
 {
@@ -125,6 +118,34 @@ static int blocks_set(const char *dev, const char *state)
 	return 0;
 }
 
+/* online_movable or offline every block of @dev, as @c says */
+static int set_all(const char *dev, const struct cfg *c, bool online)
+{
+	switch (c->how) {
+	case 1:
+		return hm_write(online ? "online_movable" : "offline",
+				HM_SYS_DAX "/%s/hotmem/state", dev);
+	case 2:
+		/* daxctl onlines movable by default */
+		return hm_sh(NULL, 0, "daxctl %s-memory %s",
+			     online ? "online" : "offline", dev) ? -EIO : 0;
+	default:
+		return blocks_set(dev, online ? "online_movable" : "offline");
+	}
+}
+
+static const unsigned int sizes[NSIZE] = { 1, 4, 16 };
+
+/* one sample: seconds for add/online/remove, bytes of DRAM spent by add */
+struct sample {
+	double add, online, remove;
+	long long dram;
+};
+
+static struct sample samples[NCFG][NSIZE][RUNS];
+static int runs = RUNS;
+static bool have_cfg[NCFG];
+
 static int measure(const char *dev, const struct cfg *c, unsigned int gib,
 		   struct sample *s)
 {
@@ -145,13 +166,11 @@ static int measure(const char *dev, const struct cfg *c, unsigned int gib,
 	f1 = hm_memfree_settled_kb();
 	s->dram = (f0 - f1) * 1024;
 	t = now();
-	if (c->state ? hm_write("online_movable", HM_SYS_DAX "/%s/hotmem/state", dev) :
-		       blocks_set(dev, "online_movable"))
+	if (set_all(dev, c, true))
 		return -EIO;
 	s->online = now() - t;
 	t = now();
-	if ((c->state ? hm_write("offline", HM_SYS_DAX "/%s/hotmem/state", dev) :
-			blocks_set(dev, "offline")) || bind_to(dev, "device_dax"))
+	if (set_all(dev, c, false) || bind_to(dev, "device_dax"))
 		return -EIO;
 	s->remove = now() - t;
 	if (c->dax_mom > 0)
@@ -172,17 +191,17 @@ static void stats(struct sample *s, size_t off, unsigned int gib, double *out)
 	double v[RUNS];
 	int i;
 
-	for (i = 0; i < RUNS; i++) {
+	for (i = 0; i < runs; i++) {
 		char *p = (char *)&s[i] + off;
 
 		v[i] = off == offsetof(struct sample, dram) ?
 			*(long long *)p : *(double *)p;
 		v[i] /= gib;
 	}
-	qsort(v, RUNS, sizeof(v[0]), cmp);
-	out[0] = v[RUNS / 2];
+	qsort(v, runs, sizeof(v[0]), cmp);
+	out[0] = v[runs / 2];
 	out[1] = v[0];
-	out[2] = v[RUNS - 1];
+	out[2] = v[runs - 1];
 }
 
 static void report(void)
@@ -195,13 +214,13 @@ static void report(void)
 	double st[3], add[3], onl[3];
 	int c, z, k, r;
 
-	printf("\n%-12s %5s | %-26s | %-26s | %-26s | %s\n", "driver", "GiB",
+	printf("\n%-13s %5s | %-26s | %-26s | %-26s | %s\n", "driver", "GiB",
 	       f[0].name, f[1].name, f[2].name, "DRAM MiB/GiB (median [min-max])");
 	for (c = 0; c < NCFG; c++) {
 		if (!have_cfg[c])
 			continue;
 		for (z = 0; z < NSIZE; z++) {
-			printf("%-12s %5u |", cfgs[c].name, sizes[z]);
+			printf("%-13s %5u |", cfgs[c].name, sizes[z]);
 			for (k = 0; k < 3; k++) {
 				stats(samples[c][z], f[k].off, sizes[z], st);
 				printf(" ");
@@ -235,14 +254,17 @@ static void report(void)
 		stats(samples[2][z], offsetof(struct sample, remove), sizes[z], add);
 		printf("online %2u GiB: hotmem-state / hotmem (ascending) = %.3f; offline+unbind: %.3f\n",
 		       sizes[z], st[0] / st[1], onl[0] / add[0]);
+		stats(samples[4][z], offsetof(struct sample, online), sizes[z], add);
+		printf("online %2u GiB: hotmem-state / daxctl online-memory = %.3f\n",
+		       sizes[z], st[0] / add[0]);
 	}
 
 	printf("BENCH-JSON-BEGIN\n{\"kernel\": \"%s\", \"runs\": %d, \"samples\": [",
-	       getenv("HOTMEM_KVER") ? getenv("HOTMEM_KVER") : "?", RUNS);
+	       getenv("HOTMEM_KVER") ? getenv("HOTMEM_KVER") : "?", runs);
 	k = 0;
 	for (c = 0; c < NCFG; c++)
 		for (z = 0; c < NCFG && have_cfg[c] && z < NSIZE; z++)
-			for (r = 0; r < RUNS; r++) {
+			for (r = 0; r < runs; r++) {
 				struct sample *s = &samples[c][z][r];
 
 				printf("%s\n {\"driver\": \"%s\", \"gib\": %u, \"run\": %d, ",
@@ -255,12 +277,17 @@ static void report(void)
 	printf("\n]}\nBENCH-JSON-END\n");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct sample *s;
 	char dev[64];
 	int run, z, i, c;
 
+	if (argc > 1)
+		runs = atoi(argv[1]);
+	if (runs < 1 || runs > RUNS)
+		return fprintf(stderr, "usage: %s [RUNS (1-%d, default %d)]\n", argv[0],
+			       RUNS, RUNS), 1;
 	if (hm_sr_reset(dev, sizeof(dev)))
 		return fprintf(stderr, "no soft-reserved dax device\n"), 1;
 	if (hm_read_ll(HM_SYS_DAX "/%s/size", dev) < (long long)(sizes[NSIZE - 1] * GIB))
@@ -269,9 +296,10 @@ int main(void)
 	have_cfg[0] = true;
 	have_cfg[2] = true;
 	have_cfg[3] = true;
+	have_cfg[4] = true;
 	have_cfg[1] = hm_exists(HM_SYS_DAX "/%s/memmap_on_memory", dev);
 
-	for (run = 0; run < RUNS; run++) {
+	for (run = 0; run < runs; run++) {
 		for (z = 0; z < NSIZE; z++) {
 			for (i = 0; i < NCFG; i++) {
 				c = run % 2 ? NCFG - 1 - i : i;
