@@ -12,6 +12,11 @@
  * device_hotplug_lock and mem_hotplug_lock themselves; they are called
  * with hkm_dev.lock held and never with device_hotplug_lock held (a lock
  * private to the kernel, so lockdep_assert_not_held() cannot say it).
+ * A state write holds hkm_dev.lock while a kernel thread of its own
+ * writes a memory block's state file (the file's kernfs reference, then
+ * device_hotplug_lock by trylock; lockdep does not see across the wait).
+ * Exposing and revoking stranded parts take hotmem_pagemap's lock (and
+ * may run modprobe) under hkm_dev.lock; hotmem_pagemap never calls back.
  *
  * Block states, per range; the added blocks are always a prefix
  * [0, nr_added) of the planned ones:
@@ -23,11 +28,15 @@
  *
  * Device states (hkm_dev_state()): "unplugged" (no block added), "partial"
  * (some), "offline", "online" or "mixed" (all added; none, all or some of
- * them online).  A device unbound while blocks remain added is "stuck":
- * it moves to hkm_stuck with its resources and its module reference, and
- * leaves it when a retry (retry_unplug) or a rebind of the same ranges
- * removes the rest.  Any added memory pins the module, so hotmem_kmem
- * cannot be unloaded with memory it would lose track of.
+ * them online).  A state write (hkm_set_state()) moves every block to one
+ * of unplugged, offline or online, or leaves each where it was.  Stranded
+ * parts are exposed (stranded.c) only while blocks are added, if the
+ * device asks for it, and go with the last block or at unbind.  A device
+ * unbound while blocks remain added is "stuck": it moves to hkm_stuck
+ * with its resources and its module reference, and leaves it when a retry
+ * (retry_unplug) or a rebind of the same ranges removes the rest.  Any
+ * added memory pins the module, so hotmem_kmem cannot be unloaded with
+ * memory it would lose track of.
  */
 #ifndef HKM_H
 #define HKM_H
@@ -42,6 +51,7 @@ struct dev_dax;
 struct device;
 struct hotmem_region;
 struct memory_dev_type;
+struct page;
 struct resource;
 
 /**
@@ -145,13 +155,14 @@ int hkm_unplug(struct hkm_dev *hd);
 bool hkm_memmap_on_memory_possible(const struct hkm_dev *hd);
 bool hkm_block_has_memmap_on_memory(const struct hkm_dev *hd);
 u64 hkm_nr_added(const struct hkm_dev *hd);
-bool hkm_holds_anything(struct hkm_dev *hd);
+bool hkm_holds_anything(const struct hkm_dev *hd);
 u64 hkm_nr_planned(const struct hkm_dev *hd);
 u64 hkm_block_size(void);
+struct page *hkm_block_page(u64 start);
 
 /* stranded.c */
 void hkm_stranded_init(struct hkm_range *r);
-bool hkm_stranded_exposed(struct hkm_dev *hd);
+bool hkm_stranded_exposed(const struct hkm_dev *hd);
 int hkm_stranded_expose(struct hkm_dev *hd);
 void hkm_stranded_revoke(struct hkm_dev *hd);
 ssize_t hkm_stranded_show(struct hkm_dev *hd, char *buf);

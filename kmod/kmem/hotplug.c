@@ -104,7 +104,7 @@ u64 hkm_nr_added(const struct hkm_dev *hd)
  *
  * Return: true if something is left to release.
  */
-bool hkm_holds_anything(struct hkm_dev *hd)
+bool hkm_holds_anything(const struct hkm_dev *hd)
 {
 	int i;
 
@@ -292,9 +292,23 @@ static int hkm_add_block(struct hkm_dev *hd, struct hkm_range *r)
 	return 0;
 }
 
-static bool hkm_block_online(u64 start)
+/**
+ * hkm_block_page() - the last page of the block at @start, if online
+ * @start: the block's first byte
+ *
+ * The last page is probed: the first ones may be the block's own memmap,
+ * never online.
+ *
+ * Return: the page, or NULL if the block is offline.
+ */
+struct page *hkm_block_page(u64 start)
 {
 	return pfn_to_online_page(PHYS_PFN(start + hkm_block_size()) - 1);
+}
+
+static bool hkm_block_online(u64 start)
+{
+	return hkm_block_page(start);
 }
 
 /*
@@ -502,64 +516,106 @@ static int hkm_block_write_here(u64 start, const char *word)
 }
 
 /**
- * struct hkm_block_req - one write of a memory block's state file, made by
- *	a kernel thread of its own
- * @start: the block's first byte
- * @word: what is written
+ * struct hkm_writer - a kernel thread that writes memory blocks' state
+ *	files for one state write (or for putting blocks back after one)
+ * @task: the thread
+ * @start: the block of the current request
+ * @word: what is written to it
  * @rc: its result
+ * @quit: no more requests: the thread ends
+ * @restoring: see hkm_writer_start()
+ * @ready: completed once the thread takes SIGKILL (a kernel thread starts
+ *	with every signal ignored: one sent before would be lost)
+ * @go: completed for each request, and to quit
  * @done: completed when @rc is set
+ * @gone: completed as the thread ends
  */
-struct hkm_block_req {
+struct hkm_writer {
+	struct task_struct *task;
 	u64 start;
 	const char *word;
 	int rc;
+	bool quit;
+	bool restoring;
+	struct completion ready;
+	struct completion go;
 	struct completion done;
+	struct completion gone;
 };
 
-static int hkm_block_thread(void *arg)
+static int hkm_writer_fn(void *arg)
 {
-	struct hkm_block_req *req = arg;
+	struct hkm_writer *w = arg;
 
 	/* the writer's signal, passed on, ends an offlining that cannot end */
 	allow_signal(SIGKILL);
-	req->rc = hkm_block_write_here(req->start, req->word);
-	complete(&req->done);
-	return 0;
+	complete(&w->ready);
+	for (;;) {
+		wait_for_completion(&w->go);
+		if (w->quit)
+			break;
+		w->rc = hkm_block_write_here(w->start, w->word);
+		complete(&w->done);
+	}
+	/* not a plain return: the module may go once @gone is completed */
+	kthread_complete_and_exit(&w->gone, 0);
 }
 
 /*
- * hkm_block_write_here() in a kernel thread.  The state write that asks
- * for it is itself a sysfs write: opening and writing another sysfs file
- * in the same task would take the sysfs superblock's write protection a
+ * Start the thread that makes a state write's block writes.  The state
+ * write is itself a sysfs write: opening and writing another sysfs file in
+ * the same task would take the sysfs superblock's write protection a
  * second time, which lockdep reports.  The thread is a task of its own,
  * with no signals but the one passed on: a signal to the waiting writer
- * is sent on to it, as SIGKILL, which ends an offlining that retries
- * forever (pinned pages), and the write fails with -EINTR.  With
- * @restoring only a fatal signal is passed on: a first signal stopped the
- * write, and putting blocks back must not stop at it.
+ * is sent on to it as SIGKILL, which ends an offlining that retries
+ * forever (pinned pages), and the block write fails with -EINTR, as do
+ * all after it.  With @restoring only a fatal signal is passed on: a
+ * first signal stopped the write, and putting blocks back must not stop
+ * at it.
  */
-static int hkm_block_write(u64 start, const char *word, bool restoring)
+static int hkm_writer_start(struct hkm_writer *w, bool restoring)
 {
-	struct hkm_block_req req = { .start = start, .word = word };
-	struct task_struct *t;
+	memset(w, 0, sizeof(*w));
+	w->restoring = restoring;
+	init_completion(&w->ready);
+	init_completion(&w->go);
+	init_completion(&w->done);
+	init_completion(&w->gone);
+	w->task = kthread_create(hkm_writer_fn, w, "hotmem_kmem");
+	if (IS_ERR(w->task))
+		return PTR_ERR(w->task);
+	get_task_struct(w->task);
+	wake_up_process(w->task);
+	/* at once: from here a signal sent to the thread reaches it */
+	wait_for_completion(&w->ready);
+	return 0;
+}
+
+static void hkm_writer_stop(struct hkm_writer *w)
+{
+	w->quit = true;
+	complete(&w->go);
+	wait_for_completion(&w->gone);
+	put_task_struct(w->task);
+}
+
+/* Write @word to the state file of the block at @start, through @w. */
+static int hkm_block_write(struct hkm_writer *w, u64 start, const char *word)
+{
 	int rc;
 
-	init_completion(&req.done);
-	t = kthread_create(hkm_block_thread, &req, "hotmem_kmem");
-	if (IS_ERR(t))
-		return PTR_ERR(t);
-	get_task_struct(t);
-	wake_up_process(t);
-	if (restoring)
-		rc = wait_for_completion_killable(&req.done);
+	w->start = start;
+	w->word = word;
+	complete(&w->go);
+	if (w->restoring)
+		rc = wait_for_completion_killable(&w->done);
 	else
-		rc = wait_for_completion_interruptible(&req.done);
+		rc = wait_for_completion_interruptible(&w->done);
 	if (rc) {
-		send_sig(SIGKILL, t, 1);
-		wait_for_completion(&req.done);
+		send_sig(SIGKILL, w->task, 1);
+		wait_for_completion(&w->done);
 	}
-	put_task_struct(t);
-	return req.rc;
+	return w->rc;
 }
 
 /* Where a block is, for a state write to change it and to put it back. */
@@ -576,20 +632,16 @@ static enum hkm_where hkm_block_where(const struct hkm_range *r, u64 b)
 
 	if (b >= r->nr_added)
 		return HKM_REMOVED;
-	/* the last page: the first ones may be the block's own memmap */
-	page = pfn_to_online_page(PHYS_PFN(hkm_block_start(r, b + 1)) - 1);
+	page = hkm_block_page(hkm_block_start(r, b));
 	if (!page)
 		return HKM_OFFLINE;
 	return zone_idx(page_zone(page)) == ZONE_MOVABLE ? HKM_MOVABLE :
 							   HKM_KERNEL;
 }
 
-/*
- * Move block @b of @r from where it is to @to (not HKM_REMOVED); see
- * hkm_block_write() for @restoring.
- */
-static int hkm_block_move(struct hkm_range *r, u64 b, enum hkm_where to,
-			  bool restoring)
+/* Move block @b of @r from where it is to @to (not HKM_REMOVED), through @w. */
+static int hkm_block_move(struct hkm_writer *w, struct hkm_range *r, u64 b,
+			  enum hkm_where to)
 {
 	enum hkm_where now = hkm_block_where(r, b);
 	u64 start = hkm_block_start(r, b);
@@ -598,12 +650,12 @@ static int hkm_block_move(struct hkm_range *r, u64 b, enum hkm_where to,
 	if (now == to)
 		return 0;
 	if (now != HKM_OFFLINE) {
-		rc = hkm_block_write(start, "offline", restoring);
+		rc = hkm_block_write(w, start, "offline");
 		if (rc || to == HKM_OFFLINE)
 			return rc;
 	}
-	return hkm_block_write(start, to == HKM_MOVABLE ? "online_movable" :
-			       "online_kernel", restoring);
+	return hkm_block_write(w, start, to == HKM_MOVABLE ? "online_movable" :
+			       "online_kernel");
 }
 
 /* Block @i of the device, counting over its ranges in order. */
@@ -622,16 +674,23 @@ static struct hkm_range *hkm_nth_block(struct hkm_dev *hd, u64 i, u64 *b)
 }
 
 /*
- * The order a state write visits the device's @n blocks in, step @k:
- * the first block, then the others backwards.  Onlining or offlining a
- * block makes the kernel check that its zone has no hole, walking the
- * zone from its first page until one is found (set_zone_contiguous());
- * in this order the second block stays the hole until the last step, so
- * each check stops there instead of walking every block already done.
+ * The order a state write visits the device's @n blocks in, step @k.
+ * Onlining or offlining a block makes the kernel check that its zone has
+ * no hole, walking the zone from its first page until one is found
+ * (set_zone_contiguous()); a block being onlined is such a hole, one just
+ * offlined too (unless the zone shrinks past it).  Onlining: the first
+ * block, then the others backwards, so the second block is the hole the
+ * walk stops at until the last step.  Offlining: the second block first,
+ * the hole from then on, then the others backwards, the first last.  In
+ * address order each walk would cross every block done before it: O(n^2).
  */
-static u64 hkm_order(u64 k, u64 n)
+static u64 hkm_order(u64 k, u64 n, bool online)
 {
-	return k ? n - k : 0;
+	if (online || n < 2)
+		return k ? n - k : 0;
+	if (!k)
+		return 1;
+	return k == n - 1 ? 0 : n - k;
 }
 
 /*
@@ -642,10 +701,29 @@ static u64 hkm_order(u64 k, u64 n)
 static void hkm_state_restore(struct hkm_dev *hd, const u8 *was,
 			      const u64 *before, int err)
 {
-	u64 n = hkm_nr_planned(hd), k, b;
+	u64 n = hkm_nr_planned(hd), k, b, i;
+	struct hkm_writer w;
 	struct hkm_range *r;
 	int rc;
 
+	rc = hkm_writer_start(&w, true);
+	if (rc) {
+		pr_warn("%s: state write failed (%d), blocks not restored (%d)\n",
+			hd->name, err, rc);
+		return;
+	}
+	/*
+	 * The blocks this write added go.  Offlined first by the thread,
+	 * which only a fatal signal stops: the signal that may have ended
+	 * the write would stop an offlining in this task, while the removal
+	 * of an offline block does not look at signals.
+	 */
+	for (k = 0; k < n; k++) {
+		i = hkm_order(k, n, false);
+		r = hkm_nth_block(hd, i, &b);
+		if (was[i] == HKM_REMOVED && b < r->nr_added)
+			hkm_block_move(&w, r, b, HKM_OFFLINE);
+	}
 	rc = hkm_remove_to(hd, before, false);
 	if (!rc)
 		rc = hkm_add_to(hd, before);
@@ -653,16 +731,16 @@ static void hkm_state_restore(struct hkm_dev *hd, const u8 *was,
 		pr_warn("%s: state write failed (%d), blocks not restored (%d)\n",
 			hd->name, err, rc);
 	for (k = 0; k < n; k++) {
-		u64 i = hkm_order(k, n);
-
+		i = hkm_order(k, n, true);
 		r = hkm_nth_block(hd, i, &b);
 		if (was[i] == HKM_REMOVED || b >= r->nr_added)
 			continue;
-		rc = hkm_block_move(r, b, was[i], true);
+		rc = hkm_block_move(&w, r, b, was[i]);
 		if (rc)
 			pr_warn("%s: state write failed (%d), block %#llx not restored (%d)\n",
 				hd->name, err, hkm_block_start(r, b), rc);
 	}
+	hkm_writer_stop(&w);
 }
 
 /*
@@ -704,7 +782,9 @@ static int hkm_check_auto_online(struct hkm_dev *hd, const u8 *was,
  *
  * All or nothing: on failure every block is put back where it was, added
  * or removed, offline or online in its zone, and the error is returned.
- * Blocks are onlined and offlined in the order of hkm_order().  The
+ * Blocks are onlined and offlined in the order of hkm_order(), by a kernel
+ * thread (hkm_writer_start()); an unplug offlines them all, then removes
+ * them backwards.  The
  * stranded parts go with the last block, as with hkm_unplug(); if the
  * device exposes them, they are exposed once every block is where @to
  * wants it, and a failure to expose them fails the write too.
@@ -718,7 +798,9 @@ static int hkm_check_auto_online(struct hkm_dev *hd, const u8 *was,
  */
 int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 {
+	bool online = to == HKM_STATE_ONLINE || to == HKM_STATE_ONLINE_MOVABLE;
 	u64 n = hkm_nr_planned(hd), k, b, *before;
+	struct hkm_writer w;
 	enum hkm_where want;
 	struct hkm_range *r;
 	int rc = -ENOMEM;
@@ -733,31 +815,39 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 		r = hkm_nth_block(hd, k, &b);
 		was[k] = hkm_block_where(r, b);
 	}
-
-	if (to == HKM_STATE_UNPLUGGED) {
-		rc = hkm_remove_to(hd, NULL, false);
-		goto out_restore;
-	}
-	rc = hkm_add_to(hd, NULL);
+	rc = hkm_writer_start(&w, false);
 	if (rc)
-		goto out_free;	/* the add undid itself */
-	rc = hkm_check_auto_online(hd, was, to);
-	want = to == HKM_STATE_OFFLINE ? HKM_OFFLINE :
-	       to == HKM_STATE_ONLINE_MOVABLE ? HKM_MOVABLE : HKM_KERNEL;
-	for (k = 0; !rc && k < n; k++) {
-		r = hkm_nth_block(hd, hkm_order(k, n), &b);
-		/* "online" takes any zone, and the kernel's choice for new ones */
-		if (to == HKM_STATE_ONLINE && hkm_block_where(r, b) != HKM_OFFLINE)
-			continue;
-		if (to == HKM_STATE_ONLINE)
-			rc = hkm_block_write(hkm_block_start(r, b), "online", false);
-		else
-			rc = hkm_block_move(r, b, want, false);
+		goto out_free;
+
+	if (to != HKM_STATE_UNPLUGGED) {
+		rc = hkm_add_to(hd, NULL);
+		if (!rc)
+			rc = hkm_check_auto_online(hd, was, to);
 	}
+	want = to == HKM_STATE_ONLINE_MOVABLE ? HKM_MOVABLE :
+	       to == HKM_STATE_ONLINE ? HKM_KERNEL : HKM_OFFLINE;
+	for (k = 0; !rc && k < n; k++) {
+		/* onlining does not look at signals: between blocks, here */
+		if (signal_pending(current)) {
+			rc = -EINTR;
+			break;
+		}
+		r = hkm_nth_block(hd, hkm_order(k, n, online), &b);
+		if (b >= r->nr_added)
+			continue;	/* removed: to be unplugged anyway */
+		/* "online" takes any zone, and the kernel's choice for new ones */
+		if (to != HKM_STATE_ONLINE)
+			rc = hkm_block_move(&w, r, b, want);
+		else if (hkm_block_where(r, b) == HKM_OFFLINE)
+			rc = hkm_block_write(&w, hkm_block_start(r, b), "online");
+	}
+	/* every block offline: removed backwards, no signal stops that */
+	if (!rc && to == HKM_STATE_UNPLUGGED)
+		rc = hkm_remove_to(hd, NULL, false);
 	/* part of the write, unlike in a plug: its failure undoes the write */
-	if (!rc && hd->expose_stranded)
+	if (!rc && to != HKM_STATE_UNPLUGGED && hd->expose_stranded)
 		rc = hkm_stranded_expose(hd);
-out_restore:
+	hkm_writer_stop(&w);
 	if (rc)
 		hkm_state_restore(hd, was, before, rc);
 out_free:

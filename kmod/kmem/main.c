@@ -465,6 +465,8 @@ static void hkm_remove(struct dev_dax *dev_dax)
 	/* waits for running sysfs handlers; none can start after it */
 	device_remove_group(dev, &hkm_dev_group);
 	mutex_lock(&hd->lock);
+	/* unbound, the device can no longer list them: back first, always */
+	hkm_stranded_revoke(hd);
 	rc = hkm_unplug(hd);
 	mutex_unlock(&hd->lock);
 	/* what stays added is kept, stuck, and reported by hkm_dev_retire() */

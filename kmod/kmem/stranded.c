@@ -5,7 +5,7 @@
  * hotplug cannot add.  Their 2 MiB aligned parts can be handed to
  * hotmem_pagemap as regions (include/hotmem/pagemap.h), to be carved into
  * instances and mapped, while the device is plugged; they are taken back
- * (every mapping revoked) before the device's last block is removed.
+ * (every mapping revoked) with the device's last block, and at unbind.
  *
  * hotmem_pagemap is a soft dependency: it is looked up (and loaded) only
  * when a device exposes its stranded bytes, and each exposed region holds
@@ -73,12 +73,9 @@ static int hkm_stranded_expose_one(struct hkm_dev *hd, struct hkm_stranded *s)
 	int rc = -ENODEV;
 
 	/*
-	 * No link to hotmem_pagemap: it is loaded on first use, if installed
-	 * (modprobe returns at once when it is loaded; a failure shows as
-	 * the lookup's).  Everything the region will need is looked up
-	 * before it is made, so taking it back cannot fail.
+	 * Everything the region will need is looked up before it is made, so
+	 * taking it back cannot fail.
 	 */
-	request_module("hotmem_pagemap");
 	add = symbol_get(hotmem_region_add_owned);
 	if (!add)
 		return rc;
@@ -123,15 +120,27 @@ static struct hkm_stranded *hkm_stranded_part(struct hkm_dev *hd, int i)
  *
  * Return: true if they are hotmem_pagemap regions now.
  */
-bool hkm_stranded_exposed(struct hkm_dev *hd)
+bool hkm_stranded_exposed(const struct hkm_dev *hd)
 {
 	int i;
 
 	lockdep_assert_held(&hd->lock);
-	for (i = 0; i < hd->nr_range * 2; i++)
-		if (hkm_stranded_part(hd, i)->region)
+	for (i = 0; i < hd->nr_range; i++)
+		if (hd->ranges[i].stranded[0].region ||
+		    hd->ranges[i].stranded[1].region)
 			return true;
 	return false;
+}
+
+/* Bytes of @hd that could be exposed, whether they are or not. */
+static u64 hkm_stranded_bytes_exposable(struct hkm_dev *hd)
+{
+	u64 bytes = 0;
+	int i;
+
+	for (i = 0; i < hd->nr_range * 2; i++)
+		bytes += hkm_stranded_part(hd, i)->size;
+	return bytes;
 }
 
 /**
@@ -143,7 +152,9 @@ bool hkm_stranded_exposed(struct hkm_dev *hd)
  * Nothing to expose, or exposed already, is success.
  *
  * Return: 0; -ENODEV if hotmem_pagemap is not available; else the errno
- * of hotmem_region_add_owned() (-EBUSY: someone else claims part of it).
+ * of hotmem_region_add_owned(): -EBUSY (someone else claims part of it),
+ * -EEXIST (another region overlaps), -EINVAL (not device memory), -ENOMEM,
+ * -EINTR (a signal while it waited for hotmem_pagemap's lock).
  */
 int hkm_stranded_expose(struct hkm_dev *hd)
 {
@@ -151,8 +162,15 @@ int hkm_stranded_expose(struct hkm_dev *hd)
 	int i, rc = 0;
 
 	lockdep_assert_held(&hd->lock);
-	if (hkm_stranded_exposed(hd))
+	if (hkm_stranded_exposed(hd) || !hkm_stranded_bytes_exposable(hd))
 		return 0;
+	/*
+	 * No link to hotmem_pagemap: it is loaded on first use, if installed.
+	 * Once per call, not "look up, load if missing, look up again": a
+	 * failed lookup is then the failure (modprobe returns at once when
+	 * the module is loaded; its own failure shows as the lookup's).
+	 */
+	request_module("hotmem_pagemap");
 	for (i = 0; i < hd->nr_range * 2; i++) {
 		s = hkm_stranded_part(hd, i);
 		if (!s->size)

@@ -22,15 +22,11 @@ static struct hkm_dev *hkm_from_dev(struct device *dev)
 	return dev_get_drvdata(dev);
 }
 
-/*
- * Online zone of an added block, or NULL if it is offline.  The last page
- * is probed: the first ones may be the block's own memmap, never online.
- */
+/* Online zone of an added block, or NULL if it is offline. */
 static const char *hkm_block_zone(u64 start)
 {
-	struct page *page;
+	struct page *page = hkm_block_page(start);
 
-	page = pfn_to_online_page(PHYS_PFN(start + hkm_block_size()) - 1);
 	return page ? page_zone(page)->name : NULL;
 }
 
@@ -155,7 +151,7 @@ out_unlock:
 	mutex_unlock(&hd->lock);
 	return len;
 }
-static DEVICE_ATTR_RO(blocks);
+static DEVICE_ATTR_ADMIN_RO(blocks);
 
 /* Bytes of memmap of the added blocks that live on the device / in DRAM. */
 static ssize_t hkm_memmap_bytes(struct device *dev, char *buf, bool on_dev)
@@ -206,8 +202,9 @@ static ssize_t stranded_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(stranded_bytes);
 
-/* A read of one stranded figure, under the device's lock. */
-static ssize_t hkm_show_stranded(struct device *dev, char *buf, int what)
+/* One line per stranded piece: "FIRST-LAST regionN|available|unusable". */
+static ssize_t stranded_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
 {
 	struct hkm_dev *hd = hkm_from_dev(dev);
 	ssize_t rc;
@@ -215,27 +212,32 @@ static ssize_t hkm_show_stranded(struct device *dev, char *buf, int what)
 	rc = mutex_lock_interruptible(&hd->lock);
 	if (rc)
 		return rc;
-	if (what < 0)
-		rc = hkm_stranded_show(hd, buf);
-	else
-		rc = sysfs_emit(buf, "%llu\n", hkm_stranded_bytes(hd, what));
+	rc = hkm_stranded_show(hd, buf);
 	mutex_unlock(&hd->lock);
 	return rc;
 }
+static DEVICE_ATTR_ADMIN_RO(stranded);
 
-/* One line per stranded piece: "FIRST-LAST regionN|available|unusable". */
-static ssize_t stranded_show(struct device *dev, struct device_attribute *attr,
-			     char *buf)
+/* One figure of the stranded bytes, under the device's lock. */
+static ssize_t hkm_show_stranded_bytes(struct device *dev, char *buf,
+				       bool exposed)
 {
-	return hkm_show_stranded(dev, buf, -1);
+	struct hkm_dev *hd = hkm_from_dev(dev);
+	ssize_t rc;
+
+	rc = mutex_lock_interruptible(&hd->lock);
+	if (rc)
+		return rc;
+	rc = sysfs_emit(buf, "%llu\n", hkm_stranded_bytes(hd, exposed));
+	mutex_unlock(&hd->lock);
+	return rc;
 }
-static DEVICE_ATTR_RO(stranded);
 
 static ssize_t stranded_exposed_bytes_show(struct device *dev,
 					   struct device_attribute *attr,
 					   char *buf)
 {
-	return hkm_show_stranded(dev, buf, true);
+	return hkm_show_stranded_bytes(dev, buf, true);
 }
 static DEVICE_ATTR_RO(stranded_exposed_bytes);
 
@@ -243,7 +245,7 @@ static ssize_t stranded_unusable_bytes_show(struct device *dev,
 					    struct device_attribute *attr,
 					    char *buf)
 {
-	return hkm_show_stranded(dev, buf, false);
+	return hkm_show_stranded_bytes(dev, buf, false);
 }
 static DEVICE_ATTR_RO(stranded_unusable_bytes);
 

@@ -263,10 +263,28 @@ static const struct device_type hpm_region_type = {
 };
 
 /*
- * Device memory only: the range must lie wholly inside "Soft Reserved" or
- * legacy persistent memory, unless @owned (the caller drives the device
- * that holds it, which vouches for it), must not touch System RAM, and no
- * one may own it.  Caller holds hpm_lock (the list of regions).
+ * Is [@start, @start + @size) device memory: wholly inside "Soft Reserved"
+ * or legacy persistent memory, or with @owned (the caller drives the
+ * device that holds it) also persistent memory or a CXL window?
+ */
+static bool hpm_is_device_memory(u64 start, u64 size, bool owned)
+{
+	static const unsigned long descs[] = {
+		IORES_DESC_SOFT_RESERVED, IORES_DESC_PERSISTENT_MEMORY_LEGACY,
+		/* owned only: */
+		IORES_DESC_PERSISTENT_MEMORY, IORES_DESC_CXL,
+	};
+	int i;
+
+	for (i = 0; i < (owned ? ARRAY_SIZE(descs) : 2); i++)
+		if (hpm_iomem_covered(start, size, descs[i]) == size)
+			return true;
+	return false;
+}
+
+/*
+ * Device memory only (hpm_is_device_memory()), touching no System RAM,
+ * owned by no one.  Caller holds hpm_lock (the list of regions).
  */
 static int hpm_region_check(u64 start, u64 size, bool owned)
 {
@@ -279,10 +297,7 @@ static int hpm_region_check(u64 start, u64 size, bool owned)
 	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT)
 		return -EINVAL;
-	if (!owned &&
-	    hpm_iomem_covered(start, size, IORES_DESC_SOFT_RESERVED) != size &&
-	    hpm_iomem_covered(start, size,
-			      IORES_DESC_PERSISTENT_MEMORY_LEGACY) != size)
+	if (!hpm_is_device_memory(start, size, owned))
 		return -EINVAL;
 	list_for_each_entry(r, &hpm_regions, node)
 		if (start < r->map.base + (r->map.nr << HPM_SUBSECTION_SHIFT) &&
@@ -590,10 +605,11 @@ EXPORT_SYMBOL_GPL(hotmem_region_add);
  * @target_node: as for hotmem_region_add()
  *
  * For the driver bound to the device that holds the range (a dax device's
- * driver handing over what it does not use itself): the range need not lie
- * in "Soft Reserved" or legacy persistent memory (a CXL region's does
- * not).  Everything else is as for hotmem_region_add(): no System RAM, no
- * other region, no one else's claim.
+ * driver handing over what it does not use itself): the range may also lie
+ * in "Persistent Memory" or a CXL window (a CXL pmem region's dax range
+ * lies in both, in no "Soft Reserved").  Everything else is as for
+ * hotmem_region_add(): no System RAM, no other region, no one else's
+ * claim.
  *
  * Context: process context; may sleep.
  * Return: the region, or an ERR_PTR as hotmem_region_add() gives.
