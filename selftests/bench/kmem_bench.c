@@ -252,8 +252,9 @@ static void report(void)
 		st[1] = add[0];
 		stats(samples[3][z], offsetof(struct sample, remove), sizes[z], onl);
 		stats(samples[2][z], offsetof(struct sample, remove), sizes[z], add);
-		printf("online %2u GiB: hotmem-state / hotmem (ascending) = %.3f; offline+unbind: %.3f\n",
-		       sizes[z], st[0] / st[1], onl[0] / add[0]);
+		printf("online %2u GiB: hotmem-state / hotmem (ascending) = %.3f; ",
+		       sizes[z], st[0] / st[1]);
+		printf("offline+unbind: %.3f\n", onl[0] / add[0]);
 		stats(samples[4][z], offsetof(struct sample, online), sizes[z], add);
 		printf("online %2u GiB: hotmem-state / daxctl online-memory = %.3f\n",
 		       sizes[z], st[0] / add[0]);

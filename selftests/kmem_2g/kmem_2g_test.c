@@ -41,8 +41,8 @@ static int to_devdax(const char *dev)
 {
 	return hm_sh(NULL, 0, "D=%s; K=/sys/bus/dax/drivers/kmem; "
 		     "B=/sys/bus/dax/drivers/device_dax; "
-		     "echo $D > $K/unbind && { echo $D > $K/remove_id; true; } && "
-		     "{ echo $D > $B/bind || echo $D > $B/new_id; } 2>/dev/null", dev);
+		     "echo $D > $K/unbind || exit 1; echo $D > $K/remove_id; "
+		     "echo $D > $B/bind 2>/dev/null || echo $D > $B/new_id", dev);
 }
 
 /* a device hot-added at boot (6.12 binds soft-reserved memory to kmem) */
@@ -92,7 +92,7 @@ TEST_F(k2, one_block_head_and_tail)
 	const __u64 blk = 6 * G, head = self->start, tail = 8 * G;
 	char want[256], st[512], inst[32], path[64];
 	long long f0, f1, mt0;
-	int ids[2], i, fd, nb0;
+	int ids[2], i, n, fd, nb0;
 	__u64 *p[2];
 
 	hm_sh(iomem0, OUT_LEN, "cat /proc/iomem");
@@ -132,8 +132,8 @@ TEST_F(k2, one_block_head_and_tail)
 	EXPECT_EQ(2 * G, hm_read_ll(HK "stranded_exposed_bytes", self->dev));
 	EXPECT_EQ(0, hm_read_ll(HK "stranded_unusable_bytes", self->dev));
 	hm_read_str(st, sizeof(st), HK "stranded", self->dev);
-	ASSERT_EQ(2, sscanf(st, "%*s region%d %*s region%d", &ids[0], &ids[1]))
-		TH_LOG("%s", st);
+	n = sscanf(st, "%*s region%d %*s region%d", &ids[0], &ids[1]);
+	ASSERT_EQ(2, n) TH_LOG("%s", st);
 	for (i = 0; i < 2; i++) {
 		EXPECT_EQ(i ? 256 * M : 2 * G - 256 * M,
 			  hm_read_ll(HM_PM_CLS "/region%d/size", ids[i]));

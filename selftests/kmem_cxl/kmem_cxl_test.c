@@ -204,7 +204,8 @@ TEST_F(cxl, daxctl_to_system_ram_and_back)
 	EXPECT_EQ(head, hm_read_ll(HK "stranded_bytes", self->dev));
 	ASSERT_EQ(0, hm_write("1", HK "expose_stranded", self->dev));
 	hm_read_str(st, sizeof(st), HK "stranded", self->dev);
-	ASSERT_EQ(1, sscanf(st, "%*s region%d", &id)) TH_LOG("%s", st);
+	n = sscanf(st, "%*s region%d", &id);
+	ASSERT_EQ(1, n) TH_LOG("%s", st);
 	EXPECT_EQ(head, hm_read_ll(HK "stranded_exposed_bytes", self->dev));
 	EXPECT_EQ(self->start, hm_read_ll(HM_PM_CLS "/region%d/start", id));
 	/* CXL memory is slow under TCG: 2 MiB of it */
@@ -265,8 +266,8 @@ TEST_F(cxl, state_write_then_destroy_region)
 	hm_sh(iomem, OUT_LEN, "cat /proc/iomem");
 	EXPECT_STREQ(self->iomem0, iomem);
 
-	ASSERT_EQ(0, hm_sh(NULL, 0, "ndctl destroy-namespace -f all && "
-			   "cxl disable-region %s && cxl destroy-region %s",
+	ASSERT_EQ(0, hm_sh(NULL, 0, "ndctl destroy-namespace -f all || exit 1; "
+			   "cxl disable-region %s || exit 1; cxl destroy-region %s",
 			   self->cxl_region, self->cxl_region));
 	self->dev[0] = '\0';
 	ASSERT_EQ(0, hm_sh(iomem, OUT_LEN, "cat /proc/iomem"));

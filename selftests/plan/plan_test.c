@@ -49,7 +49,8 @@ static const struct {
 	  128 * M, 0, 4 * G, 1, 0, 0, false },
 	{ "zero size", X86, 4 * G, 0, -EINVAL, 0, 0, 0, 0, false },
 	{ "wraps", X86, ~0ULL - M, 2 * M, -EINVAL, 0, 0, 0, 0, false },
-	{ "block not pow2", { 96 * M, 4096, 64, 2 * M, 2 * M, 2 * M }, 0, G, -EINVAL, 0, 0, 0, 0, false },
+	{ "block not pow2", { 96 * M, 4096, 64, 2 * M, 2 * M, 2 * M }, 0, G,
+	  -EINVAL, 0, 0, 0, 0, false },
 	/* the exclusive end 2^64 is not representable */
 	{ "ends at 2^64", X86, ~0ULL - 256 * M + 1, 256 * M, -EINVAL, 0, 0, 0,
 	  0, false },
