@@ -523,7 +523,7 @@ static int hkm_block_write_here(u64 start, const char *word)
  * @word: what is written to it
  * @rc: its result
  * @quit: no more requests: the thread ends
- * @restoring: see hkm_writer_start()
+ * @restoring: see hkm_writer_restoring()
  * @ready: completed once the thread takes SIGKILL (a kernel thread starts
  *	with every signal ignored: one sent before would be lost)
  * @go: completed for each request, and to quit
@@ -551,10 +551,17 @@ static int hkm_writer_fn(void *arg)
 	allow_signal(SIGKILL);
 	complete(&w->ready);
 	for (;;) {
-		wait_for_completion(&w->go);
+		/* idle, not blocked, while the state write adds or removes */
+		wait_for_completion_state(&w->go, TASK_IDLE);
 		if (w->quit)
 			break;
-		w->rc = hkm_block_write_here(w->start, w->word);
+		if (w->word) {
+			w->rc = hkm_block_write_here(w->start, w->word);
+		} else {
+			/* hkm_writer_restoring(): a SIGKILL passed on goes */
+			flush_signals(current);
+			w->rc = 0;
+		}
 		complete(&w->done);
 	}
 	/* not a plain return: the module may go once @gone is completed */
@@ -568,15 +575,12 @@ static int hkm_writer_fn(void *arg)
  * second time, which lockdep reports.  The thread is a task of its own,
  * with no signals but the one passed on: a signal to the waiting writer
  * is sent on to it as SIGKILL, which ends an offlining that retries
- * forever (pinned pages), and the block write fails with -EINTR, as do
- * all after it.  With @restoring only a fatal signal is passed on: a
- * first signal stopped the write, and putting blocks back must not stop
- * at it.
+ * forever (pinned pages); that block write fails with -EINTR, as does
+ * every offlining after it until hkm_writer_restoring().
  */
-static int hkm_writer_start(struct hkm_writer *w, bool restoring)
+static int hkm_writer_start(struct hkm_writer *w)
 {
 	memset(w, 0, sizeof(*w));
-	w->restoring = restoring;
 	init_completion(&w->ready);
 	init_completion(&w->go);
 	init_completion(&w->done);
@@ -589,6 +593,21 @@ static int hkm_writer_start(struct hkm_writer *w, bool restoring)
 	/* at once: from here a signal sent to the thread reaches it */
 	wait_for_completion(&w->ready);
 	return 0;
+}
+
+/*
+ * The same thread puts blocks back after a failed write (a new one could
+ * not be had once a fatal signal is pending: kthread_create() gives up).
+ * A SIGKILL passed on is dropped, and from now on only a fatal signal to
+ * the writer is passed on: a first signal stopped the write, and putting
+ * blocks back must not stop at it.
+ */
+static void hkm_writer_restoring(struct hkm_writer *w)
+{
+	w->word = NULL;
+	complete(&w->go);
+	wait_for_completion(&w->done);
+	w->restoring = true;
 }
 
 static void hkm_writer_stop(struct hkm_writer *w)
@@ -694,53 +713,59 @@ static u64 hkm_order(u64 k, u64 n, bool online)
 }
 
 /*
- * Put every block back where @was says, the blocks a failed state write
- * added removed and the ones it removed added again.  What cannot be put
- * back is logged and stays tracked; the write's error stands.
+ * Put every block back where @was says, through @w, the thread of the
+ * failed state write: the blocks it added removed, the ones it removed
+ * added again, each in its zone, the stranded parts exposed again if they
+ * were (@exposed).  What cannot be put back is logged and stays tracked;
+ * the write's error stands.  Under a fatal signal, offlining cannot work:
+ * blocks the write added or onlined may stay added and online.
  */
-static void hkm_state_restore(struct hkm_dev *hd, const u8 *was,
-			      const u64 *before, int err)
+static void hkm_state_restore(struct hkm_dev *hd, struct hkm_writer *w,
+			      const u8 *was, const u64 *before, bool exposed,
+			      int err)
 {
 	u64 n = hkm_nr_planned(hd), k, b, i;
-	struct hkm_writer w;
 	struct hkm_range *r;
 	int rc;
 
-	rc = hkm_writer_start(&w, true);
-	if (rc) {
-		pr_warn("%s: state write failed (%d), blocks not restored (%d)\n",
-			hd->name, err, rc);
-		return;
-	}
+	hkm_writer_restoring(w);
 	/*
-	 * The blocks this write added go.  Offlined first by the thread,
-	 * which only a fatal signal stops: the signal that may have ended
-	 * the write would stop an offlining in this task, while the removal
-	 * of an offline block does not look at signals.
+	 * The blocks this write added go.  Offlined by the thread, which
+	 * only a fatal signal stops: the signal that may have ended the write
+	 * would stop an offlining in this task; then removed here, which
+	 * leaves an online block alone and does not look at signals.
 	 */
 	for (k = 0; k < n; k++) {
 		i = hkm_order(k, n, false);
 		r = hkm_nth_block(hd, i, &b);
-		if (was[i] == HKM_REMOVED && b < r->nr_added)
-			hkm_block_move(&w, r, b, HKM_OFFLINE);
+		if (was[i] != HKM_REMOVED || b >= r->nr_added)
+			continue;
+		rc = hkm_block_move(w, r, b, HKM_OFFLINE);
+		if (rc)
+			pr_warn("%s: state write failed (%d), block %#llx not offlined (%d)\n",
+				hd->name, err, hkm_block_start(r, b), rc);
 	}
-	rc = hkm_remove_to(hd, before, false);
-	if (!rc)
-		rc = hkm_add_to(hd, before);
+	rc = hkm_remove_to(hd, before, true);
 	if (rc)
-		pr_warn("%s: state write failed (%d), blocks not restored (%d)\n",
+		pr_warn("%s: state write failed (%d), added blocks not removed (%d)\n",
+			hd->name, err, rc);
+	rc = hkm_add_to(hd, before);
+	if (rc)
+		pr_warn("%s: state write failed (%d), removed blocks not added (%d)\n",
 			hd->name, err, rc);
 	for (k = 0; k < n; k++) {
 		i = hkm_order(k, n, true);
 		r = hkm_nth_block(hd, i, &b);
 		if (was[i] == HKM_REMOVED || b >= r->nr_added)
 			continue;
-		rc = hkm_block_move(&w, r, b, was[i]);
+		rc = hkm_block_move(w, r, b, was[i]);
 		if (rc)
 			pr_warn("%s: state write failed (%d), block %#llx not restored (%d)\n",
 				hd->name, err, hkm_block_start(r, b), rc);
 	}
-	hkm_writer_stop(&w);
+	if (exposed && hkm_stranded_expose(hd))
+		pr_warn("%s: state write failed (%d), stranded parts not exposed again\n",
+			hd->name, err);
 }
 
 /*
@@ -800,6 +825,7 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 {
 	bool online = to == HKM_STATE_ONLINE || to == HKM_STATE_ONLINE_MOVABLE;
 	u64 n = hkm_nr_planned(hd), k, b, *before;
+	bool exposed = hkm_stranded_exposed(hd);
 	struct hkm_writer w;
 	enum hkm_where want;
 	struct hkm_range *r;
@@ -815,7 +841,7 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 		r = hkm_nth_block(hd, k, &b);
 		was[k] = hkm_block_where(r, b);
 	}
-	rc = hkm_writer_start(&w, false);
+	rc = hkm_writer_start(&w);
 	if (rc)
 		goto out_free;
 
@@ -847,9 +873,9 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 	/* part of the write, unlike in a plug: its failure undoes the write */
 	if (!rc && to != HKM_STATE_UNPLUGGED && hd->expose_stranded)
 		rc = hkm_stranded_expose(hd);
-	hkm_writer_stop(&w);
 	if (rc)
-		hkm_state_restore(hd, was, before, rc);
+		hkm_state_restore(hd, &w, was, before, exposed, rc);
+	hkm_writer_stop(&w);
 out_free:
 	kfree(before);
 	kvfree(was);

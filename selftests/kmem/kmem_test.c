@@ -958,7 +958,8 @@ static void on_usr1(int sig)
  * page on the device, held by a pipe through vmsplice: the kernel retries
  * its migration until a signal comes) ends with EINTR when the writer gets
  * a signal, and the blocks it offlined are online again where they were;
- * once the pin is gone the same write succeeds.
+ * the same when the writer is killed; once the pin is gone the same write
+ * succeeds.
  */
 TEST_F_TIMEOUT(hk, state_write_interrupted, 120)
 {
@@ -1012,6 +1013,22 @@ TEST_F_TIMEOUT(hk, state_write_interrupted, 120)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("the write did not end with EINTR (status %#x)", status);
+	snapshot(after, sizeof(after));
+	EXPECT_STREQ(before, after);
+	EXPECT_STATE(self, "online");
+
+	/* a fatal signal (SIGTERM, default action): the blocks back too */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		hm_write("offline", HK "state", self->dev);
+		_exit(1);
+	}
+	sleep(3 * hm_time_scale());
+	EXPECT_EQ(0, kill(pid, SIGTERM));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
+		TH_LOG("the writer was not killed (status %#x)", status);
 	snapshot(after, sizeof(after));
 	EXPECT_STREQ(before, after);
 	EXPECT_STATE(self, "online");
