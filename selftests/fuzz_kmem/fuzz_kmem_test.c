@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The fuzzer of hotmem_kmem: a seeded random walk of binds and unbinds
- * through the dax bus, plug, unplug, memmap_on_memory, onlining and
- * offlining of memory blocks, offline failures injected by the kernel's
- * memory notifier error injection, and retry_unplug, with inputs drawn
- * from the README's grammar and spoiled on purpose.  After every step the
- * test's model says what the kernel must show: the errno, each device's
- * driver and hotmem/{state,blocks,memmap_on_memory}, every memory block
- * and its state, the "System RAM (hotmem)" resources and their parents,
- * the driver's "stuck" file, the module's reference count, and a clean
- * kernel log.  Offlining a block in ZONE_NORMAL may fail: the model
- * allows both outcomes there and follows what happened.
+ * through the dax bus, plug, unplug, memmap_on_memory, state writes,
+ * expose_stranded, onlining and offlining of memory blocks, offline
+ * failures injected by the kernel's memory notifier error injection, and
+ * retry_unplug, with inputs drawn from the README's grammar and spoiled
+ * on purpose.  After every step the test's model says what the kernel
+ * must show: the errno, each device's driver and hotmem/{state,blocks,
+ * memmap_on_memory,expose_stranded,stranded_exposed_bytes}, every memory
+ * block and its state, the "System RAM (hotmem)" resources and their
+ * parents, the driver's "stuck" file, the reference counts of both
+ * modules, and a clean kernel log.  Offlining a block in ZONE_NORMAL may
+ * fail: the model allows both outcomes there and follows what happened;
+ * a state write that fails must leave every block as it was.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,12 +39,19 @@
 
 enum hk_code {
 	HK_BIND, HK_UNBIND, HK_PLUG, HK_UNPLUG, HK_MOM, HK_ONLINE, HK_INJECT,
-	HK_RETRY, HK_RELOAD, HK_NR
+	HK_RETRY, HK_RELOAD, HK_STATE, HK_EXPOSE, HK_NR
 };
 
 static const char *const hk_names[HK_NR] = {
 	"bind", "unbind", "plug", "unplug", "memmap_on_memory", "online",
-	"inject", "retry_unplug", "reload",
+	"inject", "retry_unplug", "reload", "state", "expose_stranded",
+};
+
+/* the words hotmem/state takes, in the order of enum hk_to */
+enum hk_to { HK_TO_UNPLUGGED, HK_TO_OFFLINE, HK_TO_ONLINE, HK_TO_MOVABLE, HK_TO_NR };
+
+static const char *const hk_words[HK_TO_NR] = {
+	"unplugged", "offline", "online", "online_movable",
 };
 
 /* what a memory block of a device is */
@@ -61,6 +70,9 @@ struct hk_dev {
 	bool stuck;
 	unsigned long stuck_order;
 	bool mom;
+	bool expose;		/* expose_stranded */
+	__u64 exposable;	/* whole 2 MiB of its head and tail */
+	int pieces;		/* of them */
 	enum hk_blk blk[HK_BLOCKS];
 	bool on_dev[HK_BLOCKS];
 };
@@ -96,6 +108,16 @@ static int hk_added(const struct hk_dev *d)
 static bool hk_holds(const struct hk_dev *d)
 {
 	return hk_added(d) > 0;
+}
+
+/*
+ * The stranded parts are exposed while a bound device that wants them
+ * has blocks added: every plug and successful state write exposes them,
+ * the last block's removal and an unbind take them back.
+ */
+static bool hk_exposed(const struct hk_dev *d)
+{
+	return d->drv == HK_KMEM && d->expose && hk_holds(d) && d->pieces;
 }
 
 static const char *hk_state(const struct hk_dev *d)
@@ -242,8 +264,11 @@ static void hk_attach_all(void)
 		if (d->drv != HK_NONE || !(d->kmem_id || hk.by_type) || !d->nblocks)
 			continue;
 		d->drv = HK_KMEM;
-		if (!d->stuck)
+		/* a device taking back stuck memory keeps its settings */
+		if (!d->stuck) {
 			d->mom = hk.default_mom;
+			d->expose = false;
+		}
 		d->stuck = false;
 		hk_plug_all(d);
 	}
@@ -335,12 +360,26 @@ static int hk_step_attr(const struct fz_op *op, char *why, size_t len)
 	return hk_follow_unplug(d, got, why, len);
 }
 
+/* block @b of @d was onlined: which zone did the kernel put it in */
+static int hk_follow_zone(struct hk_dev *d, int b, char *why, size_t len)
+{
+	char zone[64], path[128];
+
+	snprintf(path, sizeof(path), MEMBLK "/valid_zones",
+		 (unsigned long long)(hk_block_addr(d, b) / hk.bs));
+	if (fz_read(path, zone, sizeof(zone)) < 0) {
+		snprintf(why, len, "%s unreadable", path);
+		return -1;
+	}
+	d->blk[b] = strstr(zone, "Movable") ? HK_MOVABLE : HK_NORMAL;
+	return 0;
+}
+
 static int hk_step_online(const struct fz_op *op, char *why, size_t len)
 {
 	struct hk_dev *d = hk_dev_of(op);
 	enum hk_blk *b = &d->blk[op->n1];
 	bool on = *b == HK_MOVABLE || *b == HK_NORMAL;
-	char zone[64], path[128];
 	int want, got;
 
 	got = fz_write(op->path, op->buf, op->len);
@@ -360,17 +399,95 @@ static int hk_step_online(const struct fz_op *op, char *why, size_t len)
 		return -1;
 	if (on)
 		return 0;
-	snprintf(path, sizeof(path), MEMBLK "/valid_zones",
-		 (unsigned long long)(hk_block_addr(d, op->n1) / hk.bs));
-	if (fz_read(path, zone, sizeof(zone)) < 0) {
-		snprintf(why, len, "%s unreadable", path);
+	if (hk_follow_zone(d, op->n1, why, len))
 		return -1;
-	}
-	*b = strstr(zone, "Movable") ? HK_MOVABLE : HK_NORMAL;
 	if (!strncmp(op->buf, "online_movable", 14) && *b != HK_MOVABLE) {
-		snprintf(why, len, "%s: online_movable went to %s", path, zone);
+		snprintf(why, len, "%s: online_movable went to ZONE_NORMAL", op->path);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * A write of hotmem/state: all or nothing.  It fails only where a block
+ * is to be offlined (for "unplugged" and "offline" every online one, for
+ * "online_movable" those online elsewhere): with offline failures
+ * injected it must fail (-EBUSY), in ZONE_NORMAL it may; and when it
+ * fails every block must be as before, which the check after the step
+ * sees because the model keeps them so.
+ */
+static int hk_step_state(const struct fz_op *op, char *why, size_t len)
+{
+	struct hk_dev *d = hk_dev_of(op);
+	int to, b, got, want = 0;
+	bool may = false;
+
+	got = fz_write(op->path, op->buf, op->len);
+	if (d->drv != HK_KMEM)
+		return hk_expect(-ENOENT, got, op, why, len);
+	if (!op->len)
+		return hk_expect(0, got, op, why, len);
+	for (to = 0; to < HK_TO_NR; to++)
+		if (fz_oracle_word(op->buf, op->len, hk_words[to]))
+			break;
+	if (to == HK_TO_NR)
+		return hk_expect(-EINVAL, got, op, why, len);
+	for (b = 0; b < d->nblocks; b++) {
+		bool off = d->blk[b] == HK_NORMAL ? to != HK_TO_ONLINE :
+			   d->blk[b] == HK_MOVABLE && to <= HK_TO_OFFLINE;
+
+		if (off && hk.inject)
+			want = -EBUSY;
+		else if (off && d->blk[b] == HK_NORMAL)
+			may = true;
+	}
+	if (!may || want) {
+		if (hk_expect(want, got, op, why, len))
+			return -1;
+	} else if (got && got != -EBUSY) {
+		return hk_expect(-EBUSY, got, op, why, len);
+	}
+	if (got)
+		return 0;
+	if (to != HK_TO_UNPLUGGED)
+		hk_plug_all(d);
+	for (b = 0; b < d->nblocks; b++) {
+		switch (to) {
+		case HK_TO_UNPLUGGED:
+			d->blk[b] = HK_REMOVED;
+			break;
+		case HK_TO_OFFLINE:
+			d->blk[b] = HK_OFFLINE;
+			break;
+		case HK_TO_MOVABLE:
+			d->blk[b] = HK_MOVABLE;
+			break;
+		default:
+			/* offline ones go where the kernel puts them */
+			if (d->blk[b] == HK_OFFLINE && hk_follow_zone(d, b, why, len))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* expose_stranded: a switch; exposing cannot fail with hotmem_pagemap there */
+static int hk_step_expose(const struct fz_op *op, char *why, size_t len)
+{
+	struct hk_dev *d = hk_dev_of(op);
+	int want, got;
+	bool v;
+
+	got = fz_write(op->path, op->buf, op->len);
+	if (d->drv != HK_KMEM)
+		return hk_expect(-ENOENT, got, op, why, len);
+	if (!op->len)
+		return hk_expect(0, got, op, why, len);
+	want = fz_oracle_switch(op->buf, op->len, &v);
+	if (hk_expect(want, got, op, why, len))
+		return -1;
+	if (!got)
+		d->expose = v;
 	return 0;
 }
 
@@ -509,6 +626,10 @@ static int hk_step(const struct fz_op *op, char *why, size_t len)
 		return 0;
 	case HK_RETRY:
 		return hk_step_retry(op, why, len);
+	case HK_STATE:
+		return hk_step_state(op, why, len);
+	case HK_EXPOSE:
+		return hk_step_expose(op, why, len);
 	default:
 		return hk_step_attr(op, why, len);
 	}
@@ -602,14 +723,23 @@ static int hk_check_dev(const struct hk_dev *d, char *why, size_t len)
 	if (hk_cmp(path, want, why, len))
 		return -1;
 	snprintf(path, sizeof(path), HM_SYS_DAX "/%s/hotmem/memmap_on_memory", d->name);
-	return hk_cmp(path, d->mom ? "1\n" : "0\n", why, len);
+	if (hk_cmp(path, d->mom ? "1\n" : "0\n", why, len))
+		return -1;
+	snprintf(path, sizeof(path), HM_SYS_DAX "/%s/hotmem/expose_stranded", d->name);
+	if (hk_cmp(path, d->expose ? "1\n" : "0\n", why, len))
+		return -1;
+	snprintf(path, sizeof(path), HM_SYS_DAX "/%s/hotmem/stranded_exposed_bytes",
+		 d->name);
+	snprintf(want, sizeof(want), "%llu\n",
+		 hk_exposed(d) ? (unsigned long long)d->exposable : 0ULL);
+	return hk_cmp(path, want, why, len);
 }
 
 static int hk_check(char *why, size_t len)
 {
 	struct hm_res res[HM_MAX_RES];
 	char want[2048], got[2048];
-	int i, n, k, added = 0, holders = 0, s = 0;
+	int i, n, k, added = 0, holders = 0, s = 0, pieces = 0;
 	unsigned long order;
 
 	for (i = 0; i < HK_DEVS; i++) {
@@ -617,6 +747,15 @@ static int hk_check(char *why, size_t len)
 			return -1;
 		added += hk_added(&hk.dev[i]);
 		holders += hk_holds(&hk.dev[i]);
+		pieces += hk_exposed(&hk.dev[i]) ? hk.dev[i].pieces : 0;
+	}
+	/* each exposed piece holds two of hotmem_pagemap's symbols */
+	if (fz_read("/sys/module/hotmem_pagemap/refcnt", got, sizeof(got)) < 0)
+		strcpy(got, "0");
+	if (atoi(got) != 2 * pieces) {
+		snprintf(why, len, "hotmem_pagemap refcnt %d, the model says %d (%d pieces exposed)",
+			 atoi(got), 2 * pieces, pieces);
+		return -1;
 	}
 	/* every added block is a "System RAM (hotmem)" under its device's name */
 	n = hm_iomem(res, HM_MAX_RES);
@@ -674,7 +813,9 @@ static int hk_check(char *why, size_t len)
 
 static void hk_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 {
-	static const int w[HK_NR] = { 14, 10, 8, 10, 6, 22, 6, 6, 2 };
+	static const int w[HK_NR] = { 14, 10, 8, 10, 6, 22, 6, 6, 2, 14, 5 };
+	static const char *const words[] = { "unplugged", "offline", "online",
+					     "online_movable", "partial", "mixed" };
 	static const char *const params[] = { "Y", "N", "1", "0", "y", "n", "yes",
 					      "on", "true", "2", "01", "YY", "-1" };
 	bool mutate = fz_chance(r, inputs ? 60 : 5);
@@ -698,12 +839,18 @@ static void hk_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 	case HK_PLUG:
 	case HK_UNPLUG:
 	case HK_MOM:
+	case HK_EXPOSE:
 		snprintf(op->path, sizeof(op->path), HM_SYS_DAX "/%s/hotmem/%s", d->name,
 			 op->code == HK_PLUG ? "plug" : op->code == HK_UNPLUG ? "unplug" :
-			 "memmap_on_memory");
+			 op->code == HK_MOM ? "memmap_on_memory" : "expose_stranded");
 		op->len = fz_gen_switch(r, mutate, op->buf);
-		if (!mutate && op->code != HK_MOM && op->len && fz_chance(r, 90))
+		if (!mutate && op->code <= HK_UNPLUG && op->len && fz_chance(r, 90))
 			op->buf[0] = '1';
+		break;
+	case HK_STATE:
+		snprintf(op->path, sizeof(op->path), HM_SYS_DAX "/%s/hotmem/state", d->name);
+		op->len = fz_gen_word(r, words[fz_below(r, fz_chance(r, 90) ? 4 : 6)],
+				      mutate, op->buf);
 		break;
 	case HK_ONLINE:
 		if (!d->nblocks) {
@@ -761,6 +908,28 @@ static void hk_describe(const struct fz_op *op, char *buf, size_t len)
 
 /* ---- start state ---- */
 
+/* the whole 2 MiB parts of the head and tail around the whole blocks */
+static void hk_plan_exposable(struct hk_dev *d)
+{
+	const __u64 sub = 2 * M;
+	__u64 head_s = (d->start + sub - 1) / sub * sub, head_e = d->first;
+	__u64 tail_s = d->first + d->nblocks * hk.bs;
+	__u64 tail_e = (d->start + d->size) / sub * sub;
+
+	d->exposable = 0;
+	d->pieces = 0;
+	if (!d->nblocks)
+		return;
+	if (head_e > head_s) {
+		d->exposable += head_e - head_s;
+		d->pieces++;
+	}
+	if (tail_e > tail_s) {
+		d->exposable += tail_e - tail_s;
+		d->pieces++;
+	}
+}
+
 static int hk_make_devices(void)
 {
 	char dev[64], out[4096];
@@ -795,6 +964,7 @@ static int hk_make_devices(void)
 		d->nblocks = d->first + hk.bs <= d->start + d->size ?
 			(d->start + d->size - d->first) / hk.bs : 0;
 		at += d->size;
+		hk_plan_exposable(d);
 		if (hm_read_ll(HM_SYS_DAX "/%s/resource", d->name) != (long long)d->start)
 			return -EIO;
 	}
@@ -837,6 +1007,7 @@ static int hk_reset(void)
 		d->kmem_id = false;
 		d->stuck = false;
 		d->mom = true;
+		d->expose = false;
 		memset(d->blk, 0, sizeof(d->blk));
 	}
 	hk.inject = false;
@@ -899,7 +1070,10 @@ TEST_F_TIMEOUT(fz, walk, 3600)
 	EXPECT_EQ(0, fz_run_forked(&hk_model, &self->cfg));
 }
 
-/* The input grammar on plug, unplug, memmap_on_memory and retry_unplug. */
+/*
+ * The input grammar on plug, unplug, memmap_on_memory, state,
+ * expose_stranded and retry_unplug.
+ */
 TEST_F_TIMEOUT(fz, inputs, 3600)
 {
 	fz_config_from_env(&self->cfg, 30, 120, true);

@@ -4,12 +4,13 @@
  * (HOTMEM_RACE_SECONDS, default 15) on the same dax devices: bind and
  * unbind, plug and unplug, onlining and offlining of their blocks,
  * memmap_on_memory, offline failures switched on and off, retry_unplug,
- * and readers of state, blocks and stuck; and a bind of a device whose
- * memory is stuck against retry_unplug, which must take the memory back
- * every time.  Every step's errno must be one the README allows; then no
- * worker may be stuck and no task left in D state, and after clean-up
- * /proc/iomem, the memory blocks and the module's reference count are
- * as before.
+ * and readers of state, blocks and stuck; writes of hotmem/state and
+ * expose_stranded against all of those and daxctl online-memory and
+ * offline-memory; and a bind of a device whose memory is stuck against
+ * retry_unplug, which must take the memory back every time.  Every step's
+ * errno must be one the README allows; then no worker may be stuck and
+ * no task left in D state, and after clean-up /proc/iomem, the memory
+ * blocks and both modules' reference counts are as before.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -63,7 +64,8 @@ static int bind_kmem(const char *dev)
 static void snapshot(char *buf, size_t len)
 {
 	hm_sh(buf, len, "cat /proc/iomem; ls /sys/devices/system/memory; "
-	      "cat /sys/module/hotmem_kmem/refcnt " DRV "stuck");
+	      "cat /sys/module/hotmem_kmem/refcnt " DRV "stuck; "
+	      "cat /sys/module/hotmem_pagemap/refcnt 2>/dev/null || echo 0");
 }
 
 /* every device back in devdax mode, nothing added, nothing stuck */
@@ -160,6 +162,44 @@ static int step_inject_retry(int arg)
 	return rc_expect("retry_unplug", hm_write("1", DRV "retry_unplug"), ok);
 }
 
+/*
+ * A state write: all or nothing against its own device, but the blocks
+ * are everybody's.  -EBUSY: a block would not go offline; -EINVAL:
+ * another writer moved a block meanwhile; -EPERM: another writer onlined
+ * a block the write had just added where it did not want it.
+ */
+static int step_state(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -EINVAL, -EPERM, -ENOENT, -ENODEV, RC_END };
+	static const char *const to[] = { "unplugged", "offline", "online",
+					  "online_movable" };
+
+	return rc_expect("state", hm_write(to[rc_rand() % 4], HM_SYS_DAX "/%s/hotmem/state",
+					   devs[rc_rand() % NDEV]), ok);
+}
+
+static int step_expose(int arg)
+{
+	static const int ok[] = { 0, -ENOENT, -ENODEV, RC_END };
+
+	return rc_expect("expose_stranded",
+			 hm_write(rc_rand() % 2 ? "1" : "0",
+				  HM_SYS_DAX "/%s/hotmem/expose_stranded",
+				  devs[rc_rand() % NDEV]), ok);
+}
+
+/* daxctl's own view of the device: it may refuse, it must not crash or hang */
+static int step_daxctl(int arg)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "daxctl %s-memory %s", rc_rand() % 2 ? "online" : "offline",
+		 devs[rc_rand() % NDEV]);
+	if (rc_exec(cmd) < 0)
+		return rc_fail("%s did not exit", cmd);
+	return 0;
+}
+
 /* ---- bind against retry_unplug ---- */
 
 static bool stuck_lists(const char *dev)
@@ -244,6 +284,42 @@ static void check_books(struct __test_metadata *_metadata)
 	EXPECT_EQ(holders, hm_read_ll("/sys/module/hotmem_kmem/refcnt"));
 }
 
+/*
+ * Exposed stranded parts only where a bound device wants them and holds
+ * blocks, each piece holding two of hotmem_pagemap's symbols.
+ */
+static void check_exposed(struct __test_metadata *_metadata)
+{
+	int i, pieces = 0;
+	__u64 first;
+
+	for (i = 0; i < NDEV; i++) {
+		long long bytes, on, want;
+		char buf[4096], *p;
+		int here = 0, b;
+
+		if (!bound_to(devs[i], "kmem"))
+			continue;
+		bytes = hm_read_ll(HM_SYS_DAX "/%s/hotmem/stranded_exposed_bytes", devs[i]);
+		on = hm_read_ll(HM_SYS_DAX "/%s/hotmem/expose_stranded", devs[i]);
+		for (b = 0; b < dev_blocks(i, &first); b++)
+			here += hm_exists("/sys/devices/system/memory/memory%llu", first + b);
+		if (on && here)
+			want = hm_read_ll(HM_SYS_DAX "/%s/hotmem/stranded_bytes", devs[i]) -
+			       hm_read_ll(HM_SYS_DAX "/%s/hotmem/stranded_unusable_bytes",
+					  devs[i]);
+		else
+			want = 0;
+		EXPECT_EQ(want, bytes) TH_LOG("%s", devs[i]);
+		ASSERT_LT(0, hm_read_str(buf, sizeof(buf), HM_SYS_DAX "/%s/hotmem/stranded",
+					 devs[i]));
+		for (p = buf; (p = strstr(p, " region")); p++)
+			pieces++;
+	}
+	EXPECT_EQ(2 * pieces, hm_exists("/sys/module/hotmem_pagemap") ?
+		  hm_read_ll("/sys/module/hotmem_pagemap/refcnt") : 0);
+}
+
 FIXTURE(race) {
 	char before[16384];
 	char why[512];
@@ -318,6 +394,30 @@ TEST_F_TIMEOUT(race, bind_vs_retry_unplug, 600)
 	ASSERT_TRUE(stuck_lists(devs[0]));
 	EXPECT_EQ(0, rc_run(w, 3, race_seconds(), self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
+}
+
+/*
+ * Whole-device state writes and expose_stranded against binds, unbinds,
+ * plugs, unplugs, other writers of the blocks (sysfs and daxctl) and
+ * retry_unplug with offline failures switched on and off.
+ */
+TEST_F_TIMEOUT(race, state_writes, 600)
+{
+	const struct rc_worker w[] = {
+		{ "bind/unbind", step_bind_unbind, 0 },
+		{ "plug/unplug", step_plug_unplug, 0 },
+		{ "state", step_state, 0 },
+		{ "state 2", step_state, 1 },
+		{ "expose_stranded", step_expose, 0 },
+		{ "online/offline", step_online, 0 },
+		{ "daxctl online/offline-memory", step_daxctl, 0 },
+		{ "inject/retry_unplug", step_inject_retry, 0 },
+	};
+
+	EXPECT_EQ(0, rc_run(w, 8, race_seconds(), self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	check_books(_metadata);
+	check_exposed(_metadata);
 }
 
 /*
