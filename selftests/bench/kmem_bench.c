@@ -5,7 +5,8 @@
  * of 1, 4 and 16 GiB carved from one soft-reserved region, in one boot,
  * RUNS runs each in alternating order.  Times what daxctl does, at the
  * sysfs interface it uses, without its ~0.2 s of start-up per command:
- * add = unbind from device_dax + bind to kmem; online = "online_movable"
+ * detach = unbind from device_dax (its pgmap teardown, the same for every
+ * driver, timed on its own); add = bind to kmem; online = "online_movable"
  * to each block, in address order as daxctl does; remove = "offline" to
  * each block + unbind from kmem.  "hotmem-state" is hotmem_kmem driven
  * through its state file instead: online = one write of "online_movable"
@@ -84,8 +85,8 @@ static int resize(const char *dev, unsigned int gib)
 	return hm_sh(NULL, 0, "daxctl enable-device %s", dev) ? -EIO : 0;
 }
 
-/* bind @dev to @drv ("kmem" or "device_dax"), unbinding it first */
-static int bind_to(const char *dev, const char *drv)
+/* unbind @dev from its driver, if any */
+static int unbind(const char *dev)
 {
 	char mode[32];
 
@@ -93,6 +94,14 @@ static int bind_to(const char *dev, const char *drv)
 		return -EIO;
 	if (strcmp(mode, "unbound") &&
 	    hm_write(dev, HM_SYS_DAX "/%s/driver/unbind", dev))
+		return -EIO;
+	return 0;
+}
+
+/* bind @dev to @drv ("kmem" or "device_dax"), unbinding it first */
+static int bind_to(const char *dev, const char *drv)
+{
+	if (unbind(dev))
 		return -EIO;
 	/* 6.1 binds kmem by id only: new_id adds the id and binds */
 	if (hm_write(dev, "/sys/bus/dax/drivers/%s/bind", drv) &&
@@ -136,9 +145,12 @@ static int set_all(const char *dev, const struct cfg *c, bool online)
 
 static const unsigned int sizes[NSIZE] = { 1, 4, 16 };
 
-/* one sample: seconds for add/online/remove, bytes of DRAM spent by add */
+/*
+ * one sample: seconds for detach/add/online/remove, bytes of DRAM spent
+ * by add
+ */
 struct sample {
-	double add, online, remove;
+	double detach, add, online, remove;
 	long long dram;
 };
 
@@ -158,6 +170,10 @@ static int measure(const char *dev, const struct cfg *c, unsigned int gib,
 	if (c->dax_mom >= 0 && hm_exists(HM_SYS_DAX "/%s/memmap_on_memory", dev) &&
 	    hm_write(c->dax_mom ? "1" : "0", HM_SYS_DAX "/%s/memmap_on_memory", dev))
 		return -EIO;
+	t = now();
+	if (unbind(dev))
+		return -EIO;
+	s->detach = now() - t;
 	f0 = hm_memfree_settled_kb();
 	t = now();
 	if (bind_to(dev, "kmem"))
@@ -207,21 +223,23 @@ static void stats(struct sample *s, size_t off, unsigned int gib, double *out)
 static void report(void)
 {
 	static const struct { const char *name; size_t off; const char *fmt; } f[] = {
+		{ "detach s/GiB", offsetof(struct sample, detach), "%7.3f [%.3f-%.3f]" },
 		{ "add s/GiB", offsetof(struct sample, add), "%7.3f [%.3f-%.3f]" },
 		{ "online s/GiB", offsetof(struct sample, online), "%7.3f [%.3f-%.3f]" },
 		{ "remove s/GiB", offsetof(struct sample, remove), "%7.3f [%.3f-%.3f]" },
 	};
-	double st[3], add[3], onl[3];
+	double st[3], add[3], onl[3], per[NSIZE];
 	int c, z, k, r;
 
-	printf("\n%-13s %5s | %-26s | %-26s | %-26s | %s\n", "driver", "GiB",
-	       f[0].name, f[1].name, f[2].name, "DRAM MiB/GiB (median [min-max])");
+	printf("\n%-13s %5s | %-26s | %-26s | %-26s | %-26s | %s\n", "driver", "GiB",
+	       f[0].name, f[1].name, f[2].name, f[3].name,
+	       "DRAM MiB/GiB (median [min-max])");
 	for (c = 0; c < NCFG; c++) {
 		if (!have_cfg[c])
 			continue;
 		for (z = 0; z < NSIZE; z++) {
 			printf("%-13s %5u |", cfgs[c].name, sizes[z]);
-			for (k = 0; k < 3; k++) {
+			for (k = 0; k < 4; k++) {
 				stats(samples[c][z], f[k].off, sizes[z], st);
 				printf(" ");
 				printf(f[k].fmt, st[0], st[1], st[2]);
@@ -239,11 +257,15 @@ static void report(void)
 		stats(samples[2][z], offsetof(struct sample, add), sizes[z], add);
 		stats(samples[2][z], offsetof(struct sample, online), sizes[z], onl);
 		st[0] = add[0] + onl[0];
+		per[z] = st[0];
 		stats(samples[base][z], offsetof(struct sample, add), sizes[z], add);
 		stats(samples[base][z], offsetof(struct sample, online), sizes[z], onl);
 		printf("add+online %2u GiB: hotmem / %s = %.3f\n", sizes[z],
 		       cfgs[base].name, st[0] / (add[0] + onl[0]));
 	}
+	/* flat per GiB: the largest size against the one before it */
+	printf("add+online s/GiB: hotmem %u GiB / %u GiB = %.3f\n", sizes[NSIZE - 1],
+	       sizes[NSIZE - 2], per[NSIZE - 1] / per[NSIZE - 2]);
 	/* the onlining order: hotmem's state write against daxctl's order */
 	for (z = 0; z < NSIZE; z++) {
 		stats(samples[3][z], offsetof(struct sample, online), sizes[z], onl);
@@ -270,8 +292,9 @@ static void report(void)
 
 				printf("%s\n {\"driver\": \"%s\", \"gib\": %u, \"run\": %d, ",
 				       k++ ? "," : "", cfgs[c].name, sizes[z], r);
-				printf("\"add_s\": %.4f, \"online_s\": %.4f, ",
-				       s->add, s->online);
+				printf("\"detach_s\": %.4f, \"add_s\": %.4f, ",
+				       s->detach, s->add);
+				printf("\"online_s\": %.4f, ", s->online);
 				printf("\"remove_s\": %.4f, \"dram_bytes\": %lld}",
 				       s->remove, s->dram);
 			}
@@ -312,8 +335,9 @@ int main(int argc, char **argv)
 				s = &samples[c][z][run];
 				fprintf(stderr, "# run %d %-8s %2u GiB: ", run,
 					cfgs[c].name, sizes[z]);
-				fprintf(stderr, "add %.3fs online %.3fs remove %.3fs dram %lld\n",
-					s->add, s->online, s->remove, s->dram);
+				fprintf(stderr, "detach %.3fs add %.3fs online %.3fs ",
+					s->detach, s->add, s->online);
+				fprintf(stderr, "remove %.3fs dram %lld\n", s->remove, s->dram);
 			}
 		}
 	}
