@@ -712,6 +712,12 @@ static u64 hkm_order(u64 k, u64 n, bool online)
 	return k == n - 1 ? 0 : n - k;
 }
 
+/* onlining does not look at signals: a state write does, between blocks */
+static int hkm_signalled(void)
+{
+	return signal_pending(current) ? -EINTR : 0;
+}
+
 /*
  * Put every block back where @was says, through @w, the thread of the
  * failed state write: the blocks it added removed, the ones it removed
@@ -807,9 +813,10 @@ static int hkm_check_auto_online(struct hkm_dev *hd, const u8 *was,
  *
  * All or nothing: on failure every block is put back where it was, added
  * or removed, offline or online in its zone, and the error is returned.
- * Blocks are onlined and offlined in the order of hkm_order(), by a kernel
- * thread (hkm_writer_start()); an unplug offlines them all, then removes
- * them backwards.  The
+ * Every block that is to leave where it is goes offline first, then the
+ * offline ones are onlined, each pass in its order of hkm_order(), by a
+ * kernel thread (hkm_writer_start()); an unplug offlines them all, then
+ * removes them backwards.  The
  * stranded parts go with the last block, as with hkm_unplug(); if the
  * device exposes them, they are exposed once every block is where @to
  * wants it, and a failure to expose them fails the write too.
@@ -827,7 +834,7 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 	u64 n = hkm_nr_planned(hd), k, b, *before;
 	bool exposed = hkm_stranded_exposed(hd);
 	struct hkm_writer w;
-	enum hkm_where want;
+	enum hkm_where want, where;
 	struct hkm_range *r;
 	int rc = -ENOMEM;
 	u8 *was;
@@ -852,20 +859,33 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 	}
 	want = to == HKM_STATE_ONLINE_MOVABLE ? HKM_MOVABLE :
 	       to == HKM_STATE_ONLINE ? HKM_KERNEL : HKM_OFFLINE;
-	for (k = 0; !rc && k < n; k++) {
-		/* onlining does not look at signals: between blocks, here */
-		if (signal_pending(current)) {
-			rc = -EINTR;
-			break;
-		}
-		r = hkm_nth_block(hd, hkm_order(k, n, online), &b);
+	/*
+	 * Every block that is to leave where it is goes offline first, then
+	 * the offline ones are onlined: should an offlining fail (the step
+	 * that can), putting the blocks back takes onlining only, which the
+	 * cause of that failure does not stop.  "online" takes any zone (and
+	 * the kernel's choice for new blocks): it offlines nothing.
+	 */
+	for (k = 0; !rc && to != HKM_STATE_ONLINE && k < n; k++) {
+		r = hkm_nth_block(hd, hkm_order(k, n, false), &b);
 		if (b >= r->nr_added)
 			continue;	/* removed: to be unplugged anyway */
-		/* "online" takes any zone, and the kernel's choice for new ones */
-		if (to != HKM_STATE_ONLINE)
-			rc = hkm_block_move(&w, r, b, want);
-		else if (hkm_block_where(r, b) == HKM_OFFLINE)
-			rc = hkm_block_write(&w, hkm_block_start(r, b), "online");
+		where = hkm_block_where(r, b);
+		if (where == HKM_OFFLINE || where == want)
+			continue;
+		rc = hkm_signalled();
+		if (!rc)
+			rc = hkm_block_write(&w, hkm_block_start(r, b), "offline");
+	}
+	for (k = 0; !rc && online && k < n; k++) {
+		r = hkm_nth_block(hd, hkm_order(k, n, true), &b);
+		if (b >= r->nr_added || hkm_block_where(r, b) != HKM_OFFLINE)
+			continue;
+		rc = hkm_signalled();
+		if (!rc)
+			rc = hkm_block_write(&w, hkm_block_start(r, b),
+					     to == HKM_STATE_ONLINE ? "online" :
+					     "online_movable");
 	}
 	/* every block offline: removed backwards, no signal stops that */
 	if (!rc && to == HKM_STATE_UNPLUGGED)

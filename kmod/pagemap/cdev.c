@@ -278,6 +278,7 @@ static int hpm_open(struct inode *inode, struct file *filp)
 	rc = (inst->dead || !inst->enabled) ? -ENXIO : 0;
 	if (!rc) {
 		inst->users++;
+		inst->opened = true;
 		get_device(&inst->dev);
 		filp->private_data = inst;
 		/* every file of the instance maps through its S_DAX inode */

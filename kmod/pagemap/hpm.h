@@ -38,6 +38,7 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <hotmem/pagemap.h>
@@ -132,6 +133,7 @@ struct hpm_pgmap {
 	struct dev_pagemap pgmap;
 	void *kaddr;
 	unsigned long pfn_first;
+	struct work_struct unmap;	/* hpm_pgmaps_unmap() */
 };
 
 /**
@@ -194,6 +196,7 @@ struct hpm_instance {
 	enum hpm_type type;
 	struct hpm_pgmap *pgmaps[HPM_MAX_RANGES];
 	int users;
+	bool opened;	/* since it was enabled */
 	struct list_head node;
 	bool dead;
 	bool revoking;
@@ -262,6 +265,8 @@ int hpm_regions_show(char *buf);
 struct hpm_instance *hpm_instance_new(struct hotmem_region *region);
 struct hpm_instance *hpm_instance_create(struct hotmem_region *region);
 int hpm_instance_delete(struct hotmem_region *region, const char *name);
+int hpm_region_disable(struct hotmem_region *region, const char *buf,
+		       size_t count);
 void hpm_instance_kill(struct hpm_instance *inst);
 void hpm_instance_destroy(struct hpm_instance *inst);
 
@@ -278,6 +283,7 @@ void hpm_cdev_release(struct hpm_instance *inst);
 /* pgmap.c */
 int hpm_instance_enable(struct hpm_instance *inst);
 int hpm_instance_disable(struct hpm_instance *inst);
+int hpm_instances_disable(struct hpm_instance **v, int n);
 void hpm_instance_stop(struct hpm_instance *inst);
 void hpm_instance_revoke(struct hpm_instance *inst);
 unsigned long hpm_instance_pinned(struct hpm_instance *inst);

@@ -800,6 +800,79 @@ void hpm_instance_destroy(struct hpm_instance *inst)
 	put_device(&inst->dev);
 }
 
+/* the instance of @region named by @len bytes at @name, or NULL */
+static struct hpm_instance *hpm_instance_find(struct hotmem_region *region,
+					      const char *name, size_t len)
+{
+	struct hpm_instance *inst;
+
+	lockdep_assert_held(&hpm_lock);
+	list_for_each_entry(inst, &region->instances, node)
+		if (strlen(dev_name(&inst->dev)) == len &&
+		    !memcmp(dev_name(&inst->dev), name, len))
+			return inst;
+	return NULL;
+}
+
+/**
+ * hpm_region_disable() - disable instances of @region at once
+ * @region: the region
+ * @buf: a write: instance names separated by ',' ("pm0.1,pm0.2"), each
+ *	once or more
+ * @count: its bytes
+ *
+ * All or nothing: every named instance must exist, and none that is
+ * enabled may be open, mapped or pinned; then the enabled ones are
+ * disabled, their ranges torn down together (hpm_instances_disable()),
+ * which costs about what one instance's teardown does.
+ *
+ * Return: 0; -EINVAL malformed (an empty name, the grammar of
+ * hm_parse_input()); -ENXIO a name no instance of @region has; -EBUSY
+ * an instance in use; -ENOMEM; -EINTR.  Nothing changes on error.
+ */
+int hpm_region_disable(struct hotmem_region *region, const char *buf,
+		       size_t count)
+{
+	struct hpm_instance **v, *inst;
+	size_t len, at, end;
+	int n = 0, k, rc;
+
+	rc = hm_parse_input(buf, count, &len);
+	if (rc)
+		return rc;
+	/* at most one instance per two bytes of the write */
+	v = kcalloc(len / 2 + 1, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	rc = hpm_lock_live(&region->dead);
+	if (rc)
+		goto out_free;
+	for (at = 0; !rc && at <= len; at = end + 1) {
+		end = at;
+		while (end < len && buf[end] != ',')
+			end++;
+		inst = end > at ? hpm_instance_find(region, buf + at, end - at) : NULL;
+		if (end == at)
+			rc = -EINVAL;
+		else if (!inst)
+			rc = -ENXIO;
+		else if (!inst->enabled)
+			continue;
+		else if (inst->users || hpm_instance_pinned(inst))
+			rc = -EBUSY;
+		for (k = 0; !rc && k < n && v[k] != inst; k++)
+			;
+		if (!rc && k == n)
+			v[n++] = inst;
+	}
+	if (!rc)
+		rc = hpm_instances_disable(v, n);
+	mutex_unlock(&hpm_lock);
+out_free:
+	kfree(v);
+	return rc;
+}
+
 /**
  * hpm_instance_delete() - delete the instance named @name of @region
  * @region: the region

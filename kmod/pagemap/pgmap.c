@@ -7,7 +7,12 @@
  * as the kernel does not map private memory).  With memmap "dev" a range
  * keeps its own struct pages in its first pages (a vmem_altmap); the
  * kernel accepts an altmap only on a single-range pgmap, hence one pgmap
- * per range.  Disabling is enabling in reverse.
+ * per range.  Generic memory with its memmap in RAM comes in compound
+ * pages of the instance align, as device-dax's does: the kernel then
+ * keeps two pages of struct pages per compound page and maps the rest of
+ * its vmemmap to the second (vmemmap_populate_compound_pages()), 4 MiB
+ * per GiB at 2 MiB and 8 KiB per GiB at 1 GiB instead of 16 MiB.
+ * Disabling is enabling in reverse.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -61,19 +66,79 @@ u64 hpm_range_reserved(const struct hpm_instance *inst, int i)
 	return hpm_whole_sections(r->start, r->len) * hpm_section_memmap();
 }
 
-/* caller holds hpm_lock, or owns @inst, dead (a revoke) */
-static void hpm_range_unmap(struct hpm_instance *inst, int i)
+/*
+ * The order of the compound pages of range @i: the instance align's, for
+ * generic memory whose memmap is in RAM.  None with an altmap: the kernel
+ * shares no struct pages there (every one is written), and a 1 GiB head
+ * would sit past the memmap, off its alignment.  None for coherent and
+ * private memory: migration takes order-0 pages only, and devmem.c keeps
+ * per-page data in every struct page.
+ */
+static unsigned int hpm_range_shift(const struct hpm_instance *inst, int i)
 {
-	struct hpm_pgmap *pm = inst->pgmaps[i];
+	if (inst->type != HPM_GENERIC || inst->align <= PAGE_SIZE ||
+	    hpm_range_reserved(inst, i))
+		return 0;
+	return ilog2(inst->align) - PAGE_SHIFT;
+}
 
-	lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(inst->dead));
-	if (WARN_ON_ONCE(!pm))
-		return;
+static void hpm_pgmap_unmap(struct hpm_pgmap *pm)
+{
 	memunmap_pages(&pm->pgmap);
 	if (pm->kaddr)
 		memunmap(pm->kaddr);
-	kfree(pm);
-	inst->pgmaps[i] = NULL;
+}
+
+static void hpm_pgmap_unmap_work(struct work_struct *work)
+{
+	hpm_pgmap_unmap(container_of(work, struct hpm_pgmap, unmap));
+}
+
+/*
+ * Unmap and free every pgmap the @n instances @v have.  memunmap_pages()
+ * waits for about three RCU grace periods (the kill of the pgmap's
+ * reference, mem_hotplug_begin(), the removal from the pgmap lookup);
+ * from a worker each on the unbound workqueue the waits of all of them
+ * overlap, so tearing down many costs about what one does, plus the work
+ * the kernel does under mem_hotplug_lock, one at a time.  A lone pgmap
+ * is unmapped right here.  Callers hold hpm_lock, or own the instances,
+ * dead (a revoke); the workers take no lock of ours.
+ */
+static void hpm_pgmaps_unmap(struct hpm_instance **v, int n)
+{
+	int k, i, total = 0;
+
+	for (k = 0; k < n; k++) {
+		lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(v[k]->dead));
+		for (i = 0; i < HPM_MAX_RANGES; i++)
+			total += !!v[k]->pgmaps[i];
+	}
+	for (k = 0; k < n; k++) {
+		for (i = HPM_MAX_RANGES - 1; i >= 0; i--) {
+			struct hpm_pgmap *pm = v[k]->pgmaps[i];
+
+			if (!pm)
+				continue;
+			if (total == 1) {
+				hpm_pgmap_unmap(pm);
+				continue;
+			}
+			INIT_WORK(&pm->unmap, hpm_pgmap_unmap_work);
+			queue_work(system_unbound_wq, &pm->unmap);
+		}
+	}
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < HPM_MAX_RANGES; i++) {
+			struct hpm_pgmap *pm = v[k]->pgmaps[i];
+
+			if (!pm)
+				continue;
+			if (total > 1)
+				flush_work(&pm->unmap);
+			kfree(pm);
+			v[k]->pgmaps[i] = NULL;
+		}
+	}
 }
 
 /* the pgmap type of an instance type */
@@ -118,6 +183,13 @@ static int hpm_range_map(struct hpm_instance *inst, int i)
 	pgmap->range.start = r->start;
 	pgmap->range.end = r->start + r->len - 1;
 	pgmap->nr_range = 1;
+	/* ranges start and end on the align (hpm_alloc_align()) */
+	pgmap->vmemmap_shift = hpm_range_shift(inst, i);
+	if (WARN_ON_ONCE(!IS_ALIGNED(r->start | r->len,
+				     PAGE_SIZE << pgmap->vmemmap_shift))) {
+		kfree(pm);
+		return -EINVAL;
+	}
 	if (reserved) {
 		/* the memmap of the whole sections, first in the range */
 		struct vmem_altmap altmap = {
@@ -171,14 +243,45 @@ int hpm_instance_enable(struct hpm_instance *inst)
 	down_write(&inst->fault_lock);
 	inst->enabled = true;
 	up_write(&inst->fault_lock);
+	inst->opened = false;
 	return 0;
 
 out_unmap:
 	if (hpm_type_devmem(inst->type))
 		hpm_devmem_drain(inst);
-	while (i--)
-		hpm_range_unmap(inst, i);
+	hpm_pgmaps_unmap(&inst, 1);
 	return rc;
+}
+
+/**
+ * hpm_instances_disable() - unmap every range of @n instances at once
+ * @v: enabled instances with no page in use (hpm_instance_pinned() is
+ *	0, no file open), each once; caller holds hpm_lock
+ * @n: how many
+ *
+ * The ranges of all of them are torn down together (hpm_pgmaps_unmap()).
+ *
+ * Return: 0; -EINVAL (and a warning) if one is not enabled or is open,
+ * which its caller rules out; then none is disabled.
+ */
+int hpm_instances_disable(struct hpm_instance **v, int n)
+{
+	int k;
+
+	lockdep_assert_held(&hpm_lock);
+	for (k = 0; k < n; k++)
+		if (WARN_ON_ONCE(!v[k]->enabled || v[k]->users ||
+				 hpm_devmem_allocated(v[k])))
+			return -EINVAL;
+	for (k = 0; k < n; k++) {
+		down_write(&v[k]->fault_lock);
+		v[k]->enabled = false;
+		up_write(&v[k]->fault_lock);
+		if (hpm_type_devmem(v[k]->type))
+			hpm_devmem_drain(v[k]);
+	}
+	hpm_pgmaps_unmap(v, n);
+	return 0;
 }
 
 /**
@@ -191,52 +294,47 @@ out_unmap:
  */
 int hpm_instance_disable(struct hpm_instance *inst)
 {
-	int i;
-
-	lockdep_assert_held(&hpm_lock);
-	if (WARN_ON_ONCE(!inst->enabled || inst->users ||
-			 hpm_devmem_allocated(inst)))
-		return -EINVAL;
-	down_write(&inst->fault_lock);
-	inst->enabled = false;
-	up_write(&inst->fault_lock);
-	if (hpm_type_devmem(inst->type))
-		hpm_devmem_drain(inst);
-	for (i = inst->nr_range - 1; i >= 0; i--)
-		hpm_range_unmap(inst, i);
-	return 0;
+	return hpm_instances_disable(&inst, 1);
 }
 
 /**
  * hpm_instance_pinned() - pages of an enabled instance still in use
- * @inst: the instance, enabled (or dead and being revoked)
+ * @inst: the instance, enabled (or dead and being revoked); caller holds
+ *	hpm_lock, or owns @inst, dead
  *
  * An idle generic ZONE_DEVICE page of ours has a reference count of 1;
  * a pin (get_user_pages() for O_DIRECT, a pipe buffer of vmsplice(),
  * RDMA) holds more.  memunmap_pages() does not wait for those: it waits
  * for the pgmap's own references only, which a pin holds no longer than
- * the page-table walk that takes it.  So the pages are checked here.
+ * the page-table walk that takes it.  So the pages are checked here: the
+ * head of each compound page, where a pin of any of its pages lands (the
+ * others' counts stay 0).  Nothing can be pinned without a mapping, so
+ * an instance not opened since it was enabled is not walked at all.
  * A page of a coherent or private instance is in use from the moment it
  * is handed out until the kernel frees it.
  *
- * Return: the number of pages with a reference beyond their own, or in
- * use.
+ * Return: the number of pages (compound pages counted once) with a
+ * reference beyond their own, or in use.
  */
 unsigned long hpm_instance_pinned(struct hpm_instance *inst)
 {
-	unsigned long pfn, end, n = 0;
+	unsigned long pfn, end, step, n = 0, seen = 0;
 	int i;
 
+	lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(inst->dead));
 	if (hpm_type_devmem(inst->type))
 		return hpm_devmem_allocated(inst);
+	if (!inst->opened)
+		return 0;
 
 	for (i = 0; i < inst->nr_range; i++) {
-		pfn = PHYS_PFN(inst->ranges[i].start + hpm_range_reserved(inst, i));
+		pfn = inst->pgmaps[i]->pfn_first;
 		end = PHYS_PFN(inst->ranges[i].start + inst->ranges[i].len);
-		for (; pfn < end; pfn++) {
+		step = pgmap_vmemmap_nr(&inst->pgmaps[i]->pgmap);
+		for (; pfn < end; pfn += step) {
 			if (page_ref_count(pfn_to_page(pfn)) > 1)
 				n++;
-			if (!(pfn % 4096))
+			if (!(++seen % 4096))
 				cond_resched();
 		}
 	}
@@ -274,7 +372,7 @@ void hpm_instance_stop(struct hpm_instance *inst)
 void hpm_instance_revoke(struct hpm_instance *inst)
 {
 	unsigned long pinned, waited = 0;
-	int i, rc;
+	int rc;
 
 	lockdep_assert_not_held(&hpm_lock);
 	if (WARN_ON_ONCE(!inst->dead))
@@ -307,20 +405,46 @@ void hpm_instance_revoke(struct hpm_instance *inst)
 	}
 	if (hpm_type_devmem(inst->type))
 		hpm_devmem_drain(inst);
-	for (i = inst->nr_range - 1; i >= 0; i--)
-		hpm_range_unmap(inst, i);
+	hpm_pgmaps_unmap(&inst, 1);
+}
+
+/*
+ * Bytes of memmap the kernel allocated for [pfn, end) of @pgmap, section
+ * by section: a struct page per page, but with compound pages it shares
+ * (vmemmap_can_optimize()) two pages of them per compound page, or per
+ * compound page larger than a section (the later sections map the first
+ * one's).  A section the boot memmap covers in part keeps that memmap,
+ * every struct page of it.  Page tables of the vmemmap are not counted.
+ */
+static u64 hpm_memmap_alloc(struct dev_pagemap *pgmap, unsigned long pfn,
+			    unsigned long end)
+{
+	bool shared = vmemmap_can_optimize(pgmap_altmap(pgmap), pgmap);
+	unsigned long nr = pgmap_vmemmap_nr(pgmap), next;
+	u64 bytes = 0;
+
+	for (; pfn < end; pfn = next) {
+		next = min_t(unsigned long, end, SECTION_ALIGN_UP(pfn + 1));
+		if (!shared || early_section(__pfn_to_section(pfn)))
+			bytes += (u64)(next - pfn) * sizeof(struct page);
+		else if (nr < PAGES_PER_SECTION)
+			bytes += (u64)(next - pfn) / nr * VMEMMAP_RESERVE_NR * PAGE_SIZE;
+		else if (IS_ALIGNED(pfn, nr))
+			bytes += VMEMMAP_RESERVE_NR * PAGE_SIZE;
+	}
+	return bytes;
 }
 
 /**
  * hpm_instance_memmap_bytes() - where the struct pages of @inst live
  * @inst: the instance, 0 and 0 unless enabled; caller holds hpm_lock
  * @device: set to the bytes on the device (its own first pages)
- * @dram: set to the bytes in RAM
+ * @dram: set to the bytes in RAM (the vmemmap's page tables aside)
  */
 void hpm_instance_memmap_bytes(struct hpm_instance *inst, u64 *device,
 			       u64 *dram)
 {
-	u64 total;
+	u64 total, on_dev;
 	int i;
 
 	lockdep_assert_held(&hpm_lock);
@@ -328,11 +452,14 @@ void hpm_instance_memmap_bytes(struct hpm_instance *inst, u64 *device,
 	*dram = 0;
 	for (i = 0; i < inst->nr_range && inst->enabled; i++) {
 		struct dev_pagemap *pgmap = &inst->pgmaps[i]->pgmap;
+		const struct hpm_range *r = &inst->ranges[i];
 
-		total = inst->ranges[i].len / PAGE_SIZE * sizeof(struct page);
+		total = hpm_memmap_alloc(pgmap, PHYS_PFN(r->start),
+					 PHYS_PFN(r->start + r->len));
 		if (pgmap->flags & PGMAP_ALTMAP_VALID) {
-			*device += (u64)pgmap->altmap.alloc << PAGE_SHIFT;
-			total -= min(total, (u64)pgmap->altmap.alloc << PAGE_SHIFT);
+			on_dev = (u64)pgmap->altmap.alloc << PAGE_SHIFT;
+			*device += on_dev;
+			total -= min(total, on_dev);
 		}
 		*dram += total;
 	}

@@ -166,6 +166,19 @@ static ssize_t delete_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_WO(delete);
 
+/*
+ * Instance names separated by ',': disable them at once, all or nothing
+ * (hpm_region_disable()).
+ */
+static ssize_t disable_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	int rc = hpm_region_disable(to_hpm_region(dev), buf, len);
+
+	return rc ? rc : len;
+}
+static DEVICE_ATTR_WO(disable);
+
 static int hpm_found(struct resource *res, void *arg)
 {
 	return 1;
@@ -243,6 +256,7 @@ static struct attribute *hpm_region_attrs[] = {
 	&dev_attr_seed.attr,
 	&dev_attr_create.attr,
 	&dev_attr_delete.attr,
+	&dev_attr_disable.attr,
 	&dev_attr_map.attr,
 	NULL,
 };

@@ -7,7 +7,9 @@
  * rotating order.  Times create+enable and disable+delete as the number of
  * 2 MiB instances grows and as one instance grows, at the sysfs interface
  * daxctl uses, without daxctl's own start-up; and the DRAM an enable
- * spends.  Prints tables of medians with min/max and the samples as JSON
+ * spends.  "hotmem-batch" is hotmem-ram disabling every instance through
+ * region0/disable (as many names as a write holds at a time) before the
+ * deletes.  Prints tables of medians with min/max and the samples as JSON
  * between BENCH-JSON-BEGIN/END lines.
  */
 #include <errno.h>
@@ -27,10 +29,10 @@
 #define PMB_GIB		(1024 * PMB_MIB)
 #define PMB_DRV		"/sys/bus/dax/drivers/device_dax"
 
-enum pmb_cfg { PMB_DAX, PMB_RAM, PMB_DEV, PMB_NCFG };
+enum pmb_cfg { PMB_DAX, PMB_RAM, PMB_DEV, PMB_BATCH, PMB_NCFG };
 
 static const char *const pmb_cfg_name[PMB_NCFG] = {
-	"device-dax", "hotmem-ram", "hotmem-dev",
+	"device-dax", "hotmem-ram", "hotmem-dev", "hotmem-batch",
 };
 
 static const unsigned int pmb_counts[PMB_NCOUNT] = { 1, 64, 1024 };
@@ -115,6 +117,27 @@ static int pmb_hm_down(const char *name)
 	return 0;
 }
 
+/* region0/disable for the @n instances, a write of at most 4 KiB at a time */
+static int pmb_hm_batch_disable(unsigned int n)
+{
+	char list[4096];
+	unsigned int i;
+	size_t at = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t k = strlen(pmb_names[i]);
+
+		if (at && at + 1 + k >= sizeof(list)) {
+			if (hm_write(list, HM_PM_CLS "/region0/disable"))
+				return -EIO;
+			at = 0;
+		}
+		at += snprintf(list + at, sizeof(list) - at, "%s%s", at ? "," : "",
+			       pmb_names[i]);
+	}
+	return at && hm_write(list, HM_PM_CLS "/region0/disable") ? -EIO : 0;
+}
+
 /*
  * hm_memfree_settled_kb() drops the dentry cache: look up again the files
  * every create will use, so the clock does not time that for the first one
@@ -131,6 +154,7 @@ static void pmb_warm(enum pmb_cfg c)
 		hm_read_ll(HM_PM_CLS "/region0/available_size");
 		hm_exists(HM_PM_CLS "/region0/create");
 		hm_exists(HM_PM_CLS "/region0/delete");
+		hm_exists(HM_PM_CLS "/region0/disable");
 	}
 }
 
@@ -173,6 +197,8 @@ static int pmb_measure(enum pmb_cfg c, unsigned int n, unsigned long long bytes,
 					    pmb_names[i]);
 	}
 	t = pmb_now();
+	if (c == PMB_BATCH)
+		rc = pmb_hm_batch_disable(n);
 	for (i = n; i-- > 0 && !rc;)
 		rc = c == PMB_DAX ? pmb_dax_down(pmb_names[i]) :
 			pmb_hm_down(pmb_names[i]);

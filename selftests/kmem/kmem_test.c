@@ -913,6 +913,24 @@ TEST_F_TIMEOUT(hk, state_write_fails_half_way, 120)
 	EXPECT_STREQ(before, after);
 	EXPECT_EQ(0, hm_write("online_movable", HK "state", self->dev));
 	EXPECT_STATE(self, "online");
+
+	/*
+	 * offline but the second block, online in ZONE_NORMAL, which cannot
+	 * be offlined: online_movable fails before it onlines any other
+	 * block (it used to online them first, and putting them back then
+	 * takes offlining, which fails the same way: the fuzzer's finding)
+	 */
+	ASSERT_EQ(0, hm_write("offline", HK "state", self->dev));
+	snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%d/state", first + 1);
+	ASSERT_EQ(0, hm_write("online_kernel", "%s", path));
+	ASSERT_LT(0, hm_read_str(before, sizeof(before), HK "blocks", self->dev));
+	ASSERT_EQ(0, hm_write("-16", INJECT));
+	EXPECT_EQ(-EBUSY, hm_write("online_movable", HK "state", self->dev));
+	ASSERT_EQ(0, hm_write("0", INJECT));
+	ASSERT_LT(0, hm_read_str(after, sizeof(after), HK "blocks", self->dev));
+	EXPECT_STREQ(before, after);
+	EXPECT_STATE(self, "mixed");
+	EXPECT_EQ(0, hm_write("offline", HK "state", self->dev));
 }
 
 /*

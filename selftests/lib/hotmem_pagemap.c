@@ -254,6 +254,53 @@ long hm_pm_map_faults(const char *inst, size_t len, off_t off, void *hint,
 }
 
 /**
+ * hm_pm_pin_in_pipe_at() - pin @len bytes at @off of an enabled instance,
+ *	through a mapping of just those bytes (4 KiB faults)
+ * @inst: the instance
+ * @off: page aligned
+ * @len: bytes, page aligned and at most a pipe's capacity
+ *
+ * With an align of 2 MiB or 1 GiB the pages are compound: a page past the
+ * first of one is a tail page, and the pin lands on its head.
+ *
+ * Return: the read end of the pipe holding them, or -1.
+ */
+int hm_pm_pin_in_pipe_at(const char *inst, size_t off, size_t len)
+{
+	struct iovec iov;
+	char dev[96];
+	int fd, p[2];
+	char *m;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", inst);
+	fd = open(dev, O_RDWR);
+	if (fd < 0)
+		return -1;
+	if (pipe(p)) {
+		close(fd);
+		return -1;
+	}
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+	close(fd);
+	if (m == MAP_FAILED)
+		goto fail;
+	memset(m, HM_PM_PIN_BYTE, len);
+	iov.iov_base = m;
+	iov.iov_len = len;
+	if (vmsplice(p[1], &iov, 1, 0) != (ssize_t)len) {
+		munmap(m, len);
+		goto fail;
+	}
+	munmap(m, len);
+	close(p[1]);
+	return p[0];
+fail:
+	close(p[0]);
+	close(p[1]);
+	return -1;
+}
+
+/**
  * hm_pm_pin_in_pipe() - pin the first @len bytes of an enabled instance
  * @inst: the instance
  * @len: bytes, at most 2 MiB and at most a pipe's capacity

@@ -46,6 +46,7 @@ long hm_pm_touch_faults(const char *p, size_t len);
 long hm_pm_map_faults(const char *inst, size_t len, off_t off, void *hint,
 		      unsigned long *addr);
 int hm_pm_pin_in_pipe(const char *inst, size_t len);
+int hm_pm_pin_in_pipe_at(const char *inst, size_t off, size_t len);
 bool hm_pm_drain(int rfd, size_t len);
 bool hm_read_sigbus(const __u64 *p);
 int hm_pmem_dev(char *dev, size_t len);

@@ -347,9 +347,10 @@ static long long enable_cost(const char *inst)
 }
 
 /*
- * memmap "ram" versus "dev" for a section-sized instance: the struct
- * pages (2 MiB per 128 MiB) cost DRAM with "ram" and nothing with "dev",
- * where they live in the instance's own first pages; sysfs says which.
+ * memmap "ram" versus "dev" for a section-sized instance of 4 KiB pages:
+ * the struct pages (2 MiB per 128 MiB) cost DRAM with "ram" and nothing
+ * with "dev", where they live in the instance's own first pages; sysfs
+ * says which.
  */
 TEST_F(pm, memmap_ram_vs_dev)
 {
@@ -359,6 +360,7 @@ TEST_F(pm, memmap_ram_vs_dev)
 	/* an instance in a section of its own, away from the region start */
 	ASSERT_EQ(0, hm_write("1073741824", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("1", CLS "region0/create"));
+	ASSERT_EQ(0, hm_write("4096", CLS "pm0.1/align"));
 	ASSERT_EQ(0, hm_write("134217728", CLS "pm0.1/size"));
 	/* round 0 warms up (the kernel may still hold some vmemmap) */
 	for (round = 0; round < 2; round++) {
@@ -376,6 +378,76 @@ TEST_F(pm, memmap_ram_vs_dev)
 	}
 	EXPECT_GE(cost[0], 1024);
 	EXPECT_LE(cost[1], 256);
+}
+
+/* bytes of memmap pages the kernel counts (6.10+), -1 before */
+static long long memmap_pages_bytes(void)
+{
+	long long n = hm_vmstat("nr_memmap_pages");
+
+	return n < 0 ? -1 : n * 4096;
+}
+
+/*
+ * The memmap of 1 GiB for each align and memmap mode, exactly.  With
+ * "ram" and an align of 2 MiB or 1 GiB the pages are compound and the
+ * kernel keeps two pages of struct pages per compound page, the rest of
+ * its memmap mapping the second (8 KiB per 2 MiB, 8 KiB per GiB); 4 KiB
+ * pages cost 64 bytes each; "dev" keeps every whole section's memmap on
+ * the device.  memmap_*_bytes say so; the kernel's own count of memmap
+ * pages (nr_memmap_pages, 6.10 on) moves by exactly that; free memory by
+ * that and the page tables of a vmemmap of base pages (4 KiB per 128 MiB
+ * section), give or take the system's own noise.
+ */
+TEST_F(pm, memmap_bytes_per_align)
+{
+	static const struct {
+		const char *align, *memmap;
+		long long dram, dev, tables;
+	} c[] = {
+		{ "4096", "ram", 16 * M, 0, 0 },
+		{ "2097152", "ram", 4 * M, 0, 8 * 4096 },
+		{ "1073741824", "ram", 8192, 0, 8 * 4096 },
+		{ "4096", "dev", 0, 16 * M, 0 },
+		{ "2097152", "dev", 0, 16 * M, 0 },
+		{ "1073741824", "dev", 0, 16 * M, 0 },
+	};
+	const long long noise = 256 * 1024;
+	long long f0, m0, cost, pages;
+	unsigned int i;
+
+	if (self->start % (1024 * M) || self->size < 1024 * M)
+		SKIP(return, "the region holds no 1 GiB-aligned GiB");
+	ASSERT_EQ(0, hm_write("1073741824", CLS "pm0.0/align"));
+	ASSERT_EQ(0, hm_write("1073741824", CLS "pm0.0/size"));
+	/* warm-up: the kernel may keep some vmemmap of a first enable */
+	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+	ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		ASSERT_EQ(0, hm_write(c[i].align, CLS "pm0.0/align"));
+		ASSERT_EQ(0, hm_write(c[i].memmap, CLS "pm0.0/memmap"));
+		m0 = memmap_pages_bytes();
+		f0 = hm_memfree_settled_kb();
+		ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+		cost = (f0 - hm_memfree_settled_kb()) * 1024;
+		pages = memmap_pages_bytes();
+		EXPECT_EQ(c[i].dram, hm_read_ll(CLS "pm0.0/memmap_dram_bytes"))
+			TH_LOG("align %s memmap %s", c[i].align, c[i].memmap);
+		EXPECT_EQ(c[i].dev, hm_read_ll(CLS "pm0.0/memmap_device_bytes"))
+			TH_LOG("align %s memmap %s", c[i].align, c[i].memmap);
+		if (m0 >= 0)
+			EXPECT_EQ(c[i].dram + c[i].dev, pages - m0)
+				TH_LOG("align %s memmap %s: nr_memmap_pages", c[i].align,
+				       c[i].memmap);
+		EXPECT_LE(c[i].dram + c[i].tables - noise, cost)
+			TH_LOG("align %s memmap %s: free memory", c[i].align, c[i].memmap);
+		EXPECT_GE(c[i].dram + c[i].tables + noise, cost)
+			TH_LOG("align %s memmap %s: free memory", c[i].align, c[i].memmap);
+		TH_LOG("align %s memmap %s: %lld KiB of free memory, memmap pages %+lld KiB",
+		       c[i].align, c[i].memmap, cost / 1024,
+		       m0 >= 0 ? (pages - m0) / 1024 : -1);
+		ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+	}
 }
 
 /*
@@ -401,13 +473,72 @@ TEST_F(pm, memmap_dev_multi_range)
 	EXPECT_EQ(0, hm_read_ll(CLS "%s/memmap_dram_bytes", self->buf));
 	ASSERT_EQ(0, hm_write("0", CLS "%s/enabled", self->buf));
 
-	/* 2 MiB: no whole section, the memmap (32 KiB) stays in RAM */
+	/*
+	 * 2 MiB: no whole section, the memmap stays in RAM, one compound
+	 * page of 2 MiB (align 2 MiB): 8 KiB of it, not 32
+	 */
 	ASSERT_EQ(0, hm_write("2097152", CLS "pm0.0/size"));
 	ASSERT_EQ(0, hm_write("dev", CLS "pm0.0/memmap"));
 	ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
 	EXPECT_EQ(0, hm_read_ll(CLS "pm0.0/memmap_device_bytes"));
-	EXPECT_EQ(2 * M / 4096 * 64, hm_read_ll(CLS "pm0.0/memmap_dram_bytes"));
+	EXPECT_EQ(8192, hm_read_ll(CLS "pm0.0/memmap_dram_bytes"));
 	/* unloading disables what is enabled */
+}
+
+/*
+ * region/disable: several instances at once, all or nothing.  Bad lists
+ * (empty names, unknown names) and an instance in use (a pin in a pipe)
+ * change nothing; a good list disables every enabled instance named
+ * (duplicates and disabled ones are fine), and each keeps its data.
+ */
+TEST_F(pm, region_disable_batch)
+{
+	static const char *const bad[] = { "\n", ",", "pm0.0,", ",pm0.0", "pm0.0,,pm0.1",
+					   "pm0.0 pm0.1", "pm0.0\n\n" };
+	char name[8][32], list[512], before[4096], after[4096];
+	size_t at = 0;
+	int i, rfd;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(name[0], sizeof(name[0]), "pm0.0");
+		if (i) {
+			ASSERT_EQ(0, hm_pm_create(REGION0, name[i], sizeof(name[i])));
+		}
+		ASSERT_EQ(0, hm_write("4194304", CLS "%s/size", name[i]));
+		if (i == 7)
+			continue;	/* one stays disabled */
+		ASSERT_EQ(0, hm_pm_enable(name[i], true));
+		ASSERT_EQ(0, hm_dax_fill(name[i], 4 * M, 40 + i));
+	}
+	for (i = 7; i >= 0; i--)
+		at += snprintf(list + at, sizeof(list) - at, "%s,", name[i]);
+	/* and the first again */
+	snprintf(list + at, sizeof(list) - at, "%s", name[7]);
+	ASSERT_EQ(0, hm_sh(before, sizeof(before), "cat " CLS "pm0.*/enabled"));
+
+	for (i = 0; i < (int)ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(-EINVAL, hm_write(bad[i], REGION0 "/disable")) TH_LOG("bad list %d", i);
+	EXPECT_EQ(-ENXIO, hm_write("pm0.0,pm0.99", REGION0 "/disable"));
+	EXPECT_EQ(-ENXIO, hm_write("pm0.0,pm1.1", REGION0 "/disable"));
+	rfd = hm_pm_pin_in_pipe_at(name[3], 4096, 4096);
+	ASSERT_LE(0, rfd);
+	EXPECT_EQ(-EBUSY, hm_write(list, REGION0 "/disable"));
+	hm_sh(after, sizeof(after), "cat " CLS "pm0.*/enabled");
+	EXPECT_STREQ(before, after);
+	EXPECT_TRUE(hm_pm_drain(rfd, 4096));
+
+	EXPECT_EQ(0, hm_write(list, REGION0 "/disable"));
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(0, hm_read_ll(CLS "%s/enabled", name[i])) TH_LOG("%s", name[i]);
+		EXPECT_EQ(0, hm_read_ll(CLS "%s/memmap_dram_bytes", name[i]));
+	}
+	/* again: nothing to do */
+	EXPECT_EQ(0, hm_write(list, REGION0 "/disable"));
+	for (i = 0; i < 7; i++) {
+		ASSERT_EQ(0, hm_pm_enable(name[i], true));
+		EXPECT_EQ(0, hm_dax_verify(name[i], 4 * M, 40 + i)) TH_LOG("%s", name[i]);
+	}
+	EXPECT_EQ(0, hm_write(list, REGION0 "/disable"));
 }
 
 /* While enabled, size, placement and deletion are refused; bad input too. */
@@ -810,6 +941,40 @@ TEST_F(pmm, disable_while_pinned)
 	EXPECT_EQ(-EBUSY, hm_pm_enable("pm0.0", false));
 	EXPECT_EQ(1, hm_read_ll(HM_PM_CLS "/pm0.0/enabled"));
 	EXPECT_TRUE(hm_pm_drain(rfd, PIN_LEN));
+	EXPECT_EQ(0, hm_pm_enable("pm0.0", false));
+}
+
+/*
+ * A pin on tail pages of a compound page (align 2 MiB: a page 5 pages
+ * into the second 2 MiB), mapped by 4 KiB faults, counts on its head:
+ * disable fails with -EBUSY until the pipe lets go.  The same after a
+ * pin on the last page of a 1 GiB compound page, mapped 4 KiB too.
+ */
+TEST_F(pmm, disable_while_tail_pinned)
+{
+	const size_t off = 2 * M + 5 * 4096;
+	int rfd;
+
+	ASSERT_LT(0, PMM_UP("pm0.0"));
+	rfd = hm_pm_pin_in_pipe_at("pm0.0", off, 3 * 4096);
+	ASSERT_LE(0, rfd);
+	EXPECT_EQ(-EBUSY, hm_pm_enable("pm0.0", false));
+	EXPECT_EQ(1, hm_read_ll(HM_PM_CLS "/pm0.0/enabled"));
+	EXPECT_TRUE(hm_pm_drain(rfd, 3 * 4096));
+	EXPECT_EQ(0, hm_pm_enable("pm0.0", false));
+
+	if (self->start % (1024 * M) || self->size < 1024 * M)
+		SKIP(return, "the region holds no 1 GiB-aligned GiB");
+	ASSERT_EQ(0, hm_write("0", HM_PM_CLS "/pm0.0/size"));
+	ASSERT_EQ(0, hm_write("1073741824", HM_PM_CLS "/pm0.0/align"));
+	ASSERT_EQ(0, hm_write("1073741824", HM_PM_CLS "/pm0.0/size"));
+	ASSERT_EQ(0, hm_write(variant->memmap, HM_PM_CLS "/pm0.0/memmap"));
+	ASSERT_EQ(0, hm_pm_enable("pm0.0", true));
+	rfd = hm_pm_pin_in_pipe_at("pm0.0", 1024 * M - 16 * M * !!variant->memmap_dev -
+				   4096, 4096);
+	ASSERT_LE(0, rfd);
+	EXPECT_EQ(-EBUSY, hm_pm_enable("pm0.0", false));
+	EXPECT_TRUE(hm_pm_drain(rfd, 4096));
 	EXPECT_EQ(0, hm_pm_enable("pm0.0", false));
 }
 

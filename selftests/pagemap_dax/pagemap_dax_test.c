@@ -575,10 +575,15 @@ TEST_F(drv, mmap_faults)
 	EXPECT_LE(f, 36);
 }
 
-/* O_DIRECT reads from a block device straight into a mapping. */
+/*
+ * O_DIRECT reads from a block device straight into a mapping: 2 MiB
+ * faults, then 4 KiB faults of tail pages of a compound page (align
+ * 2 MiB: a mapping of 64 KiB from 4 KiB into the second 2 MiB) for a
+ * write and a read back; then every pin is gone: the instance disables.
+ */
 TEST_F(drv, o_direct_into_mapping)
 {
-	const size_t len = 4 * PD_M;
+	const size_t len = 4 * PD_M, small = 64 * 1024;
 	int d = variant->which, bfd;
 	char dev[64], a[32], *src, *dst;
 
@@ -602,8 +607,21 @@ TEST_F(drv, o_direct_into_mapping)
 	EXPECT_EQ((ssize_t)len, pread(bfd, dst, len, 0));
 	EXPECT_EQ(0, memcmp(src, dst, len));
 	pd_unmap(self, dst);
+
+	dst = pd_map_at(self, a, NULL, small, 2 * PD_M + 4096, PROT_READ | PROT_WRITE,
+			MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, dst);
+	/* from the tail pages to the disk, then back from elsewhere on it */
+	EXPECT_EQ((ssize_t)small, pwrite(bfd, dst, small, len));
+	memset(dst, 0, small);
+	EXPECT_EQ((ssize_t)small, pread(bfd, dst, small, 0));
+	EXPECT_EQ(0, memcmp(src, dst, small));
+	EXPECT_EQ((ssize_t)small, pread(bfd, src, small, len));
+	EXPECT_EQ(0, memcmp(src, src + 2 * PD_M + 4096, small));
+	pd_unmap(self, dst);
 	close(bfd);
 	free(src);
+	EXPECT_EQ(0, self->ops->disable(a));
 }
 
 /*
