@@ -128,12 +128,13 @@ enum hpm_type {
  *	in the kernel's linear map
  * @pfn_first: its first page that is not memmap (with memmap "dev" the
  *	struct pages of the range take its first pages)
+ * @unmap: its teardown on the unbound workqueue (hpm_pgmaps_unmap())
  */
 struct hpm_pgmap {
 	struct dev_pagemap pgmap;
 	void *kaddr;
 	unsigned long pfn_first;
-	struct work_struct unmap;	/* hpm_pgmaps_unmap() */
+	struct work_struct unmap;
 };
 
 /**
@@ -157,6 +158,7 @@ struct hpm_pgmap {
  * @pgmaps: one ZONE_DEVICE pgmap per range while enabled; also unmapped
  *	without the lock by the owner of a dead instance (its revoke)
  * @users: open files of @cdev (a mapping holds its file open)
+ * @opened: opened since it was enabled (only then can a page be pinned)
  * @node: entry in the region's instances
  * @dead: deleted; handlers return -ENXIO
  * @revoking: was enabled when it was killed: to be revoked
@@ -196,7 +198,7 @@ struct hpm_instance {
 	enum hpm_type type;
 	struct hpm_pgmap *pgmaps[HPM_MAX_RANGES];
 	int users;
-	bool opened;	/* since it was enabled */
+	bool opened;
 	struct list_head node;
 	bool dead;
 	bool revoking;

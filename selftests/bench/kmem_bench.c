@@ -86,7 +86,7 @@ static int resize(const char *dev, unsigned int gib)
 }
 
 /* unbind @dev from its driver, if any */
-static int unbind(const char *dev)
+static int detach(const char *dev)
 {
 	char mode[32];
 
@@ -101,7 +101,7 @@ static int unbind(const char *dev)
 /* bind @dev to @drv ("kmem" or "device_dax"), unbinding it first */
 static int bind_to(const char *dev, const char *drv)
 {
-	if (unbind(dev))
+	if (detach(dev))
 		return -EIO;
 	/* 6.1 binds kmem by id only: new_id adds the id and binds */
 	if (hm_write(dev, "/sys/bus/dax/drivers/%s/bind", drv) &&
@@ -171,7 +171,7 @@ static int measure(const char *dev, const struct cfg *c, unsigned int gib,
 	    hm_write(c->dax_mom ? "1" : "0", HM_SYS_DAX "/%s/memmap_on_memory", dev))
 		return -EIO;
 	t = now();
-	if (unbind(dev))
+	if (detach(dev))
 		return -EIO;
 	s->detach = now() - t;
 	f0 = hm_memfree_settled_kb();

@@ -751,9 +751,9 @@ static int hk_check(char *why, size_t len)
 	}
 	/* each exposed piece holds two of hotmem_pagemap's symbols */
 	if (fz_read("/sys/module/hotmem_pagemap/refcnt", got, sizeof(got)) < 0)
-		strcpy(got, "0");
+		snprintf(got, sizeof(got), "0");
 	if (atoi(got) != 2 * pieces) {
-		snprintf(why, len, "hotmem_pagemap refcnt %d, the model says %d (%d pieces exposed)",
+		snprintf(why, len, "hotmem_pagemap refcnt %d, the model says %d (%d pieces)",
 			 atoi(got), 2 * pieces, pieces);
 		return -1;
 	}

@@ -500,9 +500,7 @@ TEST_F(pm, region_disable_batch)
 
 	for (i = 0; i < 8; i++) {
 		snprintf(name[0], sizeof(name[0]), "pm0.0");
-		if (i) {
-			ASSERT_EQ(0, hm_pm_create(REGION0, name[i], sizeof(name[i])));
-		}
+		ASSERT_EQ(0, i ? hm_pm_create(REGION0, name[i], sizeof(name[i])) : 0);
 		ASSERT_EQ(0, hm_write("4194304", CLS "%s/size", name[i]));
 		if (i == 7)
 			continue;	/* one stays disabled */
