@@ -8,7 +8,8 @@
 #
 # make bench-pagemap (--pagemap): selftests/bench/pagemap_bench.c instead,
 # hotmem_pagemap instances against in-kernel device-dax devices, in one VM
-# run per kernel.  Writes results/bench-pagemap-<kernel>.{txt,json}.
+# run per kernel.  Writes results/bench-pagemap-<kernel>.{txt,json} and a
+# plot of them, results/bench-pagemap-<kernel>.png (scripts/bench-plot.py).
 #
 # make bench-migrate (--migrate): selftests/bench/migrate_bench.c,
 # migration throughput of hotmem_pagemap's coherent (and, on the debug
@@ -63,6 +64,8 @@ for k in "${kernels[@]}"; do
 	if [ $st != 0 ] || [ ! -s "$out.json" ]; then
 		hm_log "$name on $k failed (status $st), see $log"
 		rc=1
+	elif [ $name = bench-pagemap ]; then
+		"$HOTMEM_ROOT/scripts/bench-plot.py" "$out.json" "$out.png" || rc=1
 	fi
 done
 exit $rc

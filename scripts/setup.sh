@@ -3,8 +3,8 @@
 # Install what hotmem needs on a Debian 12 machine, idempotently: the six
 # supported Debian kernels (6.1 and 6.12, each amd64, cloud and rt: headers
 # installed, images only extracted into the cache so this machine's boot
-# set-up is never touched), their source packages, the VM and the quality
-# tools.  Then extract the few source files the build uses
+# set-up is never touched), their source packages, the VM, the quality
+# tools and gnuplot (the benchmark's plots).  Then extract the few source files the build uses
 # into the cache, keyed by kernel version.  A second run does nothing.
 
 set -euo pipefail
@@ -14,7 +14,7 @@ set -euo pipefail
 PKGS=(linux-source-6.1 linux-source-6.12
       qemu-system-x86 busybox-static cpio kmod xz-utils
       ndctl daxctl libndctl-dev libdaxctl-dev
-      build-essential sparse shellcheck dkms)
+      build-essential sparse shellcheck dkms gnuplot-nox)
 
 for lane in "${HOTMEM_DEBIAN_LANES[@]}"; do
 	PKGS+=("$(hm_meta "$lane")")
