@@ -253,6 +253,45 @@ long hm_pm_map_faults(const char *inst, size_t len, off_t off, void *hint,
 	return faults;
 }
 
+/*
+ * Map @maplen bytes of @inst from @off, pin the first @len of them in a
+ * pipe (vmsplice()), unmap and close: the read end of the pipe, or -1.
+ */
+static int hm_pm_pin(const char *inst, size_t off, size_t len, size_t maplen)
+{
+	struct iovec iov;
+	char dev[96];
+	int fd, p[2];
+	char *m;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", inst);
+	fd = open(dev, O_RDWR);
+	if (fd < 0)
+		return -1;
+	if (pipe(p)) {
+		close(fd);
+		return -1;
+	}
+	m = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+	close(fd);
+	if (m == MAP_FAILED)
+		goto fail;
+	memset(m, HM_PM_PIN_BYTE, len);
+	iov.iov_base = m;
+	iov.iov_len = len;
+	if (vmsplice(p[1], &iov, 1, 0) != (ssize_t)len) {
+		munmap(m, maplen);
+		goto fail;
+	}
+	munmap(m, maplen);
+	close(p[1]);
+	return p[0];
+fail:
+	close(p[0]);
+	close(p[1]);
+	return -1;
+}
+
 /**
  * hm_pm_pin_in_pipe_at() - pin @len bytes at @off of an enabled instance,
  *	through a mapping of just those bytes (4 KiB faults)
@@ -267,37 +306,7 @@ long hm_pm_map_faults(const char *inst, size_t len, off_t off, void *hint,
  */
 int hm_pm_pin_in_pipe_at(const char *inst, size_t off, size_t len)
 {
-	struct iovec iov;
-	char dev[96];
-	int fd, p[2];
-	char *m;
-
-	snprintf(dev, sizeof(dev), "/dev/%s", inst);
-	fd = open(dev, O_RDWR);
-	if (fd < 0)
-		return -1;
-	if (pipe(p)) {
-		close(fd);
-		return -1;
-	}
-	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
-	close(fd);
-	if (m == MAP_FAILED)
-		goto fail;
-	memset(m, HM_PM_PIN_BYTE, len);
-	iov.iov_base = m;
-	iov.iov_len = len;
-	if (vmsplice(p[1], &iov, 1, 0) != (ssize_t)len) {
-		munmap(m, len);
-		goto fail;
-	}
-	munmap(m, len);
-	close(p[1]);
-	return p[0];
-fail:
-	close(p[0]);
-	close(p[1]);
-	return -1;
+	return hm_pm_pin(inst, off, len, len);
 }
 
 /**
@@ -312,37 +321,7 @@ fail:
  */
 int hm_pm_pin_in_pipe(const char *inst, size_t len)
 {
-	struct iovec iov;
-	char dev[96];
-	int fd, p[2];
-	char *m;
-
-	snprintf(dev, sizeof(dev), "/dev/%s", inst);
-	fd = open(dev, O_RDWR);
-	if (fd < 0)
-		return -1;
-	if (pipe(p)) {
-		close(fd);
-		return -1;
-	}
-	m = mmap(NULL, HM_SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		goto fail;
-	memset(m, HM_PM_PIN_BYTE, len);
-	iov.iov_base = m;
-	iov.iov_len = len;
-	if (vmsplice(p[1], &iov, 1, 0) != (ssize_t)len) {
-		munmap(m, HM_SZ_2M);
-		goto fail;
-	}
-	munmap(m, HM_SZ_2M);
-	close(p[1]);
-	return p[0];
-fail:
-	close(p[0]);
-	close(p[1]);
-	return -1;
+	return hm_pm_pin(inst, 0, len, HM_SZ_2M);
 }
 
 /**
