@@ -815,8 +815,9 @@ static int hkm_check_auto_online(struct hkm_dev *hd, const u8 *was,
  * or removed, offline or online in its zone, and the error is returned.
  * Every block that is to leave where it is goes offline first, then the
  * offline ones are onlined, each pass in its order of hkm_order(), by a
- * kernel thread (hkm_writer_start()); an unplug offlines them all, then
- * removes them backwards.  The
+ * kernel thread (hkm_writer_start()): the pages of every block that
+ * moves must fit in the rest of memory meanwhile.  An unplug offlines
+ * them all, then removes them backwards.  The
  * stranded parts go with the last block, as with hkm_unplug(); if the
  * device exposes them, they are exposed once every block is where @to
  * wants it, and a failure to expose them fails the write too.

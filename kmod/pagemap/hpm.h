@@ -17,7 +17,12 @@
  * hpm_lock interruptibly.  A device is never unregistered with hpm_lock
  * held: it is detached (->dead) under the lock and unregistered after, so
  * its own handlers, which recheck ->dead under the lock, cannot deadlock
- * the removal.
+ * the removal.  A teardown waits with hpm_lock held for workers of the
+ * unbound workqueue that unmap its pgmaps (hpm_pgmaps_unmap()): they take
+ * no lock of ours, only the kernel's memory hotplug locks, which nothing
+ * of ours holds while it takes hpm_lock.  Enabling takes mapping_lock (no
+ * enable between a range change and its undo); disabling needs hpm_lock
+ * alone, as no range changes while an instance is enabled.
  *
  * Instance states: created (size 0, the region's seed) -> sized (size > 0)
  * <-> enabled (its ranges are ZONE_DEVICE pages) -> deleted (size 0 again).

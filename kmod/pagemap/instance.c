@@ -824,24 +824,30 @@ static struct hpm_instance *hpm_instance_find(struct hotmem_region *region,
  * All or nothing: every named instance must exist, and none that is
  * enabled may be open, mapped or pinned; then the enabled ones are
  * disabled, their ranges torn down together (hpm_instances_disable()),
- * which costs about what one instance's teardown does.
+ * which costs about what one instance's teardown does.  Only hpm_lock is
+ * taken, not the instances' mapping_lock: see the locking rules in hpm.h.
  *
  * Return: 0; -EINVAL malformed (an empty name, the grammar of
- * hm_parse_input()); -ENXIO a name no instance of @region has; -EBUSY
- * an instance in use; -ENOMEM; -EINTR.  Nothing changes on error.
+ * hm_parse_input()); -E2BIG a write of a page or more (sysfs cuts such a
+ * write, and the cut could make another instance's name of part of one);
+ * -ENXIO a name no instance of @region has, or @region is going away;
+ * -EBUSY an instance in use; -ENOMEM; -EINTR.  Nothing changes on error.
  */
 int hpm_region_disable(struct hotmem_region *region, const char *buf,
 		       size_t count)
 {
 	struct hpm_instance **v, *inst;
-	size_t len, at, end;
+	size_t len, at, end, names = 1;
 	int n = 0, k, rc;
 
+	if (count >= PAGE_SIZE)
+		return -E2BIG;
 	rc = hm_parse_input(buf, count, &len);
 	if (rc)
 		return rc;
-	/* at most one instance per two bytes of the write */
-	v = kcalloc(len / 2 + 1, sizeof(*v), GFP_KERNEL);
+	for (at = 0; at < len; at++)
+		names += buf[at] == ',';
+	v = kcalloc(names, sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return -ENOMEM;
 	rc = hpm_lock_live(&region->dead);
@@ -856,13 +862,15 @@ int hpm_region_disable(struct hotmem_region *region, const char *buf,
 			rc = -EINVAL;
 		else if (!inst)
 			rc = -ENXIO;
-		else if (!inst->enabled)
+		if (rc || !inst->enabled)
 			continue;
-		else if (inst->users || hpm_instance_pinned(inst))
-			rc = -EBUSY;
-		for (k = 0; !rc && k < n && v[k] != inst; k++)
+		for (k = 0; k < n && v[k] != inst; k++)
 			;
-		if (!rc && k == n)
+		if (k < n)
+			continue;	/* named before */
+		if (inst->users || hpm_instance_pinned(inst))
+			rc = -EBUSY;
+		else
 			v[n++] = inst;
 	}
 	if (!rc)

@@ -494,9 +494,9 @@ TEST_F(pm, memmap_dev_multi_range)
 TEST_F(pm, region_disable_batch)
 {
 	static const char *const bad[] = { "\n", ",", "pm0.0,", ",pm0.0", "pm0.0,,pm0.1" };
-	char name[8][32], list[512], before[4096], after[4096];
+	char name[8][32], list[512], before[4096], after[4096], big[4096];
 	size_t at = 0;
-	int i, rfd;
+	int i, rfd, fd;
 
 	for (i = 0; i < 8; i++) {
 		snprintf(name[0], sizeof(name[0]), "pm0.0");
@@ -520,6 +520,16 @@ TEST_F(pm, region_disable_batch)
 	/* as for delete: a name with a blank or a second newline is no name */
 	EXPECT_EQ(-ENXIO, hm_write("pm0.0 pm0.1", REGION0 "/disable"));
 	EXPECT_EQ(-ENXIO, hm_write("pm0.0\n\n", REGION0 "/disable"));
+	/* a page or more: sysfs would cut it */
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "pm0.0,", 6);
+	EXPECT_EQ(-E2BIG, hm_write_n(big, sizeof(big), REGION0 "/disable"));
+	/* open, not mapped */
+	snprintf(big, sizeof(big), "/dev/%s", name[5]);
+	fd = open(big, O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EBUSY, hm_write(list, REGION0 "/disable"));
+	close(fd);
 	rfd = hm_pm_pin_in_pipe_at(name[3], 4096, 4096);
 	ASSERT_LE(0, rfd);
 	EXPECT_EQ(-EBUSY, hm_write(list, REGION0 "/disable"));
@@ -947,10 +957,12 @@ TEST_F(pmm, disable_while_pinned)
 }
 
 /*
- * A pin on tail pages of a compound page (align 2 MiB: a page 5 pages
- * into the second 2 MiB), mapped by 4 KiB faults, counts on its head:
- * disable fails with -EBUSY until the pipe lets go.  The same after a
- * pin on the last page of a 1 GiB compound page, mapped 4 KiB too.
+ * With memmap "ram", a pin on tail pages of a compound page (align 2 MiB:
+ * a page 5 pages into the second 2 MiB), mapped by 4 KiB faults, counts
+ * on its head: disable fails with -EBUSY until the pipe lets go.  The
+ * same after a pin on the last page of a 1 GiB compound page, mapped
+ * 4 KiB too.  (With "dev" the pages are not compound: an altmap range
+ * gets none; the same pins must block the same way.)
  */
 TEST_F(pmm, disable_while_tail_pinned)
 {
@@ -958,6 +970,10 @@ TEST_F(pmm, disable_while_tail_pinned)
 	int rfd;
 
 	ASSERT_LT(0, PMM_UP("pm0.0"));
+	/* compound pages: 8 KiB of struct pages per 2 MiB */
+	if (!variant->memmap_dev)
+		EXPECT_EQ(SECTION / (2 * M) * 8192,
+			  hm_read_ll(HM_PM_CLS "/pm0.0/memmap_dram_bytes"));
 	rfd = hm_pm_pin_in_pipe_at("pm0.0", off, 3 * 4096);
 	ASSERT_LE(0, rfd);
 	EXPECT_EQ(-EBUSY, hm_pm_enable("pm0.0", false));
@@ -972,6 +988,8 @@ TEST_F(pmm, disable_while_tail_pinned)
 	ASSERT_EQ(0, hm_write("1073741824", HM_PM_CLS "/pm0.0/size"));
 	ASSERT_EQ(0, hm_write(variant->memmap, HM_PM_CLS "/pm0.0/memmap"));
 	ASSERT_EQ(0, hm_pm_enable("pm0.0", true));
+	if (!variant->memmap_dev)
+		EXPECT_EQ(8192, hm_read_ll(HM_PM_CLS "/pm0.0/memmap_dram_bytes"));
 	rfd = hm_pm_pin_in_pipe_at("pm0.0", 1024 * M - 16 * M * !!variant->memmap_dev -
 				   4096, 4096);
 	ASSERT_LE(0, rfd);
