@@ -3,12 +3,11 @@
  * hotmem_pagemap under concurrency: processes race on the same objects for
  * a bounded time (HOTMEM_RACE_SECONDS, default 15): "regions" writes
  * against module load and unload; create, delete, size, mapping, memmap,
- * enabled and the readers against each other on one region; mmap, touch
- * and munmap against disable and against the removal of the region
- * through the exported API; the migration ioctls of coherent and private
- * instances against evict, disable and that removal.  Every step's errno
- * must be one the README
- * allows; afterwards no worker may be stuck and no task left in D state,
+ * enabled, region disable and the readers against each other on one
+ * region; mmap, touch and munmap against disable and against the removal
+ * of the region through the exported API; the migration ioctls of
+ * coherent and private instances against evict, disable and that
+ * removal.  Every step's errno must be one the README allows; afterwards no worker may be stuck and no task left in D state,
  * the region's books must balance, and after clean-up /proc/iomem and the
  * module list are as before.
  */
@@ -161,6 +160,21 @@ static int step_enabled(int arg)
 	inst_name(name, sizeof(name));
 	return rc_expect("enabled", hm_write(rc_rand() % 2 ? "1" : "0",
 					     CLS "%s/enabled", name), ok);
+}
+
+/* region0/disable of one to four instances, at once, all or nothing */
+static int step_region_disable(int arg)
+{
+	static const int ok[] = { 0, -EBUSY, -ENXIO, RC_END };
+	char list[160], name[32];
+	int i, n = 1 + rc_rand() % 4;
+	size_t at = 0;
+
+	for (i = 0; i < n; i++) {
+		inst_name(name, sizeof(name));
+		at += snprintf(list + at, sizeof(list) - at, "%s%s", i ? "," : "", name);
+	}
+	return rc_expect("region disable", hm_write(list, CLS "region0/disable"), ok);
 }
 
 static sigjmp_buf bus_jmp;
@@ -338,7 +352,10 @@ TEST_F_TIMEOUT(race, regions_vs_load_unload, 600)
 		TH_LOG("%s", self->why);
 }
 
-/* create, delete, size, mapping, memmap, enabled, map and reads at once */
+/*
+ * create, delete, size, mapping, memmap, enabled, region disable, map and
+ * reads at once
+ */
 TEST_F_TIMEOUT(race, instances, 600)
 {
 	const struct rc_worker w[] = {
@@ -347,6 +364,7 @@ TEST_F_TIMEOUT(race, instances, 600)
 		{ "mapping", step_mapping, 0 },
 		{ "memmap", step_memmap, 0 },
 		{ "enabled", step_enabled, 0 },
+		{ "region disable", step_region_disable, 0 },
 		{ "mmap/touch/munmap", step_map, 0 },
 		{ "readers", step_read, 0 },
 	};
@@ -356,7 +374,7 @@ TEST_F_TIMEOUT(race, instances, 600)
 			   sr_start, 512 * M));
 	for (i = 1; i < NINST; i++)
 		ASSERT_EQ(0, hm_write("1", CLS "region0/create"));
-	EXPECT_EQ(0, rc_run(w, 7, race_seconds(), self->why, sizeof(self->why)))
+	EXPECT_EQ(0, rc_run(w, 8, race_seconds(), self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	check_books(_metadata);
 }
