@@ -7,9 +7,10 @@
  * region; mmap, touch and munmap against disable and against the removal
  * of the region through the exported API; the migration ioctls of
  * coherent and private instances against evict, disable and that
- * removal.  Every step's errno must be one the README allows; afterwards no worker may be stuck and no task left in D state,
- * the region's books must balance, and after clean-up /proc/iomem and the
- * module list are as before.
+ * removal.  Every step's errno must be one the README allows; afterwards
+ * no worker may be stuck and no task left in D state, the region's books
+ * must balance, and after clean-up /proc/iomem and the module list are as
+ * before.
  */
 #include <dirent.h>
 #include <errno.h>
