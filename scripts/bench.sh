@@ -35,7 +35,7 @@ if [ "${1:-}" = --pagemap ]; then
 	shift
 	# 4 GiB for device-dax + 4 GiB for hotmem_pagemap, each half of 10 GiB
 	name=bench-pagemap prog=pagemap_bench sr=10G limit=5400 first='^== '
-	what="5 runs x (1, 64, 1024 instances; 2 MiB-4 GiB) x 3 configurations"
+	what="5 runs x (1, 64, 1024 instances; 2 MiB-4 GiB; 64 ranges) x 4 configurations"
 fi
 if [ "${1:-}" = --migrate ]; then
 	shift

@@ -177,6 +177,7 @@ void hkm_tier_exit(void);
 /* main.c */
 extern bool hkm_default_memmap_on_memory;
 extern bool hkm_default_expose_stranded;
+extern bool hkm_expedite_rcu;
 extern const char *hkm_ram_name;
 int hkm_retry_stuck(void);
 ssize_t hkm_show_stuck(char *buf);

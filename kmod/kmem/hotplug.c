@@ -26,6 +26,7 @@
 #include "compat.h"
 #include "dax-private.h"
 #include "hkm.h"
+#include "hm_rcu.h"
 
 /*
  * Set once an add with MHP_MEMMAP_ON_MEMORY failed with -EINVAL and the
@@ -332,11 +333,9 @@ static int hkm_remove_block(struct hkm_dev *hd, struct hkm_range *r,
 	return 0;
 }
 
-/*
- * Remove blocks backwards until each range has at most @keep[i] blocks;
- * the first block that cannot be removed stops the walk.
- */
-static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
+/* hkm_remove_to(), its grace periods expedited or not */
+static int hkm_remove_blocks(struct hkm_dev *hd, const u64 *keep,
+			     bool offline_only)
 {
 	struct hkm_range *r;
 	int i, rc, err = 0;
@@ -368,6 +367,22 @@ static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
 	return hkm_last_block(hd);
 }
 
+/*
+ * Remove blocks backwards until each range has at most @keep[i] blocks;
+ * the first block that cannot be removed stops the walk.
+ */
+static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
+{
+	bool expedited;
+	int rc;
+
+	lockdep_assert_held(&hd->lock);
+	expedited = hm_rcu_expedite(READ_ONCE(hkm_expedite_rcu));
+	rc = hkm_remove_blocks(hd, keep, offline_only);
+	hm_rcu_unexpedite(expedited);
+	return rc;
+}
+
 /* Blocks added per range, to come back to: kfree() it. */
 static u64 *hkm_count_added(struct hkm_dev *hd)
 {
@@ -389,7 +404,7 @@ static u64 *hkm_count_added(struct hkm_dev *hd)
  */
 static int hkm_add_to(struct hkm_dev *hd, const u64 *want)
 {
-	bool missing = false;
+	bool missing = false, expedited;
 	u64 *before;
 	int i, rc = 0;
 
@@ -403,6 +418,7 @@ static int hkm_add_to(struct hkm_dev *hd, const u64 *want)
 	if (!before)
 		return -ENOMEM;
 
+	expedited = hm_rcu_expedite(READ_ONCE(hkm_expedite_rcu));
 	if (hd->mgid < 0)
 		rc = hkm_first_block(hd);
 	for (i = 0; !rc && i < hd->nr_range; i++) {
@@ -423,6 +439,7 @@ static int hkm_add_to(struct hkm_dev *hd, const u64 *want)
 	if (rc && hkm_remove_to(hd, before, false))
 		pr_warn("%s: a failed plug (%d) could not be undone: what stays is tracked\n",
 			hd->name, rc);
+	hm_rcu_unexpedite(expedited);
 	kfree(before);
 	return rc;
 }
@@ -833,7 +850,7 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 {
 	bool online = to == HKM_STATE_ONLINE || to == HKM_STATE_ONLINE_MOVABLE;
 	u64 n = hkm_nr_planned(hd), k, b, *before;
-	bool exposed = hkm_stranded_exposed(hd);
+	bool exposed = hkm_stranded_exposed(hd), expedited;
 	struct hkm_writer w;
 	enum hkm_where want, where;
 	struct hkm_range *r;
@@ -853,6 +870,7 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 	if (rc)
 		goto out_free;
 
+	expedited = hm_rcu_expedite(READ_ONCE(hkm_expedite_rcu));
 	if (to != HKM_STATE_UNPLUGGED) {
 		rc = hkm_add_to(hd, NULL);
 		if (!rc)
@@ -896,6 +914,7 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 		rc = hkm_stranded_expose(hd);
 	if (rc)
 		hkm_state_restore(hd, &w, was, before, exposed, rc);
+	hm_rcu_unexpedite(expedited);
 	hkm_writer_stop(&w);
 out_free:
 	kfree(before);

@@ -37,24 +37,13 @@ bool hkm_default_memmap_on_memory = true;
  */
 static int hkm_param_set_bool(const char *val, const struct kernel_param *kp)
 {
-	size_t len;
 	bool v;
 	int rc;
 
-	if (!val)
-		val = "1";
-	len = strlen(val);
-	if (hm_parse_is(val, len, "Y") || hm_parse_is(val, len, "y")) {
-		v = true;
-	} else if (hm_parse_is(val, len, "N") || hm_parse_is(val, len, "n")) {
-		v = false;
-	} else {
-		rc = hm_parse_switch(val, len, &v);
-		if (rc)
-			return rc;
-	}
-	*(bool *)kp->arg = v;
-	return 0;
+	rc = hm_parse_bool(val ?: "1", val ? strlen(val) : 1, &v);
+	if (!rc)
+		*(bool *)kp->arg = v;
+	return rc;
 }
 
 static const struct kernel_param_ops hkm_bool_ops = {
@@ -73,6 +62,11 @@ module_param_cb(expose_stranded, &hkm_bool_ops, &hkm_default_expose_stranded,
 		0444);
 MODULE_PARM_DESC(expose_stranded,
 		 "Hand the stranded head and tail of each range (no whole memory block) to hotmem_pagemap while the device is plugged: 1/Y or 0/N (default: N)");
+
+bool hkm_expedite_rcu = true;
+module_param_cb(expedite_rcu, &hkm_bool_ops, &hkm_expedite_rcu, 0644);
+MODULE_PARM_DESC(expedite_rcu,
+		 "Expedite the RCU grace periods that adding, onlining and removing blocks wait for (see README): 1/Y or 0/N (default: Y)");
 
 /*
  * The name of every "System RAM (hotmem)" resource: the resources keep the

@@ -131,6 +131,29 @@ int hm_parse_switch(const char *buf, size_t count, bool *val)
 }
 
 /**
+ * hm_parse_bool() - a switch, or "Y"/"N" in either case as bool module
+ *	parameters are written
+ * @buf: what was written
+ * @count: its length
+ * @val: set on success
+ *
+ * Return: 0; -EINVAL for anything else ("yes", "on", "Y " among them);
+ * -ERANGE for a decimal number beyond 64 bits.
+ */
+int hm_parse_bool(const char *buf, size_t count, bool *val)
+{
+	if (hm_parse_is(buf, count, "Y") || hm_parse_is(buf, count, "y")) {
+		*val = true;
+		return 0;
+	}
+	if (hm_parse_is(buf, count, "N") || hm_parse_is(buf, count, "n")) {
+		*val = false;
+		return 0;
+	}
+	return hm_parse_switch(buf, count, val);
+}
+
+/**
  * hm_parse_is() - is a write exactly @word
  * @buf: what was written
  * @count: its length

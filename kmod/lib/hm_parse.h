@@ -30,6 +30,7 @@ int hm_parse_input(const char *buf, size_t count, size_t *len);
 int hm_parse_num(const char *s, size_t len, enum hm_base base, u64 *val);
 int hm_parse_u64(const char *buf, size_t count, u64 *val);
 int hm_parse_switch(const char *buf, size_t count, bool *val);
+int hm_parse_bool(const char *buf, size_t count, bool *val);
 bool hm_parse_is(const char *buf, size_t count, const char *word);
 
 #endif /* HM_PARSE_H */

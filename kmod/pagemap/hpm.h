@@ -54,6 +54,8 @@
 #define HPM_MAX_RANGES	64
 
 extern struct mutex hpm_lock;
+/* the expedite_rcu parameter (main.c), read by pgmap.c */
+extern bool hpm_expedite_rcu;
 
 /**
  * struct hotmem_region - a physical range of device memory owned by hotmem

@@ -256,6 +256,30 @@ module_param_cb(regions, &hpm_regions_ops, NULL, 0644);
 MODULE_PARM_DESC(regions,
 		 "Device memory to manage, START:SIZE[,START:SIZE...] in bytes (decimal or 0x hex, 2 MiB aligned, at most 16); write to add (default: none)");
 
+bool hpm_expedite_rcu = true;
+
+/* expedite_rcu takes what hm_parse_bool() does; no "=" at all means set */
+static int hpm_param_set_bool(const char *val, const struct kernel_param *kp)
+{
+	bool v;
+	int rc;
+
+	rc = hm_parse_bool(val ?: "1", val ? strlen(val) : 1, &v);
+	if (!rc)
+		WRITE_ONCE(*(bool *)kp->arg, v);
+	return rc;
+}
+
+static const struct kernel_param_ops hpm_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = hpm_param_set_bool,
+	.get = param_get_bool,
+};
+
+module_param_cb(expedite_rcu, &hpm_bool_ops, &hpm_expedite_rcu, 0644);
+MODULE_PARM_DESC(expedite_rcu,
+		 "Expedite the RCU grace periods that enabling and disabling instances wait for (see README): 1/Y or 0/N (default: Y)");
+
 static int __init hpm_init(void)
 {
 	int rc;

@@ -23,6 +23,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include "hm_rcu.h"
 #include "hpm.h"
 
 /* bytes of memmap for one 128 MiB section */
@@ -107,12 +108,16 @@ static void hpm_pgmap_unmap_work(struct work_struct *work)
 static void hpm_pgmaps_unmap(struct hpm_instance **v, int n)
 {
 	int k, i, total = 0;
+	bool expedited;
 
 	for (k = 0; k < n; k++) {
 		lockdep_assert(lockdep_is_held(&hpm_lock) || READ_ONCE(v[k]->dead));
 		for (i = 0; i < HPM_MAX_RANGES; i++)
 			total += !!v[k]->pgmaps[i];
 	}
+	if (!total)
+		return;
+	expedited = hm_rcu_expedite(READ_ONCE(hpm_expedite_rcu));
 	for (k = 0; k < n; k++) {
 		for (i = HPM_MAX_RANGES - 1; i >= 0; i--) {
 			struct hpm_pgmap *pm = v[k]->pgmaps[i];
@@ -139,6 +144,7 @@ static void hpm_pgmaps_unmap(struct hpm_instance **v, int n)
 			v[k]->pgmaps[i] = NULL;
 		}
 	}
+	hm_rcu_unexpedite(expedited);
 }
 
 /* the pgmap type of an instance type */
@@ -230,16 +236,21 @@ static int hpm_range_map(struct hpm_instance *inst, int i)
  */
 int hpm_instance_enable(struct hpm_instance *inst)
 {
+	bool expedited;
 	int i, rc;
 
 	lockdep_assert_held(&hpm_lock);
 	if (WARN_ON_ONCE(inst->enabled || !inst->nr_range))
 		return -EINVAL;
+	expedited = hm_rcu_expedite(READ_ONCE(hpm_expedite_rcu));
 	for (i = 0; i < inst->nr_range; i++) {
 		rc = hpm_range_map(inst, i);
 		if (rc)
-			goto out_unmap;
+			break;
 	}
+	hm_rcu_unexpedite(expedited);
+	if (rc)
+		goto out_unmap;
 	down_write(&inst->fault_lock);
 	inst->enabled = true;
 	up_write(&inst->fault_lock);

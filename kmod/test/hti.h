@@ -36,11 +36,13 @@ struct hti_sym {
  * @sym: the function
  * @nth: its call number since the last reset (1-based)
  * @err: the errno to return instead of calling it, or 0
+ * @t0: ktime_get_ns() when it was entered
  */
 struct hti_call {
 	struct hti_sym *sym;
 	u64 nth;
 	int err;
+	u64 t0;
 };
 
 void hti_enter(struct hti_sym *sym, struct hti_call *c);

@@ -13,7 +13,9 @@
  *            -EOPNOTSUPP for a function that cannot fail.
  *   calls    (R) "NAME COUNT" for every function called since the reset
  *   log      (R) one line per call since the reset, oldest first:
- *            "SEQ NAME#N A0 A1 A2 A3 = RESULT[ injected] at CALLER"
+ *            "SEQ NAME#N A0 A1 A2 A3 = RESULT[ injected] t=T d=D at CALLER",
+ *            T the ktime_get_ns() at the call, D the nanoseconds it took
+ *            (the wrapper's own few included)
  *   reset    (W) "1": no rules, counts zero, log empty
  *   platform (RW) emulated device-memory regions, see platform.c
  */
@@ -27,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -45,6 +48,8 @@
  * @arg: the arguments worth recording, per wrapper
  * @ret: the result: 0 or a count or address summary on success, -errno
  * @injected: @ret was injected by a rule
+ * @t0: ktime_get_ns() when it was entered
+ * @ns: nanoseconds from entry to exit
  */
 struct hti_entry {
 	u64 seq;
@@ -54,6 +59,8 @@ struct hti_entry {
 	u64 arg[4];
 	long ret;
 	bool injected;
+	u64 t0;
+	u64 ns;
 };
 
 /* protects the log and every hti_sym's count and rule */
@@ -79,6 +86,7 @@ void hti_enter(struct hti_sym *sym, struct hti_call *c)
 	if (sym->first && c->nth >= sym->first && c->nth <= sym->last)
 		c->err = sym->err;
 	spin_unlock_irqrestore(&hti_lock, flags);
+	c->t0 = ktime_get_ns();
 }
 
 /**
@@ -94,6 +102,7 @@ void hti_enter(struct hti_sym *sym, struct hti_call *c)
 void hti_exit(const struct hti_call *c, unsigned long caller, u64 a0, u64 a1,
 	      u64 a2, u64 a3, long ret)
 {
+	u64 ns = ktime_get_ns() - c->t0;
 	struct hti_entry *e;
 	unsigned long flags;
 
@@ -104,6 +113,7 @@ void hti_exit(const struct hti_call *c, unsigned long caller, u64 a0, u64 a1,
 	*e = (struct hti_entry) {
 		.seq = hti_seq++, .sym = c->sym, .nth = c->nth, .caller = caller,
 		.arg = { a0, a1, a2, a3 }, .ret = ret, .injected = c->err != 0,
+		.t0 = c->t0, .ns = ns,
 	};
 	spin_unlock_irqrestore(&hti_lock, flags);
 }
@@ -262,7 +272,7 @@ static size_t hti_render_syms(enum hti_view view, char *buf, size_t size)
 }
 
 /* a line of the log at most: the fixed fields and a symbol with module */
-#define HTI_LINE	(160 + KSYM_SYMBOL_LEN)
+#define HTI_LINE	(224 + KSYM_SYMBOL_LEN)
 
 /*
  * The log: the entries are copied under hti_lock and formatted after it
@@ -297,10 +307,11 @@ static struct hti_snap *hti_snap_log(void)
 		struct hti_entry *e = &copy[i % HTI_LOG_MAX];
 
 		n += scnprintf(snap->buf + n, size - n,
-			       "%llu %s#%llu %#llx %#llx %#llx %#llx = %ld%s at %pS\n",
+			       "%llu %s#%llu %#llx %#llx %#llx %#llx = %ld%s t=%llu d=%llu at %pS\n",
 			       e->seq, e->sym->name, e->nth, e->arg[0], e->arg[1],
 			       e->arg[2], e->arg[3], e->ret,
-			       e->injected ? " injected" : "", (void *)e->caller);
+			       e->injected ? " injected" : "", e->t0, e->ns,
+			       (void *)e->caller);
 	}
 	snap->len = n;
 	vfree(copy);

@@ -21,6 +21,7 @@
 #include <linux/migrate.h>
 #include <linux/module.h>
 #include <linux/mount.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -66,6 +67,30 @@ void __wrap_memunmap_pages(struct dev_pagemap *pgmap)
 	hti_exit(&c, _RET_IP_, pgmap->range.start, pgmap->range.end, 0, 0, 0);
 }
 EXPORT_SYMBOL_GPL(__wrap_memunmap_pages);
+
+HTI_SYM(rcu_expedite_gp, false);
+/* logs: whether grace periods are expedited afterwards */
+void __wrap_rcu_expedite_gp(void)
+{
+	struct hti_call c;
+
+	hti_enter(&hti_rcu_expedite_gp, &c);
+	rcu_expedite_gp();
+	hti_exit(&c, _RET_IP_, rcu_gp_is_expedited(), 0, 0, 0, 0);
+}
+EXPORT_SYMBOL_GPL(__wrap_rcu_expedite_gp);
+
+HTI_SYM(rcu_unexpedite_gp, false);
+/* logs: whether grace periods are still expedited (someone else's) */
+void __wrap_rcu_unexpedite_gp(void)
+{
+	struct hti_call c;
+
+	hti_enter(&hti_rcu_unexpedite_gp, &c);
+	rcu_unexpedite_gp();
+	hti_exit(&c, _RET_IP_, rcu_gp_is_expedited(), 0, 0, 0, 0);
+}
+EXPORT_SYMBOL_GPL(__wrap_rcu_unexpedite_gp);
 
 HTI_SYM(__request_region, true);
 struct resource *__wrap___request_region(struct resource *parent,
@@ -680,7 +705,8 @@ __wrap_kthread_create_on_node(int (*threadfn)(void *data), void *data,
 EXPORT_SYMBOL_GPL(__wrap_kthread_create_on_node);
 
 struct hti_sym *const hti_syms[] = {
-	&hti_memremap_pages, &hti_memunmap_pages, &hti___request_region,
+	&hti_memremap_pages, &hti_memunmap_pages, &hti_rcu_expedite_gp,
+	&hti_rcu_unexpedite_gp, &hti___request_region,
 	&hti___release_region, &hti_remove_resource,
 	&hti_add_memory_driver_managed, &hti_offline_and_remove_memory,
 	&hti_memory_group_register_static, &hti_memory_group_unregister,

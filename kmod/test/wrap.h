@@ -20,8 +20,18 @@
 struct dax_device_driver;
 struct vfsmount;
 
+/*
+ * Exported, declared in kernel/rcu/rcu.h only (see kmod/lib/hm_rcu.h);
+ * every supported kernel exports them
+ */
+void rcu_expedite_gp(void);
+void rcu_unexpedite_gp(void);
+bool rcu_gp_is_expedited(void);
+
 void *__wrap_memremap_pages(struct dev_pagemap *pgmap, int nid);
 void __wrap_memunmap_pages(struct dev_pagemap *pgmap);
+void __wrap_rcu_expedite_gp(void);
+void __wrap_rcu_unexpedite_gp(void);
 struct resource *__wrap___request_region(struct resource *parent,
 					 resource_size_t start,
 					 resource_size_t n, const char *name,

@@ -9,8 +9,10 @@
  * daxctl uses, without daxctl's own start-up; and the DRAM an enable
  * spends.  "hotmem-batch" is hotmem-ram disabling every instance through
  * region0/disable (as many names as a write holds at a time) before the
- * deletes.  Prints tables of medians with min/max and the samples as JSON
- * between BENCH-JSON-BEGIN/END lines.
+ * deletes.  "64 ranges": one instance (device) of 64 ranges of 2 MiB,
+ * 2 MiB apart, through the "mapping" files: one pgmap of 64 ranges for
+ * device-dax, 64 pgmaps for hotmem_pagemap.  Prints tables of medians with
+ * min/max and the samples as JSON between BENCH-JSON-BEGIN/END lines.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@
 #define PMB_MAX_INST	1024
 #define PMB_NCOUNT	3
 #define PMB_NSIZE	4
+#define PMB_NRANGE	64
 #define PMB_MIB		(1024ULL * 1024)
 #define PMB_GIB		(1024 * PMB_MIB)
 #define PMB_DRV		"/sys/bus/dax/drivers/device_dax"
@@ -58,10 +61,13 @@ struct pmb_sample {
 
 static struct pmb_sample pmb_count[PMB_NCFG][PMB_NCOUNT][PMB_MAX_RUNS];
 static struct pmb_sample pmb_size[PMB_NCFG][PMB_NSIZE][PMB_MAX_RUNS];
+static struct pmb_sample pmb_ranges[PMB_NCFG][PMB_MAX_RUNS];
 /* whole daxctl commands (sh -c included), seconds: create, destroy -f */
 static double pmb_daxctl[2][PMB_MAX_RUNS];
 static char pmb_names[PMB_MAX_INST][32];
 static char pmb_dax_region[256];	/* the dax region's sysfs directory */
+/* where each driver's half starts: the ranges of the 64-range instance */
+static unsigned long long pmb_start[2];
 static int pmb_runs = 5;
 
 static double pmb_now(void)
@@ -103,6 +109,44 @@ static int pmb_hm_up(char *name, size_t len, const char *size, bool dev)
 	if (hm_pm_create(HM_PM_CLS "/region0", name, len) ||
 	    hm_write(size, HM_PM_CLS "/%s/size", name) ||
 	    (dev && hm_write("dev", HM_PM_CLS "/%s/memmap", name)) ||
+	    hm_write("1", HM_PM_CLS "/%s/enabled", name))
+		return -EIO;
+	return 0;
+}
+
+/*
+ * Give the new instance or device @name (in @dir) PMB_NRANGE ranges of
+ * 2 MiB from @start, 2 MiB apart, by its "mapping" file
+ */
+static int pmb_add_ranges(const char *dir, const char *name,
+			  unsigned long long start)
+{
+	char r[64];
+	int i;
+
+	for (i = 0; i < PMB_NRANGE; i++) {
+		unsigned long long s = start + 4 * PMB_MIB * i;
+
+		snprintf(r, sizeof(r), "%#llx-%#llx", s, s + 2 * PMB_MIB - 1);
+		if (hm_write(r, "%s/%s/mapping", dir, name))
+			return -EIO;
+	}
+	return 0;
+}
+
+static int pmb_ranges_up(enum pmb_cfg c, char *name, size_t len)
+{
+	if (c == PMB_DAX) {
+		if (hm_pm_create(pmb_dax_region, name, len) ||
+		    pmb_add_ranges(HM_SYS_DAX, name, pmb_start[0]))
+			return -EIO;
+		hm_write(name, PMB_DRV "/new_id");
+		hm_write(name, PMB_DRV "/bind");
+		return hm_exists(HM_SYS_DAX "/%s/driver", name) ? 0 : -ENXIO;
+	}
+	if (hm_pm_create(HM_PM_CLS "/region0", name, len) ||
+	    pmb_add_ranges(HM_PM_CLS, name, pmb_start[1]) ||
+	    (c == PMB_DEV && hm_write("dev", HM_PM_CLS "/%s/memmap", name)) ||
 	    hm_write("1", HM_PM_CLS "/%s/enabled", name))
 		return -EIO;
 	return 0;
@@ -209,6 +253,46 @@ static int pmb_measure(enum pmb_cfg c, unsigned int n, unsigned long long bytes,
 	return rc;
 }
 
+/*
+ * One instance of PMB_NRANGE ranges with configuration @c: time the
+ * create, the mapping writes and the enable; then the disable and delete
+ * (hotmem-batch: the disable through region0/disable).
+ */
+static int pmb_measure_ranges(enum pmb_cfg c, struct pmb_sample *s)
+{
+	char *name = pmb_names[0];
+	long long f0;
+	double t;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	f0 = hm_memfree_settled_kb();
+	pmb_warm(c);
+	t = pmb_now();
+	rc = pmb_ranges_up(c, name, sizeof(pmb_names[0]));
+	s->up = pmb_now() - t;
+	if (rc) {
+		fprintf(stderr, "# %s: an instance of %d ranges: %d\n",
+			pmb_cfg_name[c], PMB_NRANGE, rc);
+		return rc;
+	}
+	s->dram = (f0 - hm_memfree_settled_kb()) * 1024;
+	pmb_warm(c);
+	if (c != PMB_DAX) {
+		s->memmap_dram = hm_read_ll(HM_PM_CLS "/%s/memmap_dram_bytes", name);
+		s->memmap_dev = hm_read_ll(HM_PM_CLS "/%s/memmap_device_bytes", name);
+	}
+	t = pmb_now();
+	if (c == PMB_BATCH)
+		rc = pmb_hm_batch_disable(1);
+	if (!rc)
+		rc = c == PMB_DAX ? pmb_dax_down(name) : pmb_hm_down(name);
+	s->down = pmb_now() - t;
+	if (rc)
+		fprintf(stderr, "# %s: removing %s: %d\n", pmb_cfg_name[c], name, rc);
+	return rc;
+}
+
 /* the whole daxctl commands once, for reference (includes sh and exec) */
 static int pmb_measure_daxctl(int run)
 {
@@ -246,6 +330,8 @@ static int pmb_setup(void)
 	if (half < pmb_sizes[PMB_NSIZE - 1] + 128 * PMB_MIB)
 		return fprintf(stderr, "need 2 x %llu MiB soft reserved\n",
 			       pmb_sizes[PMB_NSIZE - 1] / PMB_MIB + 128), -ENOSPC;
+	pmb_start[0] = start;
+	pmb_start[1] = start + half;
 	if (hm_sh(NULL, 0, "daxctl disable-device %s", dev) ||
 	    hm_write("0", HM_SYS_DAX "/%s/size", dev))
 		return -EIO;
@@ -382,6 +468,24 @@ static void pmb_report_size(void)
 	}
 }
 
+static void pmb_report_ranges(void)
+{
+	const char *t = "%9.2f [%.2f-%.2f]";
+	int c;
+
+	printf("\n== %d ranges: one instance of %d x 2 MiB, 2 MiB apart; median [min-max] of %d runs\n",
+	       PMB_NRANGE, PMB_NRANGE, pmb_runs);
+	printf("%-12s | %-26s | %-26s | %s\n", "driver", "create+map+enable ms",
+	       "disable+delete ms", "DRAM KiB");
+	for (c = 0; c < PMB_NCFG; c++) {
+		printf("%-12s |", pmb_cfg_name[c]);
+		pmb_cell(pmb_ranges[c], PMB_UP, 1e3, t);
+		pmb_cell(pmb_ranges[c], PMB_DOWN, 1e3, t);
+		pmb_cell(pmb_ranges[c], PMB_DRAM, 1 / 1024.0, "%7.1f [%.1f-%.1f]");
+		printf("\n");
+	}
+}
+
 /* hotmem / device-dax, medians of the same experiment */
 static void pmb_report_ratios(void)
 {
@@ -403,6 +507,12 @@ static void pmb_report_ratios(void)
 			       pmb_median(pmb_size[PMB_DAX][k], PMB_UP),
 			       pmb_median(pmb_size[c][k], PMB_DOWN) /
 			       pmb_median(pmb_size[PMB_DAX][k], PMB_DOWN));
+		printf("%s ranges=%-3d     create+enable %.3f  disable+delete %.3f\n",
+		       pmb_cfg_name[c], PMB_NRANGE,
+		       pmb_median(pmb_ranges[c], PMB_UP) /
+		       pmb_median(pmb_ranges[PMB_DAX], PMB_UP),
+		       pmb_median(pmb_ranges[c], PMB_DOWN) /
+		       pmb_median(pmb_ranges[PMB_DAX], PMB_DOWN));
 	}
 }
 
@@ -458,6 +568,10 @@ static void pmb_report_json(void)
 			for (r = 0; r < pmb_runs; r++)
 				pmb_json_sample(&k, "size", c, 1, pmb_sizes[z], r,
 						&pmb_size[c][z][r]);
+	for (c = 0; c < PMB_NCFG; c++)
+		for (r = 0; r < pmb_runs; r++)
+			pmb_json_sample(&k, "ranges", c, 1, PMB_NRANGE * 2 * PMB_MIB,
+					r, &pmb_ranges[c][r]);
 	printf("\n], \"daxctl\": [");
 	for (r = 0; r < pmb_runs; r++)
 		printf("%s\n {\"run\": %d, \"create_device_s\": %.6f, \"destroy_device_s\": %.6f}",
@@ -505,11 +619,19 @@ int main(int argc, char **argv)
 				pmb_progress(run, c, 1, pmb_sizes[k], s);
 			}
 		}
+		for (i = 0; i < PMB_NCFG; i++) {
+			c = (run + i) % PMB_NCFG;
+			s = &pmb_ranges[c][run];
+			if (pmb_measure_ranges(c, s))
+				return 1;
+			pmb_progress(run, c, PMB_NRANGE, 2 * PMB_MIB, s);
+		}
 		if (pmb_measure_daxctl(run))
 			return fprintf(stderr, "daxctl create/destroy failed\n"), 1;
 	}
 	pmb_report_count();
 	pmb_report_size();
+	pmb_report_ranges();
 	pmb_report_ratios();
 	pmb_report_daxctl();
 	pmb_report_json();

@@ -75,6 +75,27 @@ TEST(switches)
 	}
 }
 
+TEST(bools)
+{
+	static const struct { const char *in; size_t len; int rc; bool val; } t[] = {
+		T("0", 0, false), T("1\n", 0, true), T("Y", 0, true),
+		T("y\n", 0, true), T("N", 0, false), T("n", 0, false),
+		T("yes", -EINVAL, 0), T("on", -EINVAL, 0), T("Y ", -EINVAL, 0),
+		T("Y\n\n", -EINVAL, 0), T("2", -EINVAL, 0), T("", -EINVAL, 0),
+		T("N\0", -EINVAL, 0), T("99999999999999999999", -ERANGE, 0),
+	};
+	unsigned int i;
+	bool v;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		int rc = hm_parse_bool(t[i].in, t[i].len, &v);
+
+		EXPECT_EQ(t[i].rc, rc) TH_LOG("case %u", i);
+		if (!rc)
+			EXPECT_EQ(t[i].val, v) TH_LOG("case %u", i);
+	}
+}
+
 TEST(words_and_hex)
 {
 	u64 v;

@@ -300,6 +300,55 @@ TEST_F(sw, log_dev_ranges_altmap)
 	EXPECT_STREQ(want, log);
 }
 
+/* the pgmap calls and the RCU expedite calls of the log: "NAME[ A0]" */
+static const char log_rcu_cmd[] =
+	"awk '$2 ~ /^(rcu_(un)?expedite_gp|mem(re|un)map_pages)#/ { "
+	"n = $2; sub(/#.*/, \"\", n); "
+	"if (n ~ /^rcu/) print n, $3; else print n }' " HTI "log";
+
+#define EXP_PARAM	"/sys/module/hotmem_pagemap/parameters/expedite_rcu"
+
+/*
+ * expedite_rcu: enabling and disabling an instance of 2 ranges each
+ * expedite RCU grace periods once around all their memremap_pages() or
+ * memunmap_pages() calls (the shim logs whether grace periods are
+ * expedited after each call), and put them back; with expedite_rcu=0
+ * neither does.  A bad value is refused and changes nothing.
+ */
+TEST_F(sw, log_rcu_expedited)
+{
+	static const char on[] =
+		"rcu_expedite_gp 0x1\nmemremap_pages\nmemremap_pages\n"
+		"rcu_unexpedite_gp 0x0\n"
+		"rcu_expedite_gp 0x1\nmemunmap_pages\nmemunmap_pages\n"
+		"rcu_unexpedite_gp 0x0\n";
+	static const char off[] =
+		"memremap_pages\nmemremap_pages\nmemunmap_pages\nmemunmap_pages\n";
+	char log[4096], val[16];
+
+	ASSERT_EQ(0, sh_r(ops[7].pre));
+	ASSERT_LT(0, hm_read_str(val, sizeof(val), EXP_PARAM));
+	EXPECT_STREQ("Y", val);
+	hm_write("1", HTI "reset");
+	ASSERT_EQ(0, sh_r(ops[7].run));
+	ASSERT_EQ(0, sh_r("echo 0 > ${C}pm0.0/enabled"));
+	ASSERT_EQ(0, hm_sh(log, sizeof(log), "%s", log_rcu_cmd));
+	EXPECT_STREQ(on, log);
+
+	EXPECT_EQ(0, hm_write("0", EXP_PARAM));
+	EXPECT_EQ(-EINVAL, hm_write("yes", EXP_PARAM));
+	EXPECT_EQ(-EINVAL, hm_write("2", EXP_PARAM));
+	EXPECT_EQ(-EINVAL, hm_write("on", EXP_PARAM));
+	ASSERT_LT(0, hm_read_str(val, sizeof(val), EXP_PARAM));
+	EXPECT_STREQ("N", val);
+	hm_write("1", HTI "reset");
+	ASSERT_EQ(0, sh_r(ops[7].run));
+	ASSERT_EQ(0, sh_r("echo 0 > ${C}pm0.0/enabled"));
+	ASSERT_EQ(0, hm_sh(log, sizeof(log), "%s", log_rcu_cmd));
+	EXPECT_STREQ(off, log);
+	EXPECT_EQ(0, hm_write("Y", EXP_PARAM));
+}
+
 /* a rule on a call that cannot fail, or for no such call, is refused */
 TEST_F(sw, debugfs_rules)
 {
