@@ -17,7 +17,13 @@
 # kernel has it (the debug kernel), in one VM run per kernel.  Writes
 # results/bench-migrate-<kernel>.{txt,json}.
 #
-# usage: bench.sh [--pagemap|--migrate] [6.1|6.12|debug ...]   (default: 6.1 6.12)
+# make bench-breakdown (--breakdown): kmem_bench --breakdown on the test
+# build, where hotmem_kmem's time goes: each phase split by the shim's
+# call log into its kernel calls and the gaps between them.  Writes
+# results/bench-breakdown-<kernel>.txt.
+#
+# usage: bench.sh [--pagemap|--migrate|--breakdown] [6.1|6.12|debug ...]
+#        (default: 6.1 6.12)
 # HOTMEM_BENCH_RUNS=N: N runs a cell instead of 5.
 
 set -uo pipefail
@@ -45,6 +51,14 @@ if [ "${1:-}" = --migrate ]; then
 	vmextra=(--append module_blacklist=dax_hmem)
 	what="5 runs x (4 KiB - 64 MiB a call) x (hotmem, test_hmm) x (coherent, private)"
 fi
+json=1
+if [ "${1:-}" = --breakdown ]; then
+	shift
+	name=bench-breakdown prog="kmem_bench --breakdown" sr=16G limit=3600
+	first='^== where' json=0
+	vmextra=(--test-build)
+	what="(1, 4, 16 GiB) x expedite_rcu on/off, once"
+fi
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
 for k in "${kernels[@]}"; do
@@ -56,6 +70,16 @@ for k in "${kernels[@]}"; do
 		"${vmextra[@]}" \
 		-- "/hotmem/selftests/bench/$prog ${HOTMEM_BENCH_RUNS:-}" > /dev/null 2>&1
 	st=$?
+	if [ $json = 0 ]; then
+		sed -n "s/\r$//; /$first/,/^HOTMEM-EXIT/p" "$log" |
+			grep -v '^HOTMEM-EXIT' > "$out.txt"
+		cat "$out.txt"
+		if [ $st != 0 ] || [ ! -s "$out.txt" ]; then
+			hm_log "$name on $k failed (status $st), see $log"
+			rc=1
+		fi
+		continue
+	fi
 	sed -n "s/\r$//; /^# run /p; /$first/,/^BENCH-JSON-BEGIN/p" "$log" |
 		grep -v BENCH-JSON > "$out.txt"
 	sed -n '/^BENCH-JSON-BEGIN/,/^BENCH-JSON-END/p' "$log" | tr -d '\r' |

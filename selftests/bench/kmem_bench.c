@@ -16,8 +16,18 @@
  * daxctl onlines in sysfs directory order, not by address).
  * Also the DRAM an add spends.  Prints a table of medians with min/max
  * and the samples as JSON between BENCH-JSON-BEGIN/END lines.
+ *
+ * --breakdown (the test build, scripts/bench.sh --breakdown): where
+ * hotmem_kmem's time goes.  Each phase once per size, with expedite_rcu
+ * on and off; the shim's call log has every kernel call hotmem_kmem makes
+ * with its start and duration on the clock this program reads, so a
+ * phase's wall time splits into: before the first call (the syscall,
+ * driver core, hotmem_kmem up to it), each kernel function's total,
+ * the gaps between calls (hotmem_kmem's own work between them, and for
+ * a state write the hand-offs to its writer thread), and after the last.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,12 +311,154 @@ static void report(void)
 	printf("\n]}\nBENCH-JSON-END\n");
 }
 
+#define HTI		"/sys/kernel/debug/hotmem_test_iomap/"
+#define BD_LOG_MAX	(4 << 20)
+#define BD_FN_MAX	32
+
+/* one kernel function of a phase: calls and their total nanoseconds */
+struct bd_fn {
+	char name[64];
+	int calls;
+	double ns;
+};
+
+/* the kernel functions of the last phase */
+static struct bd_fn bd_fns[BD_FN_MAX];
+static int bd_nfn;
+
+static void bd_add(const char *name, double ns)
+{
+	int i;
+
+	for (i = 0; i < bd_nfn && strcmp(bd_fns[i].name, name); i++)
+		;
+	if (i == bd_nfn) {
+		if (bd_nfn == BD_FN_MAX)
+			return;
+		snprintf(bd_fns[bd_nfn++].name, sizeof(bd_fns[0].name), "%s", name);
+	}
+	bd_fns[i].calls++;
+	bd_fns[i].ns += ns;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/*
+ * Write @val to @path with the call log reset, then split the write's wall
+ * time with the log; print one line for the phase and one per function.
+ */
+static int bd_phase(const char *label, const char *val, const char *path)
+{
+	double t0, t1, first = 0, last_end = 0, gaps = 0, sum = 0;
+	char *log, *line, *save, name[64];
+	uint64_t t, d;
+	int rc, i, n = 0;
+
+	log = malloc(BD_LOG_MAX);
+	if (!log)
+		return -ENOMEM;
+	hm_write("1", HTI "reset");
+	t0 = now_ns();
+	rc = hm_write(val, "%s", path);
+	t1 = now_ns();
+	if (rc || hm_read_str(log, BD_LOG_MAX, HTI "log") < 0) {
+		free(log);
+		return rc ?: -EIO;
+	}
+	bd_nfn = 0;
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *pt = strstr(line, " t="), *pd = strstr(line, " d=");
+
+		if (!pt || !pd || sscanf(line, "%*u %63[^#]#", name) != 1 ||
+		    sscanf(pt, " t=%" SCNu64, &t) != 1 ||
+		    sscanf(pd, " d=%" SCNu64, &d) != 1)
+			continue;
+		if (!n++)
+			first = t;
+		else if (t > last_end)
+			gaps += t - last_end;
+		if (t + d > last_end)
+			last_end = t + d;
+		sum += d;
+		bd_add(name, d);
+	}
+	free(log);
+	if (!n) {
+		printf("  %-22s %9.1f ms (no kernel call of hotmem_kmem)\n", label,
+		       (t1 - t0) / 1e6);
+		return 0;
+	}
+	printf("  %-22s %9.1f ms = before %.1f + calls %.1f + gaps %.1f + after %.1f\n",
+	       label, (t1 - t0) / 1e6, (first - t0) / 1e6, sum / 1e6, gaps / 1e6,
+	       (t1 - last_end) / 1e6);
+	for (i = 0; i < bd_nfn; i++)
+		printf("      %-30s %5d calls %9.2f ms\n", bd_fns[i].name,
+		       bd_fns[i].calls, bd_fns[i].ns / 1e6);
+	return 0;
+}
+
+/* per-block writes from user space, as daxctl and the benchmark do */
+static int bd_blocks(const char *label, const char *dev, const char *state)
+{
+	double t0 = now_ns();
+	int rc = blocks_set(dev, state);
+
+	printf("  %-22s %9.1f ms (user space, per block; no call of hotmem_kmem)\n",
+	       label, (now_ns() - t0) / 1e6);
+	return rc;
+}
+
+static int breakdown(const char *dev)
+{
+	char path[256];
+	int z, x;
+
+	if (use_driver(true) || !hm_exists(HTI "log"))
+		return fprintf(stderr, "--breakdown needs the test build (vm.sh --test-build)\n"),
+			-ENOENT;
+	printf("== where hotmem_kmem's time goes (ms; gaps: between its kernel calls)\n");
+	for (z = 0; z < NSIZE; z++) {
+		for (x = 1; x >= 0; x--) {
+			if (hm_write(x ? "1" : "0", "/sys/module/hotmem_kmem/parameters/expedite_rcu") ||
+			    resize(dev, sizes[z]) || detach(dev))
+				return -EIO;
+			printf("%u GiB, expedite_rcu=%d\n", sizes[z], x);
+			snprintf(path, sizeof(path), HM_SYS_DAX "/%s/hotmem/state", dev);
+			/* new_id binds, as daxctl's bind does where "bind" cannot */
+			if (bd_phase("add (new_id)", dev, "/sys/bus/dax/drivers/kmem/new_id") ||
+			    bd_blocks("online per block", dev, "online_movable") ||
+			    bd_blocks("offline per block", dev, "offline") ||
+			    bd_phase("state online_movable", "online_movable", path) ||
+			    bd_phase("state offline", "offline", path) ||
+			    bd_phase("state unplugged", "unplugged", path) ||
+			    bd_phase("unbind", dev, "/sys/bus/dax/drivers/kmem/unbind") ||
+			    hm_write(dev, "/sys/bus/dax/drivers/kmem/remove_id") ||
+			    bind_to(dev, "device_dax"))
+				return -EIO;
+		}
+	}
+	hm_write("1", "/sys/module/hotmem_kmem/parameters/expedite_rcu");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sample *s;
 	char dev[64];
 	int run, z, i, c;
 
+	if (argc > 1 && !strcmp(argv[1], "--breakdown")) {
+		if (hm_sr_reset(dev, sizeof(dev)))
+			return fprintf(stderr, "no soft-reserved dax device\n"), 1;
+		return breakdown(dev) ? 1 : 0;
+	}
 	if (argc > 1)
 		runs = atoi(argv[1]);
 	if (runs < 1 || runs > RUNS)

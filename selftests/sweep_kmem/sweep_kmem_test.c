@@ -182,6 +182,56 @@ TEST_F_TIMEOUT(swk, kmem_unplug_exposed, 300)
 	EXPECT_EQ(0, sweep_op(&env, &ops[10]));
 }
 
+/* the hotplug calls and the RCU expedite calls of the log: "NAME[ A0]" */
+static const char log_rcu_cmd[] =
+	"awk '$2 ~ /^(rcu_(un)?expedite_gp|add_memory_driver_managed|"
+	"offline_and_remove_memory|kernel_write)#/ { "
+	"n = $2; sub(/#.*/, \"\", n); "
+	"if (n ~ /^rcu/) print n, $3; else print n }' " HTI "log";
+
+#define EXP_PARAM	"/sys/module/hotmem_kmem/parameters/expedite_rcu"
+#define ADDS	"add_memory_driver_managed\n" "add_memory_driver_managed\n" \
+		"add_memory_driver_managed\n" "add_memory_driver_managed\n"
+#define REMOVES	"offline_and_remove_memory\n" "offline_and_remove_memory\n" \
+		"offline_and_remove_memory\n" "offline_and_remove_memory\n"
+#define WRITES	"kernel_write\n" "kernel_write\n" "kernel_write\n" "kernel_write\n"
+
+/*
+ * expedite_rcu: a bind, an unplug and a state write each expedite RCU
+ * grace periods around their hotplug calls and put them back (the shim
+ * logs whether grace periods are expedited after each call; the state
+ * write's own add nests inside it); with expedite_rcu=0 none does.  A bad
+ * value is refused and changes nothing.
+ */
+TEST_F(swk, log_rcu_expedited)
+{
+	static const char on[] =
+		"rcu_expedite_gp 0x1\n" ADDS "rcu_unexpedite_gp 0x0\n"
+		"rcu_expedite_gp 0x1\n" REMOVES "rcu_unexpedite_gp 0x0\n"
+		"rcu_expedite_gp 0x1\n" "rcu_expedite_gp 0x1\n" ADDS
+		"rcu_unexpedite_gp 0x1\n" WRITES "rcu_unexpedite_gp 0x0\n";
+	static const char off[] = ADDS REMOVES ADDS WRITES;
+	char log[4096], val[16];
+	int x;
+
+	for (x = 1; x >= 0; x--) {
+		ASSERT_EQ(0, sweep_sh(&env, UNBOUND));
+		ASSERT_LT(0, hm_read_str(val, sizeof(val), EXP_PARAM));
+		EXPECT_STREQ(x ? "Y" : "N", val);
+		hm_write("1", HTI "reset");
+		ASSERT_EQ(0, sweep_sh(&env, ADD));
+		ASSERT_EQ(0, sweep_sh(&env, "echo 1 > $X/hotmem/unplug"));
+		ASSERT_EQ(0, sweep_sh(&env, STATE("online_movable")));
+		ASSERT_EQ(0, hm_sh(log, sizeof(log), "%s", log_rcu_cmd));
+		EXPECT_STREQ(x ? on : off, log);
+		ASSERT_EQ(0, sweep_sh(&env, env.clean));
+		EXPECT_EQ(0, hm_write("0", EXP_PARAM));
+		EXPECT_EQ(-EINVAL, hm_write("yes", EXP_PARAM));
+		EXPECT_EQ(-EINVAL, hm_write("2", EXP_PARAM));
+	}
+	EXPECT_EQ(0, hm_write("Y", EXP_PARAM));
+}
+
 /*
  * The call log of a state write to online_movable from unplugged: the 4
  * blocks added in address order, then each onlined through its memory
