@@ -26,29 +26,14 @@
 #include "compat.h"
 #include "dax-private.h"
 #include "hkm.h"
-#include "hm_parse.h"
+#include "hm_param.h"
 
 bool hkm_default_memmap_on_memory = true;
 
-/*
- * memmap_on_memory= takes 0 or 1 like every switch of hotmem (hm_parse.h),
- * and Y or N (either case) as bool parameters are written; nothing else
- * ("yes", "on", "Y" and garbage: -EINVAL).  No "=" at all means set.
- */
-static int hkm_param_set_bool(const char *val, const struct kernel_param *kp)
-{
-	bool v;
-	int rc;
-
-	rc = hm_parse_bool(val ?: "1", val ? strlen(val) : 1, &v);
-	if (!rc)
-		*(bool *)kp->arg = v;
-	return rc;
-}
-
+/* memmap_on_memory, expose_stranded, expedite_rcu: see hm_param.h */
 static const struct kernel_param_ops hkm_bool_ops = {
 	.flags = KERNEL_PARAM_OPS_FL_NOARG,
-	.set = hkm_param_set_bool,
+	.set = hm_param_set_bool,
 	.get = param_get_bool,
 };
 

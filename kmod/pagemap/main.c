@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "hm_param.h"
 #include "hm_parse.h"
 #include "hpm.h"
 
@@ -258,21 +259,10 @@ MODULE_PARM_DESC(regions,
 
 bool hpm_expedite_rcu = true;
 
-/* expedite_rcu takes what hm_parse_bool() does; no "=" at all means set */
-static int hpm_param_set_bool(const char *val, const struct kernel_param *kp)
-{
-	bool v;
-	int rc;
-
-	rc = hm_parse_bool(val ?: "1", val ? strlen(val) : 1, &v);
-	if (!rc)
-		WRITE_ONCE(*(bool *)kp->arg, v);
-	return rc;
-}
-
+/* expedite_rcu: see hm_param.h */
 static const struct kernel_param_ops hpm_bool_ops = {
 	.flags = KERNEL_PARAM_OPS_FL_NOARG,
-	.set = hpm_param_set_bool,
+	.set = hm_param_set_bool,
 	.get = param_get_bool,
 };
 

@@ -325,27 +325,22 @@ TEST_F(sw, log_rcu_expedited)
 	static const char off[] =
 		"memremap_pages\nmemremap_pages\nmemunmap_pages\nmemunmap_pages\n";
 	char log[4096], val[16];
+	int x;
 
 	ASSERT_EQ(0, sh_r(ops[7].pre));
-	ASSERT_LT(0, hm_read_str(val, sizeof(val), EXP_PARAM));
-	EXPECT_STREQ("Y", val);
-	hm_write("1", HTI "reset");
-	ASSERT_EQ(0, sh_r(ops[7].run));
-	ASSERT_EQ(0, sh_r("echo 0 > ${C}pm0.0/enabled"));
-	ASSERT_EQ(0, hm_sh(log, sizeof(log), "%s", log_rcu_cmd));
-	EXPECT_STREQ(on, log);
-
-	EXPECT_EQ(0, hm_write("0", EXP_PARAM));
-	EXPECT_EQ(-EINVAL, hm_write("yes", EXP_PARAM));
-	EXPECT_EQ(-EINVAL, hm_write("2", EXP_PARAM));
-	EXPECT_EQ(-EINVAL, hm_write("on", EXP_PARAM));
-	ASSERT_LT(0, hm_read_str(val, sizeof(val), EXP_PARAM));
-	EXPECT_STREQ("N", val);
-	hm_write("1", HTI "reset");
-	ASSERT_EQ(0, sh_r(ops[7].run));
-	ASSERT_EQ(0, sh_r("echo 0 > ${C}pm0.0/enabled"));
-	ASSERT_EQ(0, hm_sh(log, sizeof(log), "%s", log_rcu_cmd));
-	EXPECT_STREQ(off, log);
+	for (x = 1; x >= 0; x--) {
+		ASSERT_LT(0, hm_read_str(val, sizeof(val), EXP_PARAM));
+		EXPECT_STREQ(x ? "Y" : "N", val);
+		hm_write("1", HTI "reset");
+		ASSERT_EQ(0, sh_r(ops[7].run));
+		ASSERT_EQ(0, sh_r("echo 0 > ${C}pm0.0/enabled"));
+		ASSERT_EQ(0, hm_sh(log, sizeof(log), "%s", log_rcu_cmd));
+		EXPECT_STREQ(x ? on : off, log);
+		EXPECT_EQ(0, hm_write("0", EXP_PARAM));
+		EXPECT_EQ(-EINVAL, hm_write("yes", EXP_PARAM));
+		EXPECT_EQ(-EINVAL, hm_write("2", EXP_PARAM));
+		EXPECT_EQ(-EINVAL, hm_write("on", EXP_PARAM));
+	}
 	EXPECT_EQ(0, hm_write("Y", EXP_PARAM));
 }
 
