@@ -335,7 +335,9 @@ static void bd_add(const char *name, double ns)
 	if (i == bd_nfn) {
 		if (bd_nfn == BD_FN_MAX)
 			return;
-		snprintf(bd_fns[bd_nfn++].name, sizeof(bd_fns[0].name), "%s", name);
+		memset(&bd_fns[i], 0, sizeof(bd_fns[i]));
+		snprintf(bd_fns[i].name, sizeof(bd_fns[i].name), "%s", name);
+		bd_nfn++;
 	}
 	bd_fns[i].calls++;
 	bd_fns[i].ns += ns;
