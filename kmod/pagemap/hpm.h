@@ -54,7 +54,7 @@
 #define HPM_MAX_RANGES	64
 
 extern struct mutex hpm_lock;
-/* the expedite_rcu parameter (main.c), read by pgmap.c */
+/* pgmap.c: expedite its RCU grace periods (the expedite_rcu parameter) */
 extern bool hpm_expedite_rcu;
 
 /**

@@ -257,8 +257,6 @@ module_param_cb(regions, &hpm_regions_ops, NULL, 0644);
 MODULE_PARM_DESC(regions,
 		 "Device memory to manage, START:SIZE[,START:SIZE...] in bytes (decimal or 0x hex, 2 MiB aligned, at most 16); write to add (default: none)");
 
-bool hpm_expedite_rcu = true;
-
 /* expedite_rcu: see hm_param.h */
 static const struct kernel_param_ops hpm_bool_ops = {
 	.flags = KERNEL_PARAM_OPS_FL_NOARG,

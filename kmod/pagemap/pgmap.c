@@ -83,6 +83,9 @@ static unsigned int hpm_range_shift(const struct hpm_instance *inst, int i)
 	return ilog2(inst->align) - PAGE_SHIFT;
 }
 
+/* the expedite_rcu parameter (main.c): see hm_rcu.h */
+bool hpm_expedite_rcu = true;
+
 static void hpm_pgmap_unmap(struct hpm_pgmap *pm)
 {
 	memunmap_pages(&pm->pgmap);

@@ -27,7 +27,6 @@
  * a state write the hand-offs to its writer thread), and after the last.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +313,7 @@ static void report(void)
 #define HTI		"/sys/kernel/debug/hotmem_test_iomap/"
 #define BD_LOG_MAX	(4 << 20)
 #define BD_FN_MAX	32
+#define BD_EXPEDITE	"/sys/module/hotmem_kmem/parameters/expedite_rcu"
 
 /* one kernel function of a phase: calls and their total nanoseconds */
 struct bd_fn {
@@ -359,7 +359,7 @@ static int bd_phase(const char *label, const char *val, const char *path)
 {
 	double t0, t1, first = 0, last_end = 0, gaps = 0, sum = 0;
 	char *log, *line, *save, name[64];
-	uint64_t t, d;
+	unsigned long long t, d;
 	int rc, i, n = 0;
 
 	log = malloc(BD_LOG_MAX);
@@ -379,8 +379,8 @@ static int bd_phase(const char *label, const char *val, const char *path)
 		char *pt = strstr(line, " t="), *pd = strstr(line, " d=");
 
 		if (!pt || !pd || sscanf(line, "%*u %63[^#]#", name) != 1 ||
-		    sscanf(pt, " t=%" SCNu64, &t) != 1 ||
-		    sscanf(pd, " d=%" SCNu64, &d) != 1)
+		    sscanf(pt, " t=%llu", &t) != 1 ||
+		    sscanf(pd, " d=%llu", &d) != 1)
 			continue;
 		if (!n++)
 			first = t;
@@ -417,18 +417,18 @@ static int bd_blocks(const char *label, const char *dev, const char *state)
 	return rc;
 }
 
-static int breakdown(const char *dev)
+static int bd_run(const char *dev)
 {
 	char path[256];
 	int z, x;
 
 	if (use_driver(true) || !hm_exists(HTI "log"))
-		return fprintf(stderr, "--breakdown needs the test build (vm.sh --test-build)\n"),
+		return fprintf(stderr, "the test build is needed (vm.sh --test-build)\n"),
 			-ENOENT;
 	printf("== where hotmem_kmem's time goes (ms; gaps: between its kernel calls)\n");
 	for (z = 0; z < NSIZE; z++) {
 		for (x = 1; x >= 0; x--) {
-			if (hm_write(x ? "1" : "0", "/sys/module/hotmem_kmem/parameters/expedite_rcu") ||
+			if (hm_write(x ? "1" : "0", BD_EXPEDITE) ||
 			    resize(dev, sizes[z]) || detach(dev))
 				return -EIO;
 			printf("%u GiB, expedite_rcu=%d\n", sizes[z], x);
@@ -446,7 +446,7 @@ static int breakdown(const char *dev)
 				return -EIO;
 		}
 	}
-	hm_write("1", "/sys/module/hotmem_kmem/parameters/expedite_rcu");
+	hm_write("1", BD_EXPEDITE);
 	return 0;
 }
 
@@ -459,7 +459,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "--breakdown")) {
 		if (hm_sr_reset(dev, sizeof(dev)))
 			return fprintf(stderr, "no soft-reserved dax device\n"), 1;
-		return breakdown(dev) ? 1 : 0;
+		return bd_run(dev) ? 1 : 0;
 	}
 	if (argc > 1)
 		runs = atoi(argv[1]);

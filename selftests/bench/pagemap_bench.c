@@ -473,8 +473,9 @@ static void pmb_report_ranges(void)
 	const char *t = "%9.2f [%.2f-%.2f]";
 	int c;
 
-	printf("\n== %d ranges: one instance of %d x 2 MiB, 2 MiB apart; median [min-max] of %d runs\n",
-	       PMB_NRANGE, PMB_NRANGE, pmb_runs);
+	printf("\n== %d ranges: one instance of %d x 2 MiB, 2 MiB apart; ",
+	       PMB_NRANGE, PMB_NRANGE);
+	printf("median [min-max] of %d runs\n", pmb_runs);
 	printf("%-12s | %-26s | %-26s | %s\n", "driver", "create+map+enable ms",
 	       "disable+delete ms", "DRAM KiB");
 	for (c = 0; c < PMB_NCFG; c++) {

@@ -182,19 +182,16 @@ TEST_F_TIMEOUT(swk, kmem_unplug_exposed, 300)
 	EXPECT_EQ(0, sweep_op(&env, &ops[10]));
 }
 
-/* the hotplug calls and the RCU expedite calls of the log: "NAME[ A0]" */
+/*
+ * the hotplug calls and the RCU expedite calls of the log, "NAME[ A0]",
+ * runs of one line as "COUNT LINE"
+ */
 static const char log_rcu_cmd[] =
-	"awk '$2 ~ /^(rcu_(un)?expedite_gp|add_memory_driver_managed|"
-	"offline_and_remove_memory|kernel_write)#/ { "
-	"n = $2; sub(/#.*/, \"\", n); "
-	"if (n ~ /^rcu/) print n, $3; else print n }' " HTI "log";
+	"awk '$2 ~ /^(rcu_|add_mem|offline_and|kernel_write)/ { n = $2; "
+	"sub(/#.*/, \"\", n); if (n ~ /^rcu/) print n, $3; else print n }' "
+	HTI "log | uniq -c | awk '{ $1 = $1; print }'";
 
 #define EXP_PARAM	"/sys/module/hotmem_kmem/parameters/expedite_rcu"
-#define ADDS	"add_memory_driver_managed\n" "add_memory_driver_managed\n" \
-		"add_memory_driver_managed\n" "add_memory_driver_managed\n"
-#define REMOVES	"offline_and_remove_memory\n" "offline_and_remove_memory\n" \
-		"offline_and_remove_memory\n" "offline_and_remove_memory\n"
-#define WRITES	"kernel_write\n" "kernel_write\n" "kernel_write\n" "kernel_write\n"
 
 /*
  * expedite_rcu: a bind, an unplug and a state write each expedite RCU
@@ -206,11 +203,14 @@ static const char log_rcu_cmd[] =
 TEST_F(swk, log_rcu_expedited)
 {
 	static const char on[] =
-		"rcu_expedite_gp 0x1\n" ADDS "rcu_unexpedite_gp 0x0\n"
-		"rcu_expedite_gp 0x1\n" REMOVES "rcu_unexpedite_gp 0x0\n"
-		"rcu_expedite_gp 0x1\n" "rcu_expedite_gp 0x1\n" ADDS
-		"rcu_unexpedite_gp 0x1\n" WRITES "rcu_unexpedite_gp 0x0\n";
-	static const char off[] = ADDS REMOVES ADDS WRITES;
+		"1 rcu_expedite_gp 0x1\n4 add_memory_driver_managed\n"
+		"1 rcu_unexpedite_gp 0x0\n1 rcu_expedite_gp 0x1\n"
+		"4 offline_and_remove_memory\n1 rcu_unexpedite_gp 0x0\n"
+		"2 rcu_expedite_gp 0x1\n4 add_memory_driver_managed\n"
+		"1 rcu_unexpedite_gp 0x1\n4 kernel_write\n1 rcu_unexpedite_gp 0x0\n";
+	static const char off[] =
+		"4 add_memory_driver_managed\n4 offline_and_remove_memory\n"
+		"4 add_memory_driver_managed\n4 kernel_write\n";
 	char log[4096], val[16];
 	int x;
 
