@@ -2,17 +2,17 @@
 /*
  * The fuzzer of hotmem_pagemap: a seeded random walk of every operation a
  * user has (the "regions" parameter at load and at run time, create,
- * delete, size, mapping, align, memmap, type, enabled, evict, regions
- * handed over and taken back through the exported API, mmap and touch of
- * /dev/pmR.I, and the migration ioctls of coherent and private instances
- * on a buffer of the walk's own anonymous memory), with inputs drawn from
- * the README's grammar and spoiled on purpose.  After every step the
- * test's model says what the kernel must show: the errno, the pages an
- * ioctl reports done, every region and instance attribute, the
- * sub-section map, the mappingN directories, /proc/iomem, the bytes read
- * back through every mapping and the physical page behind them, where
- * each page of the buffer lives and what it holds, and a clean kernel
- * log.
+ * delete, size, mapping, align, memmap, type, enabled, evict, lists of
+ * instances to disable at once, regions handed over and taken back
+ * through the exported API, mmap and touch of /dev/pmR.I, and the
+ * migration ioctls of coherent and private instances on a buffer of the
+ * walk's own anonymous memory), with inputs drawn from the README's
+ * grammar and spoiled on purpose.  After every step the test's model
+ * says what the kernel must show: the errno, the pages an ioctl reports
+ * done, every region and instance attribute, the sub-section map, the
+ * mappingN directories, /proc/iomem, the bytes read back through every
+ * mapping and the physical page behind them, where each page of the
+ * buffer lives and what it holds, and a clean kernel log.
  * HOTMEM_FUZZ_SECONDS, _SEED, _CASE, _STEPS steer it (make fuzz).
  */
 #include <dirent.h>
@@ -52,6 +52,8 @@
 #define PM_SPECS	16	/* HPM_MAX_SPECS */
 #define PM_MIG		64	/* pages of the walk's buffer for migration */
 #define PG		4096ULL
+#define PM_SYSFS_PAGE	4096	/* what sysfs hands a store at most */
+#define PM_LIST		12	/* names of a regionN/disable list, mostly */
 
 /* an instance's type file */
 enum pm_type { PM_GENERIC, PM_COHERENT, PM_PRIVATE, PM_NTYPES };
@@ -70,13 +72,13 @@ static const char *const pm_type_names[PM_NTYPES] = {
 enum pm_code {
 	PM_REGIONS_WRITE, PM_LOAD, PM_CREATE, PM_DELETE, PM_SIZE, PM_MAPPING,
 	PM_ALIGN, PM_MEMMAP, PM_ENABLED, PM_MAP, PM_UNMAP, PM_API_ADD,
-	PM_API_REMOVE, PM_TYPE, PM_EVICT, PM_MIGRATE, PM_NR
+	PM_API_REMOVE, PM_TYPE, PM_EVICT, PM_MIGRATE, PM_DISABLE, PM_NR
 };
 
 static const char *const pm_names[PM_NR] = {
 	"regions", "load", "create", "delete", "size", "mapping", "align",
 	"memmap", "enabled", "map", "unmap", "api_add", "api_remove", "type",
-	"evict", "migrate",
+	"evict", "migrate", "disable",
 };
 
 struct pm_range {
@@ -452,6 +454,20 @@ static int pm_slot_of(int id)
 	return -1;
 }
 
+/* the id of the live instance of @R named by @n bytes at @name, or -1 */
+static int pm_name_id(const struct pm_region *R, const char *name, size_t n)
+{
+	char want[32];
+	int id;
+
+	for (id = 0; id < PM_IDS; id++) {
+		snprintf(want, sizeof(want), "pm%d.%d", R->id, id);
+		if (R->inst[id].live && strlen(want) == n && !memcmp(want, name, n))
+			return id;
+	}
+	return -1;
+}
+
 /* ---- the "regions" grammar ---- */
 
 struct pm_spec {
@@ -599,7 +615,7 @@ static int pm_touch(const struct pm_inst *in, char *addr, size_t len, __u64 off,
 static int pm_expect(int want, int got, const struct fz_op *op, char *why,
 		     size_t len)
 {
-	char in[160];
+	char in[200];
 
 	if (want == got)
 		return 0;
@@ -793,7 +809,6 @@ static int pm_step_delete(const struct fz_op *op, char *why, size_t len)
 {
 	struct pm_region *R;
 	int s, id, want = 0, got;
-	char name[64];
 	size_t n;
 
 	got = fz_write(op->path, op->buf, op->len);
@@ -806,12 +821,8 @@ static int pm_step_delete(const struct fz_op *op, char *why, size_t len)
 		want = fz_oracle_value(op->buf, op->len, &n);
 		if (!want && n >= 32)
 			want = -ENXIO;
-		for (int i = 0; !want && i < PM_IDS; i++) {
-			snprintf(name, sizeof(name), "pm%d.%d", R->id, i);
-			if (R->inst[i].live && strlen(name) == n &&
-			    !memcmp(name, op->buf, n))
-				id = i;
-		}
+		if (!want)
+			id = pm_name_id(R, op->buf, n);
 		if (!want && id < 0)
 			want = -ENXIO;
 		else if (!want && (R->inst[id].nr || R->inst[id].enabled))
@@ -824,6 +835,65 @@ static int pm_step_delete(const struct fz_op *op, char *why, size_t len)
 		if (R->youngest == id)
 			R->youngest = -1;
 	}
+	return 0;
+}
+
+/*
+ * What writing @len bytes at @buf to regionN/disable of slot @s does, as
+ * the README and hpm_region_disable() say: -E2BIG for a page or more,
+ * then the grammar of every store, then each name from the left, the
+ * first bad one deciding: -EINVAL for an empty name, -ENXIO for a name
+ * no instance of the region has, -EBUSY for an enabled instance in use
+ * (mapped, or holding pages of the buffer).  A disabled instance or a
+ * name given twice is fine.  Return: the errno, and on success every
+ * instance named set in @named.
+ */
+static int pm_oracle_disable(int s, const char *buf, size_t len, bool *named)
+{
+	const struct pm_region *R = &pm.reg[s];
+	const struct pm_inst *in;
+	size_t n, at, end;
+	int rc, id;
+
+	if (len >= PM_SYSFS_PAGE)
+		return -E2BIG;
+	rc = fz_oracle_value(buf, len, &n);
+	if (rc)
+		return rc;
+	for (at = 0; ; at = end + 1) {
+		for (end = at; end < n && buf[end] != ','; end++)
+			;
+		if (end == at)
+			return -EINVAL;
+		id = pm_name_id(R, buf + at, end - at);
+		if (id < 0)
+			return -ENXIO;
+		in = &R->inst[id];
+		if (in->enabled && (in->users || pm_mig_count(s, id)))
+			return -EBUSY;
+		named[id] = true;
+		if (end == n)
+			return 0;
+	}
+}
+
+/* regionN/disable: all the instances named are disabled, or none */
+static int pm_step_disable(const struct fz_op *op, char *why, size_t len)
+{
+	bool named[PM_IDS] = { false };
+	int s, id, want = 0, got;
+
+	got = fz_write(op->path, op->buf, op->len);
+	s = pm_region_of(op->path);
+	if (s < 0)
+		return pm_expect(-ENOENT, got, op, why, len);
+	if (op->len)
+		want = pm_oracle_disable(s, op->buf, op->len, named);
+	if (pm_expect(want, got, op, why, len))
+		return -1;
+	for (id = 0; !got && id < PM_IDS; id++)
+		if (named[id])
+			pm.reg[s].inst[id].enabled = false;
 	return 0;
 }
 
@@ -928,12 +998,18 @@ static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 	}
 	snprintf(arg, sizeof(arg), "range=%#llx:%#llx", (unsigned long long)op->n1,
 		 (unsigned long long)op->n2);
-	want = !pm.loaded ? -ENOENT : pm.example ? -EEXIST : 0;
+	/*
+	 * Unloaded (only a shrunk replay gets here): modprobe loads
+	 * hotmem_pagemap first, with no regions, and leaves it loaded
+	 * whether the example loads or not.
+	 */
+	want = pm.example ? -EEXIST : 0;
 	if (!want)
 		want = pm_region_check(op->n1, op->n2);
 	if (!want && pm_owned(op->n1, op->n2))
 		want = -EBUSY;
 	st = fz_exec("/sbin/modprobe", "hotmem_pagemap_example", arg);
+	pm.loaded = true;
 	got = hm_exists("/sys/module/hotmem_pagemap_example") && !pm.example ? 0 : -1;
 	/* already loaded is modprobe's success; any other failure says so */
 	if (!pm.example && !st != !got) {
@@ -1167,6 +1243,8 @@ static int pm_step(const struct fz_op *op, char *why, size_t len)
 		return pm_step_unmap(op, why, len);
 	case PM_MIGRATE:
 		return pm_step_migrate(op, why, len);
+	case PM_DISABLE:
+		return pm_step_disable(op, why, len);
 	case PM_API_ADD:
 	case PM_API_REMOVE:
 		return pm_step_api(op, why, len);
@@ -1754,6 +1832,188 @@ static void pm_gen_migrate(struct fz_rng *r, bool inputs, int s, int id,
 		op->n2 = fz_chance(r, 50) ? 0 : 1ULL << (40 + fz_below(r, 24));
 }
 
+/* the live slot with the most enabled instances; @s if none has one */
+static int pm_most_enabled(int s)
+{
+	int i, id, n, most = 0;
+
+	for (i = 0; i < PM_REGIONS; i++) {
+		for (id = 0, n = 0; pm.reg[i].live && id < PM_IDS; id++)
+			n += pm.reg[i].inst[id].live && pm.reg[i].inst[id].enabled;
+		if (n > most) {
+			most = n;
+			s = i;
+		}
+	}
+	return s;
+}
+
+/*
+ * The name of an instance of slot @s, an enabled one if @on and there is
+ * one, else any; one beyond the model's ids if the region has none.
+ */
+static size_t pm_gen_name(struct fz_rng *r, int s, bool on, char *buf)
+{
+	int id = on ? pm_pick_inst(r, s, true) : -1;
+
+	if (id < 0)
+		id = pm_pick_inst(r, s, false);
+	if (id < 0)
+		id = PM_IDS + fz_below(r, 8);
+	return sprintf(buf, "pm%d.%d", pm.reg[s].id, id);
+}
+
+/*
+ * One name of a regionN/disable list of slot @s: mostly an enabled
+ * instance of the region, else a disabled one, a repeat of one of the
+ * @nr names already at @start (@elen bytes each), another region's
+ * instance, a name nobody has, or nothing; the last three rarely in a
+ * walk, where a list should mostly work.
+ */
+static size_t pm_gen_list_name(struct fz_rng *r, bool inputs, int s,
+			       char *buf, const char *list, const size_t *start,
+			       const size_t *elen, int nr)
+{
+	int k = fz_below(r, 100), o, i;
+
+	if (k < (inputs ? 50 : 62))
+		return pm_gen_name(r, s, true, buf);
+	if (k < (inputs ? 68 : 84))
+		return pm_gen_name(r, s, false, buf);
+	if (k < (inputs ? 82 : 96) && nr) {
+		i = fz_below(r, nr);
+		memcpy(buf, list + start[i], elen[i]);
+		return elen[i];
+	}
+	o = pm_pick_slot(r);
+	if (k < (inputs ? 88 : 97) && o >= 0 && o != s)
+		return pm_gen_name(r, o, false, buf);
+	if (k < (inputs ? 97 : 99))	/* maybe some region's instance */
+		return sprintf(buf, fz_chance(r, 80) ? "pm%d.%d" : "pm%d.0%d",
+			       fz_chance(r, 70) ? pm.reg[s].id : (int)fz_below(r, 4),
+			       (int)fz_below(r, PM_IDS + 4));
+	return 0;
+}
+
+/*
+ * Spoil a list the ways a script does: a blank, a tab, a newline, a
+ * comma or a NUL somewhere, a second newline at the end, only a comma or
+ * a newline, nothing at all; or any of fz_mutate()'s.
+ */
+static size_t pm_spoil_list(struct fz_rng *r, char *buf, size_t len)
+{
+	static const char bits[] = { ' ', '\t', '\n', ',', '\0' };
+	size_t at;
+
+	switch (fz_below(r, 6)) {
+	case 0:
+		at = fz_below(r, len + 1);
+		memmove(buf + at + 1, buf + at, len - at);
+		buf[at] = bits[fz_below(r, ARRAY_SIZE(bits))];
+		return len + 1;
+	case 1:
+		if (!len || buf[len - 1] != '\n')
+			buf[len++] = '\n';
+		buf[len++] = '\n';
+		return len;
+	case 2:
+		return sprintf(buf, "%s", fz_chance(r, 50) ? "," : ",\n");
+	case 3:
+		return fz_chance(r, 50) ? 0 : sprintf(buf, "\n");
+	default:
+		return fz_mutate(r, buf, len);
+	}
+}
+
+/*
+ * A list at the length limit: names of slot @s up to @to bytes (a page,
+ * one byte either side, or past it), stopping short with whole names
+ * (and maybe a newline), or cut at exactly @to, so that the last name
+ * may be cut into another's ("pm0.12" into "pm0.1").
+ */
+static size_t pm_gen_list_long(struct fz_rng *r, int s, char *buf)
+{
+	static const size_t lim[] = {
+		PM_SYSFS_PAGE - 2, PM_SYSFS_PAGE - 1, PM_SYSFS_PAGE,
+		PM_SYSFS_PAGE + 1, PM_SYSFS_PAGE + 50,
+	};
+	size_t to = lim[fz_below(r, ARRAY_SIZE(lim))], len = 0, n;
+	char name[32];
+
+	for (;;) {
+		n = pm_gen_name(r, s, fz_chance(r, 50), name);
+		if (len + !!len + n > to)
+			break;
+		if (len)
+			buf[len++] = ',';
+		memcpy(buf + len, name, n);
+		len += n;
+	}
+	if (fz_chance(r, 50)) {
+		if (len < to)
+			buf[len++] = ',';
+		memcpy(buf + len, name, to - len);
+		return to;
+	}
+	if (fz_chance(r, 50))
+		buf[len++] = '\n';
+	return len;
+}
+
+/*
+ * A write to regionN/disable of slot @s (mostly of the region with the
+ * most enabled instances instead): a few names (enabled and disabled
+ * instances, repeats, now and then one the region does not have or an
+ * empty one), or every enabled (or every) instance of the region in some
+ * order; in the input run often spoiled, or at the length limit.
+ */
+static void pm_gen_disable(struct fz_rng *r, bool inputs, int s,
+			   struct fz_op *op)
+{
+	size_t start[PM_LIST], elen[PM_LIST], len = 0;
+	int i, j, t, nr, ids[PM_IDS];
+	bool all;
+
+	if (fz_chance(r, 80))
+		s = pm_most_enabled(s);
+	snprintf(op->path, sizeof(op->path), CLS "region%d/disable", pm.reg[s].id);
+	if (fz_chance(r, inputs ? 15 : 1)) {
+		op->len = pm_gen_list_long(r, s, op->buf);
+		return;
+	}
+	if (fz_chance(r, inputs ? 20 : 35)) {
+		all = fz_chance(r, 40);
+		for (i = 0, nr = 0; i < PM_IDS; i++)
+			if (pm.reg[s].inst[i].live &&
+			    (all || pm.reg[s].inst[i].enabled))
+				ids[nr++] = i;
+		for (i = nr - 1; i > 0; i--) {
+			j = fz_below(r, i + 1);
+			t = ids[i];
+			ids[i] = ids[j];
+			ids[j] = t;
+		}
+		for (i = 0; i < nr; i++)
+			len += sprintf(op->buf + len, "%spm%d.%d", i ? "," : "",
+				       pm.reg[s].id, ids[i]);
+	} else {
+		nr = 1 + fz_below(r, fz_chance(r, 70) ? 3 : PM_LIST);
+		for (i = 0; i < nr; i++) {
+			if (i)
+				op->buf[len++] = ',';
+			start[i] = len;
+			elen[i] = pm_gen_list_name(r, inputs, s, op->buf + len,
+						   op->buf, start, elen, i);
+			len += elen[i];
+		}
+	}
+	if (fz_chance(r, 50))
+		op->buf[len++] = '\n';
+	if (fz_chance(r, inputs ? 50 : 4))
+		len = pm_spoil_list(r, op->buf, len);
+	op->len = len;
+}
+
 static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 {
 	int s, id, h, k, w[PM_NR], total = 0, i;
@@ -1791,6 +2051,7 @@ static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 	w[PM_TYPE] = 6;
 	w[PM_EVICT] = 3;
 	w[PM_MIGRATE] = 12;
+	w[PM_DISABLE] = 5;
 	for (i = 0; i < PM_NR; i++)
 		total += w[i];
 	k = fz_below(r, total);
@@ -1848,6 +2109,9 @@ static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 	case PM_UNMAP:
 		op->i1 = fz_below(r, PM_HELD);
 		snprintf(op->path, sizeof(op->path), "held%d", op->i1);
+		return;
+	case PM_DISABLE:
+		pm_gen_disable(r, inputs, s, op);
 		return;
 	default:
 		break;
@@ -2044,7 +2308,8 @@ FIXTURE_TEARDOWN(fz)
 
 /*
  * A walk of valid operations, a few spoiled: create, size, mapping,
- * align, memmap, enabled, delete, regions, map and touch, the API.
+ * align, memmap, enabled, region disable, delete, regions, map and touch,
+ * the API.
  */
 TEST_F_TIMEOUT(fz, walk, 3600)
 {
