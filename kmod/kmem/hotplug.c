@@ -333,9 +333,13 @@ static int hkm_remove_block(struct hkm_dev *hd, struct hkm_range *r,
 	return 0;
 }
 
-/* hkm_remove_to(), its grace periods expedited or not */
-static int hkm_remove_blocks(struct hkm_dev *hd, const u64 *keep,
-			     bool offline_only)
+/*
+ * Remove blocks backwards until each range has at most @keep[i] blocks;
+ * the first block that cannot be removed stops the walk.  Not under
+ * expedite_rcu: offlining a block retries until its pages move or a
+ * signal comes, and the stranded parts' revoke waits for their pins.
+ */
+static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
 {
 	struct hkm_range *r;
 	int i, rc, err = 0;
@@ -365,22 +369,6 @@ static int hkm_remove_blocks(struct hkm_dev *hd, const u64 *keep,
 	/* the stranded parts go with the last block, before the module ref */
 	hkm_stranded_revoke(hd);
 	return hkm_last_block(hd);
-}
-
-/*
- * Remove blocks backwards until each range has at most @keep[i] blocks;
- * the first block that cannot be removed stops the walk.
- */
-static int hkm_remove_to(struct hkm_dev *hd, const u64 *keep, bool offline_only)
-{
-	bool expedited;
-	int rc;
-
-	lockdep_assert_held(&hd->lock);
-	expedited = hm_rcu_expedite(READ_ONCE(hkm_expedite_rcu));
-	rc = hkm_remove_blocks(hd, keep, offline_only);
-	hm_rcu_unexpedite(expedited);
-	return rc;
 }
 
 /* Blocks added per range, to come back to: kfree() it. */
@@ -418,6 +406,7 @@ static int hkm_add_to(struct hkm_dev *hd, const u64 *want)
 	if (!before)
 		return -ENOMEM;
 
+	/* adding ends (no retries): its grace periods may be expedited */
 	expedited = hm_rcu_expedite(READ_ONCE(hkm_expedite_rcu));
 	if (hd->mgid < 0)
 		rc = hkm_first_block(hd);
@@ -431,6 +420,7 @@ static int hkm_add_to(struct hkm_dev *hd, const u64 *want)
 		while (!rc && r->nr_added < n)
 			rc = hkm_add_block(hd, r);
 	}
+	hm_rcu_unexpedite(expedited);
 	/*
 	 * Undo: the blocks, the parents this call took and, when nothing is
 	 * left, the group.  What cannot be undone stays tracked; the add's
@@ -439,7 +429,6 @@ static int hkm_add_to(struct hkm_dev *hd, const u64 *want)
 	if (rc && hkm_remove_to(hd, before, false))
 		pr_warn("%s: a failed plug (%d) could not be undone: what stays is tracked\n",
 			hd->name, rc);
-	hm_rcu_unexpedite(expedited);
 	kfree(before);
 	return rc;
 }
@@ -870,7 +859,6 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 	if (rc)
 		goto out_free;
 
-	expedited = hm_rcu_expedite(READ_ONCE(hkm_expedite_rcu));
 	if (to != HKM_STATE_UNPLUGGED) {
 		rc = hkm_add_to(hd, NULL);
 		if (!rc)
@@ -896,6 +884,8 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 		if (!rc)
 			rc = hkm_block_write(&w, hkm_block_start(r, b), "offline");
 	}
+	/* onlining ends (no retries): its grace periods may be expedited */
+	expedited = hm_rcu_expedite(online && READ_ONCE(hkm_expedite_rcu));
 	for (k = 0; !rc && online && k < n; k++) {
 		r = hkm_nth_block(hd, hkm_order(k, n, true), &b);
 		if (b >= r->nr_added || hkm_block_where(r, b) != HKM_OFFLINE)
@@ -906,6 +896,7 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 					     to == HKM_STATE_ONLINE ? "online" :
 					     "online_movable");
 	}
+	hm_rcu_unexpedite(expedited);
 	/* every block offline: removed backwards, no signal stops that */
 	if (!rc && to == HKM_STATE_UNPLUGGED)
 		rc = hkm_remove_to(hd, NULL, false);
@@ -914,7 +905,6 @@ int hkm_set_state(struct hkm_dev *hd, enum hkm_state to)
 		rc = hkm_stranded_expose(hd);
 	if (rc)
 		hkm_state_restore(hd, &w, was, before, exposed, rc);
-	hm_rcu_unexpedite(expedited);
 	hkm_writer_stop(&w);
 out_free:
 	kfree(before);

@@ -2,16 +2,28 @@
 /*
  * Expedited RCU grace periods for the hotplug calls of the hotmem modules
  * (their expedite_rcu parameters).  memremap_pages(), memunmap_pages(),
- * add_memory_driver_managed(), onlining and offline_and_remove_memory()
- * wait in synchronize_rcu(): for mem_hotplug_begin()'s rcu_sync, unless a
- * recent hotplug left it passed, and memunmap_pages() again for the
- * removal from the pgmap lookup.  Between hm_rcu_expedite() and
+ * add_memory_driver_managed() and onlining wait in synchronize_rcu(): for
+ * mem_hotplug_begin()'s rcu_sync, unless a hotplug within the last grace
+ * period left it not idle; memunmap_pages() again for the removal from
+ * the pgmap lookup; onlining a memory-only node's first memory for its
+ * memory tier's demotion targets.  Between hm_rcu_expedite() and
  * hm_rcu_unexpedite() those are expedited grace periods, as the kernel
- * makes them while it boots: far shorter, for an IPI to each CPU found in
- * an RCU read-side section.  Anyone's synchronize_rcu() meanwhile is
- * expedited too.  rcupdate.rcu_normal=1 (on PREEMPT_RT the default after
- * boot) turns them back into normal ones for the whole system.  A
- * call_rcu() (the kill of a pgmap's reference) still waits a normal one.
+ * makes them while it boots: far shorter, for an IPI to every online CPU
+ * that is not idle (or in nohz_full user mode).  Anyone's
+ * synchronize_rcu() and synchronize_srcu() meanwhile is expedited too, so
+ * only calls that end are expedited: not offlining, which retries until
+ * the pages move or a signal comes, nor a wait for pins.
+ * rcupdate.rcu_normal=1 (or /sys/kernel/rcu_normal; on PREEMPT_RT the
+ * default after boot) turns them back into normal ones for the whole
+ * system.  A call_rcu() (the kill of a pgmap's reference) and the
+ * rcu_sync's return to idle still take a normal one.
+ *
+ * rcu_expedite_gp() is exported for rcutorture and declared in
+ * kernel/rcu/rcu.h only: no public header offers a way to expedite the
+ * grace periods inside these kernel calls (synchronize_rcu_expedited()
+ * expedites the caller's own; /sys/kernel/rcu_expedited is the
+ * administrator's and does not nest).  Upstream, the declarations would
+ * move to include/linux/rcupdate.h with this as a user.
  */
 #ifndef HM_RCU_H
 #define HM_RCU_H
@@ -19,9 +31,8 @@
 #include <linux/types.h>
 
 /*
- * Exported (rcutorture is a module) but declared in kernel/rcu/rcu.h
- * only; Kbuild probes the exports (HM_HAVE_RCU_EXPEDITE_GP).  Without
- * them expedite_rcu changes nothing.
+ * Kbuild probes the exports (HM_HAVE_RCU_EXPEDITE_GP); without them
+ * (TINY_RCU) expedite_rcu changes nothing.  Every supported kernel has them.
  */
 #ifdef HM_HAVE_RCU_EXPEDITE_GP
 void rcu_expedite_gp(void);

@@ -240,7 +240,7 @@ static int hpm_range_map(struct hpm_instance *inst, int i)
 int hpm_instance_enable(struct hpm_instance *inst)
 {
 	bool expedited;
-	int i, rc;
+	int i, rc = 0;
 
 	lockdep_assert_held(&hpm_lock);
 	if (WARN_ON_ONCE(inst->enabled || !inst->nr_range))

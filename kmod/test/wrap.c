@@ -21,7 +21,6 @@
 #include <linux/migrate.h>
 #include <linux/module.h>
 #include <linux/mount.h>
-#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>

@@ -378,13 +378,19 @@ static int bd_phase(const char *label, const char *val, const char *path)
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *pt = strstr(line, " t="), *pd = strstr(line, " d=");
 
+		/* the log dropped calls: the split would be wrong */
+		if (!strncmp(line, "# ", 2)) {
+			free(log);
+			return -E2BIG;
+		}
 		if (!pt || !pd || sscanf(line, "%*u %63[^#]#", name) != 1 ||
 		    sscanf(pt, " t=%llu", &t) != 1 ||
 		    sscanf(pd, " d=%llu", &d) != 1)
 			continue;
-		if (!n++)
+		/* in the order the calls ended: none of these nest or overlap */
+		if (!n++ || t < first)
 			first = t;
-		else if (t > last_end)
+		if (n > 1 && t > last_end)
 			gaps += t - last_end;
 		if (t + d > last_end)
 			last_end = t + d;
@@ -430,7 +436,7 @@ static int bd_run(const char *dev)
 		for (x = 1; x >= 0; x--) {
 			if (hm_write(x ? "1" : "0", BD_EXPEDITE) ||
 			    resize(dev, sizes[z]) || detach(dev))
-				return -EIO;
+				goto fail;
 			printf("%u GiB, expedite_rcu=%d\n", sizes[z], x);
 			snprintf(path, sizeof(path), HM_SYS_DAX "/%s/hotmem/state", dev);
 			/* new_id binds, as daxctl's bind does where "bind" cannot */
@@ -443,11 +449,14 @@ static int bd_run(const char *dev)
 			    bd_phase("unbind", dev, "/sys/bus/dax/drivers/kmem/unbind") ||
 			    hm_write(dev, "/sys/bus/dax/drivers/kmem/remove_id") ||
 			    bind_to(dev, "device_dax"))
-				return -EIO;
+				goto fail;
 		}
 	}
 	hm_write("1", BD_EXPEDITE);
 	return 0;
+fail:
+	hm_write("1", BD_EXPEDITE);
+	return -EIO;
 }
 
 int main(int argc, char **argv)

@@ -85,6 +85,7 @@ FIXTURE_TEARDOWN(swk)
 {
 	char dev[64];
 
+	hm_write("Y", "/sys/module/hotmem_kmem/parameters/expedite_rcu");
 	sweep_sh(&env, env.clean);
 	hm_sr_reset(dev, sizeof(dev));
 }
@@ -194,20 +195,21 @@ static const char log_rcu_cmd[] =
 #define EXP_PARAM	"/sys/module/hotmem_kmem/parameters/expedite_rcu"
 
 /*
- * expedite_rcu: a bind, an unplug and a state write each expedite RCU
- * grace periods around their hotplug calls and put them back (the shim
- * logs whether grace periods are expedited after each call; the state
- * write's own add nests inside it); with expedite_rcu=0 none does.  A bad
- * value is refused and changes nothing.
+ * expedite_rcu: a bind expedites RCU grace periods around its adds, a
+ * state write around its adds and around its onlining, and each puts them
+ * back (the shim logs whether grace periods are expedited after each
+ * call); an unplug's offlining and removal never (an offlining may retry
+ * until a signal).  With expedite_rcu=0 nothing is.  A bad value is
+ * refused and changes nothing.
  */
 TEST_F(swk, log_rcu_expedited)
 {
 	static const char on[] =
 		"1 rcu_expedite_gp 0x1\n4 add_memory_driver_managed\n"
-		"1 rcu_unexpedite_gp 0x0\n1 rcu_expedite_gp 0x1\n"
-		"4 offline_and_remove_memory\n1 rcu_unexpedite_gp 0x0\n"
-		"2 rcu_expedite_gp 0x1\n4 add_memory_driver_managed\n"
-		"1 rcu_unexpedite_gp 0x1\n4 kernel_write\n1 rcu_unexpedite_gp 0x0\n";
+		"1 rcu_unexpedite_gp 0x0\n4 offline_and_remove_memory\n"
+		"1 rcu_expedite_gp 0x1\n4 add_memory_driver_managed\n"
+		"1 rcu_unexpedite_gp 0x0\n1 rcu_expedite_gp 0x1\n4 kernel_write\n"
+		"1 rcu_unexpedite_gp 0x0\n";
 	static const char off[] =
 		"4 add_memory_driver_managed\n4 offline_and_remove_memory\n"
 		"4 add_memory_driver_managed\n4 kernel_write\n";
