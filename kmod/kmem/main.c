@@ -51,7 +51,7 @@ MODULE_PARM_DESC(expose_stranded,
 bool hkm_expedite_rcu = true;
 module_param_cb(expedite_rcu, &hkm_bool_ops, &hkm_expedite_rcu, 0644);
 MODULE_PARM_DESC(expedite_rcu,
-		 "Expedite the RCU grace periods that adding, onlining and removing blocks wait for (see README): 1/Y or 0/N (default: Y)");
+		 "Expedite the RCU grace periods that adding and onlining blocks wait for, never offlining or removal (see README): 1/Y or 0/N (default: Y)");
 
 /*
  * The name of every "System RAM (hotmem)" resource: the resources keep the
