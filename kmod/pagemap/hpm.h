@@ -69,6 +69,7 @@ extern bool hpm_expedite_rcu;
  *	region is published and read without the lock, its owners change
  *	under hpm_lock
  * @instances: its instances, by creation
+ * @by_id: the same instances, indexed by id (for a write that names many)
  * @seed: the first instance of size 0, or NULL
  * @youngest: the most recently created instance, or NULL
  * @node: entry in hpm_regions
@@ -89,6 +90,7 @@ struct hotmem_region {
 	/* protected by hpm_lock */
 	struct hpm_map map;
 	struct list_head instances;
+	struct xarray by_id;
 	struct device *seed;
 	struct device *youngest;
 	struct list_head node;
@@ -273,7 +275,8 @@ int hpm_regions_show(char *buf);
 /* instance.c */
 struct hpm_instance *hpm_instance_new(struct hotmem_region *region);
 struct hpm_instance *hpm_instance_create(struct hotmem_region *region);
-int hpm_instance_delete(struct hotmem_region *region, const char *name);
+int hpm_instance_delete(struct hotmem_region *region, const char *name,
+			size_t len);
 int hpm_region_disable(struct hotmem_region *region, const char *buf,
 		       size_t count);
 void hpm_instance_kill(struct hpm_instance *inst);

@@ -722,7 +722,12 @@ struct hpm_instance *hpm_instance_new(struct hotmem_region *region)
 	inst->dev.type = &hpm_instance_type;
 	rc = dev_set_name(&inst->dev, "pm%d.%d", region->id, inst->id);
 	if (!rc)
+		rc = xa_err(xa_store(&region->by_id, inst->id, inst, GFP_KERNEL));
+	if (!rc) {
 		rc = hpm_cdev_add(inst);
+		if (rc)
+			xa_erase(&region->by_id, inst->id);
+	}
 	if (rc) {
 		/*
 		 * The release callback gives back the minor and inode, frees
@@ -800,18 +805,24 @@ void hpm_instance_destroy(struct hpm_instance *inst)
 	put_device(&inst->dev);
 }
 
-/* the instance of @region named by @len bytes at @name, or NULL */
+/*
+ * The instance of @region named by @len bytes at @name, or NULL: a name is
+ * exactly what dev_set_name() made of it, "pm<region id>.<instance id>".
+ */
 static struct hpm_instance *hpm_instance_find(struct hotmem_region *region,
 					      const char *name, size_t len)
 {
-	struct hpm_instance *inst;
+	const char *dot = memchr(name, '.', len);
+	u64 rid, id;
 
 	lockdep_assert_held(&hpm_lock);
-	list_for_each_entry(inst, &region->instances, node)
-		if (strlen(dev_name(&inst->dev)) == len &&
-		    !memcmp(dev_name(&inst->dev), name, len))
-			return inst;
-	return NULL;
+	if (len < 2 || memcmp(name, "pm", 2) || !dot ||
+	    hm_parse_num(name + 2, dot - name - 2, HM_DEC, &rid) ||
+	    rid != region->id ||
+	    hm_parse_num(dot + 1, name + len - dot - 1, HM_DEC, &id) ||
+	    id > U16_MAX)
+		return NULL;
+	return xa_load(&region->by_id, id);
 }
 
 /**
@@ -882,22 +893,23 @@ out_free:
 }
 
 /**
- * hpm_instance_delete() - delete the instance named @name of @region
+ * hpm_instance_delete() - delete the instance of @region named by @len
+ *	bytes at @name
  * @region: the region
- * @name: e.g. "pm0.3"
+ * @name: e.g. "pm0.3", not NUL terminated
+ * @len: its bytes
  *
  * Return: 0; -ENXIO if there is no such instance; -EBUSY if it still has
  * memory (write 0 to its size first); -EINTR.
  */
-int hpm_instance_delete(struct hotmem_region *region, const char *name)
+int hpm_instance_delete(struct hotmem_region *region, const char *name,
+			size_t len)
 {
-	struct hpm_instance *inst, *found = NULL;
+	struct hpm_instance *found;
 
 	if (mutex_lock_interruptible(&hpm_lock))
 		return -EINTR;
-	list_for_each_entry(inst, &region->instances, node)
-		if (!strcmp(dev_name(&inst->dev), name))
-			found = inst;
+	found = hpm_instance_find(region, name, len);
 	if (!found || region->dead) {
 		mutex_unlock(&hpm_lock);
 		return -ENXIO;
@@ -908,6 +920,7 @@ int hpm_instance_delete(struct hotmem_region *region, const char *name)
 	}
 	hpm_instance_kill(found);
 	list_del(&found->node);
+	xa_erase(&region->by_id, found->id);
 	if (region->youngest == &found->dev)
 		region->youngest = NULL;
 	hpm_region_update_seed(region);

@@ -37,6 +37,7 @@ static void hpm_region_release(struct device *dev)
 	struct hotmem_region *region = to_hpm_region(dev);
 
 	ida_destroy(&region->ida);
+	xa_destroy(&region->by_id);
 	xa_destroy(&region->poison);
 	ida_free(&hpm_region_ida, region->id);
 	kvfree(region->map.owner);
@@ -150,18 +151,12 @@ static DEVICE_ATTR_RW(create);
 static ssize_t delete_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t len)
 {
-	char name[32];
 	size_t n;
 	int rc;
 
 	rc = hm_parse_input(buf, len, &n);
-	if (rc)
-		return rc;
-	if (n >= sizeof(name))
-		return -ENXIO;	/* longer than any instance name */
-	memcpy(name, buf, n);
-	name[n] = '\0';
-	rc = hpm_instance_delete(to_hpm_region(dev), name);
+	if (!rc)
+		rc = hpm_instance_delete(to_hpm_region(dev), buf, n);
 	return rc ? rc : len;
 }
 static DEVICE_ATTR_WO(delete);
@@ -370,6 +365,7 @@ int hpm_region_add(u64 start, u64 size, int target_node, bool owned,
 	region->target_node = target_node;
 	INIT_LIST_HEAD(&region->instances);
 	ida_init(&region->ida);
+	xa_init(&region->by_id);
 	xa_init(&region->poison);
 
 	device_initialize(&region->dev);
@@ -440,8 +436,10 @@ static void hpm_region_detach(struct hotmem_region *region,
 	lockdep_assert_held(&hpm_lock);
 	list_del(&region->node);
 	region->dead = true;
-	list_for_each_entry(inst, &region->instances, node)
+	list_for_each_entry(inst, &region->instances, node) {
 		hpm_instance_kill(inst);
+		xa_erase(&region->by_id, inst->id);
+	}
 	list_splice_init(&region->instances, gone);
 }
 

@@ -506,6 +506,11 @@ TEST_F(pm, memmap_dev_multi_range)
 TEST_F(pm, region_disable_batch)
 {
 	static const char *const bad[] = { "\n", ",", "pm0.0,", ",pm0.0", "pm0.0,,pm0.1" };
+	/* a name is spelled exactly as the instance's: no other spelling */
+	static const char *const unknown[] = {
+		"pm0.00", "pm00.0", "pm0.0x0", "PM0.0", "pm0.", "pm.0", "pm0", "pm0.+0",
+		"pm0.99999999999999999999", "pm0.65536", "pm0.4294967296", "pm-0.0",
+	};
 	char name[8][32], list[512], before[4096], after[4096], big[4096];
 	size_t at = 0;
 	int i, rfd, fd;
@@ -529,6 +534,14 @@ TEST_F(pm, region_disable_batch)
 		EXPECT_EQ(-EINVAL, hm_write(bad[i], REGION0 "/disable")) TH_LOG("bad list %d", i);
 	EXPECT_EQ(-ENXIO, hm_write("pm0.0,pm0.99", REGION0 "/disable"));
 	EXPECT_EQ(-ENXIO, hm_write("pm0.0,pm1.1", REGION0 "/disable"));
+	for (i = 0; i < (int)ARRAY_SIZE(unknown); i++) {
+		EXPECT_EQ(-ENXIO, hm_write(unknown[i], REGION0 "/disable")) TH_LOG("%s", unknown[i]);
+		EXPECT_EQ(-ENXIO, hm_write(unknown[i], REGION0 "/delete")) TH_LOG("%s", unknown[i]);
+	}
+	/* the disabled one with a leading zero in its id: no such instance */
+	at = strchr(name[7], '.') + 1 - name[7];
+	snprintf(big, sizeof(big), "%.*s0%s", (int)at, name[7], name[7] + at);
+	EXPECT_EQ(-ENXIO, hm_write(big, REGION0 "/delete")) TH_LOG("%s", big);
 	/* as for delete: a name with a blank or a second newline is no name */
 	EXPECT_EQ(-ENXIO, hm_write("pm0.0 pm0.1", REGION0 "/disable"));
 	EXPECT_EQ(-ENXIO, hm_write("pm0.0\n\n", REGION0 "/disable"));
@@ -563,6 +576,14 @@ TEST_F(pm, region_disable_batch)
 		EXPECT_EQ(0, hm_dax_verify(name[i], 4 * M, 40 + i)) TH_LOG("%s", name[i]);
 	}
 	EXPECT_EQ(0, hm_write(list, REGION0 "/disable"));
+	/* the longest list a page holds, one name 682 times; one unknown */
+	for (at = 0; at + 6 < sizeof(big); at += 6)
+		memcpy(big + at, "pm0.0,", 6);
+	EXPECT_EQ(0, hm_write_n(big, at - 1, REGION0 "/disable")) TH_LOG("%zu bytes", at - 1);
+	memcpy(big + at - 6, "pm0.9", 5);
+	EXPECT_EQ(-ENXIO, hm_write_n(big, at - 1, REGION0 "/disable"));
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ(0, hm_read_ll(CLS "%s/enabled", name[i])) TH_LOG("%s", name[i]);
 }
 
 /* While enabled, size, placement and deletion are refused; bad input too. */
