@@ -2,7 +2,7 @@
 /*
  * The fuzzer of hotmem_kmem: a seeded random walk of binds and unbinds
  * through the dax bus, plug, unplug, memmap_on_memory, state writes,
- * expose_stranded, onlining and offlining of memory blocks, offline
+ * expose_stranded, the expedite_rcu parameter, onlining and offlining of memory blocks, offline
  * failures injected by the kernel's memory notifier error injection, and
  * retry_unplug, with inputs drawn from the README's grammar and spoiled
  * on purpose.  After every step the test's model says what the kernel
@@ -31,6 +31,7 @@
 #define DEVDAX		"/sys/bus/dax/drivers/device_dax/"
 #define MEMBLK		"/sys/devices/system/memory/memory%llu"
 #define INJECT		"/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error"
+#define EXPEDITE	"/sys/module/hotmem_kmem/parameters/expedite_rcu"
 #define RAM_NAME	"System RAM (hotmem)"
 #define M		(1024ULL * 1024)
 
@@ -39,12 +40,13 @@
 
 enum hk_code {
 	HK_BIND, HK_UNBIND, HK_PLUG, HK_UNPLUG, HK_MOM, HK_ONLINE, HK_INJECT,
-	HK_RETRY, HK_RELOAD, HK_STATE, HK_EXPOSE, HK_NR
+	HK_RETRY, HK_RELOAD, HK_STATE, HK_EXPOSE, HK_EXPEDITE, HK_NR
 };
 
 static const char *const hk_names[HK_NR] = {
 	"bind", "unbind", "plug", "unplug", "memmap_on_memory", "online",
 	"inject", "retry_unplug", "reload", "state", "expose_stranded",
+	"expedite_rcu",
 };
 
 /* the words hotmem/state takes, in the order of enum hk_to */
@@ -81,6 +83,7 @@ static struct {
 	bool ready;		/* the devices exist */
 	bool loaded;		/* hotmem_kmem is */
 	bool default_mom;	/* its memmap_on_memory parameter */
+	bool normal_rcu;	/* its expedite_rcu is N (a load makes it Y) */
 	bool by_type;		/* kmem takes soft-reserved devices by type (6.3+) */
 	int region;
 	__u64 bs;
@@ -543,15 +546,30 @@ static int hk_oracle_param(const struct fz_op *op, bool *v)
 		*v = true;
 		return 0;
 	}
-	if (fz_oracle_word(op->buf, op->len, "Y") || fz_oracle_word(op->buf, op->len, "y")) {
-		*v = true;
-		return 0;
-	}
-	if (fz_oracle_word(op->buf, op->len, "N") || fz_oracle_word(op->buf, op->len, "n")) {
-		*v = false;
-		return 0;
-	}
-	return fz_oracle_switch(op->buf, op->len, v);
+	return fz_oracle_bool(op->buf, op->len, v);
+}
+
+/*
+ * expedite_rcu: as memmap_on_memory's grammar, the set hook seeing the
+ * write up to its first NUL; anything else -EINVAL and the value stays.
+ * An empty write never reaches the hook.
+ */
+static int hk_step_expedite(const struct fz_op *op, char *why, size_t len)
+{
+	const char *nul = memchr(op->buf, '\0', op->len);
+	size_t n = nul ? (size_t)(nul - op->buf) : op->len;
+	int want = 0, got;
+	bool v = !hk.normal_rcu;
+
+	got = fz_write(EXPEDITE, op->buf, op->len);
+	if (!hk.loaded)
+		return hk_expect(-ENOENT, got, op, why, len);
+	if (op->len)
+		want = fz_oracle_bool(op->buf, n, &v);
+	if (hk_expect(want, got, op, why, len))
+		return -1;
+	hk.normal_rcu = !v;
+	return 0;
 }
 
 /*
@@ -604,6 +622,7 @@ static int hk_step_reload(const struct fz_op *op, char *why, size_t len)
 	if (!hk.loaded)
 		return 0;
 	hk.default_mom = v;
+	hk.normal_rcu = false;
 	hk_attach_all();
 	return 0;
 }
@@ -630,6 +649,8 @@ static int hk_step(const struct fz_op *op, char *why, size_t len)
 		return hk_step_state(op, why, len);
 	case HK_EXPOSE:
 		return hk_step_expose(op, why, len);
+	case HK_EXPEDITE:
+		return hk_step_expedite(op, why, len);
 	default:
 		return hk_step_attr(op, why, len);
 	}
@@ -742,6 +763,8 @@ static int hk_check(char *why, size_t len)
 	int i, n, k, added = 0, holders = 0, s = 0, pieces = 0;
 	unsigned long order;
 
+	if (hk.loaded && hk_cmp(EXPEDITE, hk.normal_rcu ? "N\n" : "Y\n", why, len))
+		return -1;
 	for (i = 0; i < HK_DEVS; i++) {
 		if (hk_check_dev(&hk.dev[i], why, len))
 			return -1;
@@ -813,7 +836,7 @@ static int hk_check(char *why, size_t len)
 
 static void hk_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 {
-	static const int w[HK_NR] = { 14, 10, 8, 10, 6, 22, 6, 6, 2, 14, 5 };
+	static const int w[HK_NR] = { 14, 10, 8, 10, 6, 22, 6, 6, 2, 14, 5, 2 };
 	static const char *const words[] = { "unplugged", "offline", "online",
 					     "online_movable", "partial", "mixed" };
 	static const char *const params[] = { "Y", "N", "1", "0", "y", "n", "yes",
@@ -875,6 +898,10 @@ static void hk_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 		for (k = 0; k < (int)op->len; k++)
 			if (strchr(" \t\n\"'", op->buf[k]) || !op->buf[k])
 				op->buf[k] = 'x';
+		break;
+	case HK_EXPEDITE:
+		snprintf(op->path, sizeof(op->path), "%s", EXPEDITE);
+		op->len = fz_gen_bool(r, mutate, op->buf);
 		break;
 	case HK_INJECT:
 		op->i1 = fz_chance(r, 40);
@@ -1022,6 +1049,10 @@ static int hk_reset(void)
 	}
 	hk.loaded = true;
 	hk.default_mom = true;
+	/* and expedite_rcu at its default, whatever the last case wrote */
+	hk.normal_rcu = false;
+	if (fz_write(EXPEDITE, "Y", 1))
+		return -EIO;
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * The fuzzer of hotmem_pagemap: a seeded random walk of every operation a
  * user has (the "regions" parameter at load and at run time, create,
  * delete, size, mapping, align, memmap, type, enabled, evict, lists of
- * instances to disable at once, regions handed over and taken back
+ * instances to disable at once, the expedite_rcu parameter, regions handed over and taken back
  * through the exported API, mmap and touch of /dev/pmR.I, and the
  * migration ioctls of coherent and private instances on a buffer of the
  * walk's own anonymous memory), with inputs drawn from the README's
@@ -38,6 +38,7 @@
 
 #define CLS		HM_PM_CLS "/"
 #define PARAM		"/sys/module/hotmem_pagemap/parameters/regions"
+#define EXPEDITE	"/sys/module/hotmem_pagemap/parameters/expedite_rcu"
 #define M		(1024ULL * 1024)
 #define G		(1024 * M)
 #define SUB		(2 * M)
@@ -72,13 +73,14 @@ static const char *const pm_type_names[PM_NTYPES] = {
 enum pm_code {
 	PM_REGIONS_WRITE, PM_LOAD, PM_CREATE, PM_DELETE, PM_SIZE, PM_MAPPING,
 	PM_ALIGN, PM_MEMMAP, PM_ENABLED, PM_MAP, PM_UNMAP, PM_API_ADD,
-	PM_API_REMOVE, PM_TYPE, PM_EVICT, PM_MIGRATE, PM_DISABLE, PM_NR
+	PM_API_REMOVE, PM_TYPE, PM_EVICT, PM_MIGRATE, PM_DISABLE, PM_EXPEDITE,
+	PM_NR
 };
 
 static const char *const pm_names[PM_NR] = {
 	"regions", "load", "create", "delete", "size", "mapping", "align",
 	"memmap", "enabled", "map", "unmap", "api_add", "api_remove", "type",
-	"evict", "migrate", "disable",
+	"evict", "migrate", "disable", "expedite_rcu",
 };
 
 struct pm_range {
@@ -124,6 +126,7 @@ struct pm_held {
 
 static struct {
 	bool loaded;
+	bool normal_rcu;	/* expedite_rcu is N (a load makes it Y) */
 	bool example;		/* hotmem_pagemap_example loaded */
 	__u64 sr_start, sr_size;	/* Soft Reserved */
 	__u64 pm_start, pm_size;	/* legacy pmem, owned by a namespace */
@@ -972,8 +975,32 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
 	}
 	if (!got) {
 		pm.loaded = true;
+		pm.normal_rcu = false;
 		pm_claim(sp, nr, true);
 	}
+	return 0;
+}
+
+/*
+ * expedite_rcu: Y/y/N/n/0/1 with one newline (hm_parse_bool()), as the
+ * set hook sees it: up to the first NUL; anything else -EINVAL and the
+ * value stays.  An empty write never reaches the hook.
+ */
+static int pm_step_expedite(const struct fz_op *op, char *why, size_t len)
+{
+	const char *nul = memchr(op->buf, '\0', op->len);
+	size_t n = nul ? (size_t)(nul - op->buf) : op->len;
+	int want = 0, got;
+	bool v = !pm.normal_rcu;
+
+	got = fz_write(EXPEDITE, op->buf, op->len);
+	if (!pm.loaded)
+		return pm_expect(-ENOENT, got, op, why, len);
+	if (op->len)
+		want = fz_oracle_bool(op->buf, n, &v);
+	if (pm_expect(want, got, op, why, len))
+		return -1;
+	pm.normal_rcu = !v;
 	return 0;
 }
 
@@ -1009,6 +1036,8 @@ static int pm_step_api(const struct fz_op *op, char *why, size_t len)
 	if (!want && pm_owned(op->n1, op->n2))
 		want = -EBUSY;
 	st = fz_exec("/sbin/modprobe", "hotmem_pagemap_example", arg);
+	if (!pm.loaded)
+		pm.normal_rcu = false;
 	pm.loaded = true;
 	got = hm_exists("/sys/module/hotmem_pagemap_example") && !pm.example ? 0 : -1;
 	/* already loaded is modprobe's success; any other failure says so */
@@ -1245,6 +1274,8 @@ static int pm_step(const struct fz_op *op, char *why, size_t len)
 		return pm_step_migrate(op, why, len);
 	case PM_DISABLE:
 		return pm_step_disable(op, why, len);
+	case PM_EXPEDITE:
+		return pm_step_expedite(op, why, len);
 	case PM_API_ADD:
 	case PM_API_REMOVE:
 		return pm_step_api(op, why, len);
@@ -1520,6 +1551,8 @@ static int pm_check(char *why, size_t len)
 			      pm.reg[order[k]].start, pm.reg[order[k]].size);
 	snprintf(want + n, sizeof(want) - n, "\n");
 	if (pm_cmp_file(want, why, len, PARAM))
+		return -1;
+	if (pm_cmp_file(pm.normal_rcu ? "N\n" : "Y\n", why, len, EXPEDITE))
 		return -1;
 	/* the class directory: exactly the live regions and instances */
 	if (pm_check_class(why, len))
@@ -2052,6 +2085,7 @@ static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 	w[PM_EVICT] = 3;
 	w[PM_MIGRATE] = 12;
 	w[PM_DISABLE] = 5;
+	w[PM_EXPEDITE] = 2;
 	for (i = 0; i < PM_NR; i++)
 		total += w[i];
 	k = fz_below(r, total);
@@ -2112,6 +2146,10 @@ static void pm_gen(struct fz_rng *r, bool inputs, struct fz_op *op)
 		return;
 	case PM_DISABLE:
 		pm_gen_disable(r, inputs, s, op);
+		return;
+	case PM_EXPEDITE:
+		snprintf(op->path, sizeof(op->path), "%s", EXPEDITE);
+		op->len = fz_gen_bool(r, fz_chance(r, inputs ? 50 : 5), op->buf);
 		return;
 	default:
 		break;

@@ -605,6 +605,20 @@ int fz_oracle_switch(const char *buf, size_t len, bool *val)
 	return rc;
 }
 
+/* a bool module parameter of hotmem (hm_parse_bool()): a switch, Y/y/N/n */
+int fz_oracle_bool(const char *buf, size_t len, bool *val)
+{
+	if (fz_oracle_word(buf, len, "Y") || fz_oracle_word(buf, len, "y")) {
+		*val = true;
+		return 0;
+	}
+	if (fz_oracle_word(buf, len, "N") || fz_oracle_word(buf, len, "n")) {
+		*val = false;
+		return 0;
+	}
+	return fz_oracle_switch(buf, len, val);
+}
+
 bool fz_oracle_word(const char *buf, size_t len, const char *word)
 {
 	size_t n;
@@ -738,6 +752,21 @@ size_t fz_gen_switch(struct fz_rng *r, bool mutate, char *buf)
 
 	if (fz_chance(r, 5))
 		len = sprintf(buf, "%d", (int)fz_below(r, 5));
+	if (fz_chance(r, 50))
+		buf[len++] = '\n';
+	if (mutate)
+		len = fz_mutate(r, buf, len);
+	return len;
+}
+
+/* what a bool parameter is written: Y, N, y, n, 0, 1, now and then a word */
+size_t fz_gen_bool(struct fz_rng *r, bool mutate, char *buf)
+{
+	static const char *const words[] = {
+		"Y", "N", "y", "n", "0", "1", "yes", "on", "2", "YN",
+	};
+	size_t len = sprintf(buf, "%s", words[fz_below(r, fz_chance(r, 90) ? 6 : 10)]);
+
 	if (fz_chance(r, 50))
 		buf[len++] = '\n';
 	if (mutate)

@@ -130,12 +130,14 @@ int fz_oracle_value(const char *buf, size_t len, size_t *vlen);
 int fz_oracle_num(const char *s, size_t len, enum fz_base base, __u64 *val);
 int fz_oracle_u64(const char *buf, size_t len, __u64 *val);
 int fz_oracle_switch(const char *buf, size_t len, bool *val);
+int fz_oracle_bool(const char *buf, size_t len, bool *val);
 bool fz_oracle_word(const char *buf, size_t len, const char *word);
 int fz_oracle_range(const char *buf, size_t len, __u64 *start, __u64 *end);
 
 size_t fz_gen_number(struct fz_rng *r, __u64 v, enum fz_base base,
 		     bool mutate, char *buf);
 size_t fz_gen_switch(struct fz_rng *r, bool mutate, char *buf);
+size_t fz_gen_bool(struct fz_rng *r, bool mutate, char *buf);
 size_t fz_gen_word(struct fz_rng *r, const char *word, bool mutate, char *buf);
 size_t fz_mutate(struct fz_rng *r, char *buf, size_t len);
 __u64 fz_pick_size(struct fz_rng *r, __u64 unit, __u64 max);
