@@ -36,7 +36,7 @@ help:
 	@echo "make bench       hot-add benchmark, kmem vs hotmem_kmem"
 	@echo "make bench-pagemap  hotmem_pagemap vs device-dax benchmark"
 	@echo "make bench-migrate  coherent/private migration throughput, hotmem vs test_hmm (debug kernel)"
-	@echo "make bench-breakdown  where hotmem_kmem's time goes (test build, the shim's call log)"
+	@echo "make bench-breakdown  where hotmem_kmem's and hotmem_pagemap's time goes (test build, the shim's call log)"
 	@echo "make fuzz [SECONDS=1800] [KERNEL=6.1|6.12] [MODULE=pagemap|kmem] [SEED= CASE= INPUTS=1]"
 
 setup:
@@ -113,11 +113,12 @@ bench: prep
 bench-pagemap: prep
 	@$(ROOT)/scripts/bench.sh --pagemap $(BENCH_KERNELS)
 
-# where hotmem_kmem's time goes, on the test build of each kernel
+# where hotmem_kmem's and hotmem_pagemap's time goes, on the test build
 bench-breakdown:
 	@for k in $(or $(BENCH_KERNELS),6.1 6.12); do \
 		$(MAKE) --no-print-directory prep KERNEL=$$k || exit 1; done
 	@$(ROOT)/scripts/bench.sh --breakdown $(or $(BENCH_KERNELS),6.1 6.12)
+	@$(ROOT)/scripts/bench.sh --pagemap-breakdown $(or $(BENCH_KERNELS),6.1 6.12)
 
 # every kernel the migration runs on: test_hmm only on the debug kernel
 bench-migrate:

@@ -20,9 +20,12 @@
 # make bench-breakdown (--breakdown): kmem_bench --breakdown on the test
 # build, where hotmem_kmem's time goes: each phase split by the shim's
 # call log into its kernel calls and the gaps between them.  Writes
-# results/bench-breakdown-<kernel>.txt.
+# results/bench-breakdown-<kernel>.txt; --pagemap-breakdown the same of
+# hotmem_pagemap (pagemap_bench --breakdown), with device-dax's wall time
+# for the same work: results/bench-pagemap-breakdown-<kernel>.txt.
 #
-# usage: bench.sh [--pagemap|--migrate|--breakdown] [6.1|6.12|debug ...]
+# usage: bench.sh [--pagemap|--migrate|--breakdown|--pagemap-breakdown]
+#        [6.1|6.12|debug ...]
 #        (default: 6.1 6.12)
 # HOTMEM_BENCH_RUNS=N: N runs a cell instead of 5.
 
@@ -58,6 +61,13 @@ if [ "${1:-}" = --breakdown ]; then
 	first='^== where' json=0
 	vmextra=(--test-build)
 	what="(1, 4, 16 GiB) x expedite_rcu on/off, once"
+fi
+if [ "${1:-}" = --pagemap-breakdown ]; then
+	shift
+	name=bench-pagemap-breakdown prog="pagemap_bench --breakdown" sr=10G
+	limit=3600 first='^== where' json=0
+	vmextra=(--test-build)
+	what="(64 x 2 MiB, 4 GiB ram and dev, 64 ranges) x expedite_rcu on/off, once"
 fi
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)

@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "hotmem_util.h"
+#include "breakdown.h"
 
 #define RUNS	5	/* at most; the first argument may ask for fewer */
 #define NSIZE	3
@@ -310,116 +311,26 @@ static void report(void)
 	printf("\n]}\nBENCH-JSON-END\n");
 }
 
-#define HTI		"/sys/kernel/debug/hotmem_test_iomap/"
-#define BD_LOG_MAX	(4 << 20)
-#define BD_FN_MAX	32
 #define BD_EXPEDITE	"/sys/module/hotmem_kmem/parameters/expedite_rcu"
 
-/* one kernel function of a phase: calls and their total nanoseconds */
-struct bd_fn {
-	char name[64];
-	int calls;
-	double ns;
-};
-
-/* the kernel functions of the last phase */
-static struct bd_fn bd_fns[BD_FN_MAX];
-static int bd_nfn;
-
-static void bd_add(const char *name, double ns)
-{
-	int i;
-
-	for (i = 0; i < bd_nfn && strcmp(bd_fns[i].name, name); i++)
-		;
-	if (i == bd_nfn) {
-		if (bd_nfn == BD_FN_MAX)
-			return;
-		memset(&bd_fns[i], 0, sizeof(bd_fns[i]));
-		snprintf(bd_fns[i].name, sizeof(bd_fns[i].name), "%s", name);
-		bd_nfn++;
-	}
-	bd_fns[i].calls++;
-	bd_fns[i].ns += ns;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-/*
- * Write @val to @path with the call log reset, then split the write's wall
- * time with the log; print one line for the phase and one per function.
- */
+/* Write @val to @path as one phase of the breakdown. */
 static int bd_phase(const char *label, const char *val, const char *path)
 {
-	double t0, t1, first = 0, last_end = 0, gaps = 0, sum = 0;
-	char *log, *line, *save, name[64];
-	unsigned long long t, d;
-	int rc, i, n = 0;
+	int rc;
 
-	log = malloc(BD_LOG_MAX);
-	if (!log)
-		return -ENOMEM;
-	hm_write("1", HTI "reset");
-	t0 = now_ns();
+	bd_begin();
 	rc = hm_write(val, "%s", path);
-	t1 = now_ns();
-	if (rc || hm_read_str(log, BD_LOG_MAX, HTI "log") < 0) {
-		free(log);
-		return rc ?: -EIO;
-	}
-	bd_nfn = 0;
-	for (line = strtok_r(log, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *pt = strstr(line, " t="), *pd = strstr(line, " d=");
-
-		/* the log dropped calls: the split would be wrong */
-		if (!strncmp(line, "# ", 2)) {
-			free(log);
-			return -E2BIG;
-		}
-		if (!pt || !pd || sscanf(line, "%*u %63[^#]#", name) != 1 ||
-		    sscanf(pt, " t=%llu", &t) != 1 ||
-		    sscanf(pd, " d=%llu", &d) != 1)
-			continue;
-		/* in the order the calls ended: none of these nest or overlap */
-		if (!n++ || t < first)
-			first = t;
-		if (n > 1 && t > last_end)
-			gaps += t - last_end;
-		if (t + d > last_end)
-			last_end = t + d;
-		sum += d;
-		bd_add(name, d);
-	}
-	free(log);
-	if (!n) {
-		printf("  %-22s %9.1f ms (no kernel call of hotmem_kmem)\n", label,
-		       (t1 - t0) / 1e6);
-		return 0;
-	}
-	printf("  %-22s %9.1f ms = before %.1f + calls %.1f + gaps %.1f + after %.1f\n",
-	       label, (t1 - t0) / 1e6, (first - t0) / 1e6, sum / 1e6, gaps / 1e6,
-	       (t1 - last_end) / 1e6);
-	for (i = 0; i < bd_nfn; i++)
-		printf("      %-30s %5d calls %9.2f ms\n", bd_fns[i].name,
-		       bd_fns[i].calls, bd_fns[i].ns / 1e6);
-	return 0;
+	return rc ?: bd_end(label, "hotmem_kmem");
 }
 
 /* per-block writes from user space, as daxctl and the benchmark do */
 static int bd_blocks(const char *label, const char *dev, const char *state)
 {
-	double t0 = now_ns();
+	double t0 = bd_now_ns();
 	int rc = blocks_set(dev, state);
 
 	printf("  %-22s %9.1f ms (user space, per block; no call of hotmem_kmem)\n",
-	       label, (now_ns() - t0) / 1e6);
+	       label, (bd_now_ns() - t0) / 1e6);
 	return rc;
 }
 
@@ -428,7 +339,7 @@ static int bd_run(const char *dev)
 	char path[256];
 	int z, x;
 
-	if (use_driver(true) || !hm_exists(HTI "log"))
+	if (use_driver(true) || !bd_available())
 		return fprintf(stderr, "the test build is needed (vm.sh --test-build)\n"),
 			-ENOENT;
 	printf("== where hotmem_kmem's time goes (ms; gaps: between its kernel calls)\n");

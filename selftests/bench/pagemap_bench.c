@@ -13,6 +13,10 @@
  * 2 MiB apart, through the "mapping" files: one pgmap of 64 ranges for
  * device-dax, 64 pgmaps for hotmem_pagemap.  Prints tables of medians with
  * min/max and the samples as JSON between BENCH-JSON-BEGIN/END lines.
+ * With --breakdown (the test build): where hotmem_pagemap's time goes in
+ * each phase of 64 instances, one of 64 ranges and one of 4 GiB, from
+ * the shim's call log (breakdown.h), with expedite_rcu on and off, and
+ * device-dax's wall time for the same phases.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +26,7 @@
 
 #include "hotmem_util.h"
 #include "hotmem_pagemap.h"
+#include "breakdown.h"
 
 #define PMB_MAX_RUNS	15
 #define PMB_MAX_INST	1024
@@ -31,6 +36,8 @@
 #define PMB_MIB		(1024ULL * 1024)
 #define PMB_GIB		(1024 * PMB_MIB)
 #define PMB_DRV		"/sys/bus/dax/drivers/device_dax"
+#define PMB_EXPEDITE	"/sys/module/hotmem_pagemap/parameters/expedite_rcu"
+#define PMB_CLS_R0	HM_PM_CLS "/region0"
 
 enum pmb_cfg { PMB_DAX, PMB_RAM, PMB_DEV, PMB_BATCH, PMB_NCFG };
 
@@ -587,12 +594,118 @@ static void pmb_progress(int run, enum pmb_cfg c, unsigned int n,
 		run, pmb_cfg_name[c], n, bytes / PMB_MIB, s->up, s->down, s->dram);
 }
 
+/* a phase of the breakdown: @what written to @fmt of each of @n instances */
+static int pmb_bd_each(const char *label, unsigned int n, const char *what,
+		       const char *fmt)
+{
+	unsigned int i;
+	int rc = 0;
+
+	bd_begin();
+	for (i = 0; i < n && !rc; i++)
+		rc = hm_write(what ? what : pmb_names[i], fmt, pmb_names[i]);
+	return rc ?: bd_end(label, "hotmem_pagemap");
+}
+
+/* device-dax's wall time for the same phases (no call log: not ours) */
+static int pmb_bd_dax(unsigned int n, unsigned long long bytes)
+{
+	char size[32];
+	unsigned int i;
+	double t;
+	int rc = 0;
+
+	snprintf(size, sizeof(size), "%llu", bytes);
+	t = pmb_now();
+	for (i = 0; i < n && !rc; i++)
+		rc = pmb_dax_up(pmb_names[i], sizeof(pmb_names[i]), size);
+	printf("  %-22s %9.1f ms (create, size, new_id: %u x %llu MiB)\n",
+	       "device-dax up", (pmb_now() - t) * 1e3, n, bytes / PMB_MIB);
+	t = pmb_now();
+	for (i = n; i-- > 0 && !rc;)
+		rc = pmb_dax_down(pmb_names[i]);
+	printf("  %-22s %9.1f ms (unbind, size 0, delete)\n", "device-dax down",
+	       (pmb_now() - t) * 1e3);
+	return rc;
+}
+
+/* @n instances of @bytes, memmap @memmap: each phase of a life, split */
+static int pmb_bd_insts(unsigned int n, unsigned long long bytes,
+			const char *memmap)
+{
+	char size[32];
+	unsigned int i;
+	int rc = 0;
+
+	snprintf(size, sizeof(size), "%llu", bytes);
+	bd_begin();
+	for (i = 0; i < n && !rc; i++)
+		rc = hm_pm_create(PMB_CLS_R0, pmb_names[i], sizeof(pmb_names[i]));
+	rc = rc ?: bd_end("create", "hotmem_pagemap");
+	rc = rc ?: pmb_bd_each("size", n, size, HM_PM_CLS "/%s/size");
+	rc = rc ?: pmb_bd_each("memmap", n, memmap, HM_PM_CLS "/%s/memmap");
+	rc = rc ?: pmb_bd_each("enable", n, "1", HM_PM_CLS "/%s/enabled");
+	if (!rc && n > 1) {
+		bd_begin();
+		rc = pmb_hm_batch_disable(n);
+		rc = rc ?: bd_end("disable (region0)", "hotmem_pagemap");
+		rc = rc ?: pmb_bd_each("enable again", n, "1", HM_PM_CLS "/%s/enabled");
+	}
+	rc = rc ?: pmb_bd_each("disable", n, "0", HM_PM_CLS "/%s/enabled");
+	rc = rc ?: pmb_bd_each("size 0", n, "0", HM_PM_CLS "/%s/size");
+	rc = rc ?: pmb_bd_each("delete", n, NULL, PMB_CLS_R0 "/delete");
+	return rc;
+}
+
+/* the 64-range instance: mapping writes, enable, disable, delete */
+static int pmb_bd_ranges(void)
+{
+	int rc;
+
+	bd_begin();
+	rc = hm_pm_create(PMB_CLS_R0, pmb_names[0], sizeof(pmb_names[0]));
+	rc = rc ?: pmb_add_ranges(HM_PM_CLS, pmb_names[0], pmb_start[1]);
+	rc = rc ?: bd_end("create + 64 mappings", "hotmem_pagemap");
+	rc = rc ?: pmb_bd_each("enable", 1, "1", HM_PM_CLS "/%s/enabled");
+	rc = rc ?: pmb_bd_each("disable", 1, "0", HM_PM_CLS "/%s/enabled");
+	rc = rc ?: pmb_bd_each("size 0", 1, "0", HM_PM_CLS "/%s/size");
+	return rc ?: pmb_bd_each("delete", 1, NULL, PMB_CLS_R0 "/delete");
+}
+
+static int pmb_breakdown(void)
+{
+	int x, rc = 0;
+
+	if (!bd_available())
+		return fprintf(stderr, "the test build is needed (vm.sh --test-build)\n"),
+			-ENOENT;
+	printf("== where hotmem_pagemap's time goes (ms; gaps: between its kernel calls)\n");
+	for (x = 1; x >= 0 && !rc; x--) {
+		rc = hm_write(x ? "1" : "0", PMB_EXPEDITE);
+		printf("64 x 2 MiB, memmap ram, expedite_rcu=%d\n", x);
+		rc = rc ?: pmb_bd_insts(64, 2 * PMB_MIB, "ram");
+		printf("1 x 4 GiB, memmap ram, expedite_rcu=%d\n", x);
+		rc = rc ?: pmb_bd_insts(1, 4 * PMB_GIB, "ram");
+		printf("1 x 4 GiB, memmap dev, expedite_rcu=%d\n", x);
+		rc = rc ?: pmb_bd_insts(1, 4 * PMB_GIB, "dev");
+		printf("1 x 64 ranges of 2 MiB, memmap ram, expedite_rcu=%d\n", x);
+		rc = rc ?: pmb_bd_ranges();
+	}
+	printf("device-dax, the same work\n");
+	rc = rc ?: pmb_bd_dax(64, 2 * PMB_MIB);
+	rc = rc ?: pmb_bd_dax(1, 4 * PMB_GIB);
+	hm_write("1", PMB_EXPEDITE);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct pmb_sample *s;
 	enum pmb_cfg c;
 	int run, k, i;
 
+	if (argc > 1 && !strcmp(argv[1], "--breakdown"))
+		return pmb_setup() || pmb_breakdown() ? 1 : 0;
 	if (argc > 1)
 		pmb_runs = atoi(argv[1]);
 	if (pmb_runs < 1 || pmb_runs > PMB_MAX_RUNS)
