@@ -535,8 +535,10 @@ TEST_F(pm, region_disable_batch)
 	EXPECT_EQ(-ENXIO, hm_write("pm0.0,pm0.99", REGION0 "/disable"));
 	EXPECT_EQ(-ENXIO, hm_write("pm0.0,pm1.1", REGION0 "/disable"));
 	for (i = 0; i < (int)ARRAY_SIZE(unknown); i++) {
-		EXPECT_EQ(-ENXIO, hm_write(unknown[i], REGION0 "/disable")) TH_LOG("%s", unknown[i]);
-		EXPECT_EQ(-ENXIO, hm_write(unknown[i], REGION0 "/delete")) TH_LOG("%s", unknown[i]);
+		EXPECT_EQ(-ENXIO, hm_write(unknown[i], REGION0 "/disable"))
+			TH_LOG("%s", unknown[i]);
+		EXPECT_EQ(-ENXIO, hm_write(unknown[i], REGION0 "/delete"))
+			TH_LOG("%s", unknown[i]);
 	}
 	/* the disabled one with a leading zero in its id: no such instance */
 	at = strchr(name[7], '.') + 1 - name[7];
