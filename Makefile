@@ -117,8 +117,10 @@ bench-pagemap: prep
 bench-breakdown:
 	@for k in $(or $(BENCH_KERNELS),6.1 6.12); do \
 		$(MAKE) --no-print-directory prep KERNEL=$$k || exit 1; done
-	@$(ROOT)/scripts/bench.sh --breakdown $(or $(BENCH_KERNELS),6.1 6.12)
-	@$(ROOT)/scripts/bench.sh --pagemap-breakdown $(or $(BENCH_KERNELS),6.1 6.12)
+	@$(ROOT)/scripts/bench.sh --breakdown $(or $(BENCH_KERNELS),6.1 6.12); \
+	rc=$$?; \
+	$(ROOT)/scripts/bench.sh --pagemap-breakdown $(or $(BENCH_KERNELS),6.1 6.12) && \
+	exit $$rc
 
 # every kernel the migration runs on: test_hmm only on the debug kernel
 bench-migrate:

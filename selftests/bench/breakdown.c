@@ -62,18 +62,34 @@ void bd_begin(void)
 	bd_t0 = bd_now_ns();
 }
 
+/* a logged call's start and end, ns */
+struct bd_span {
+	double t, end;
+};
+
+static int bd_span_cmp(const void *a, const void *b)
+{
+	const struct bd_span *x = a, *y = b;
+
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
 /*
  * The phase since bd_begin() ends: split its wall time with the call log
- * and print one line for the phase and one per kernel function.  @module
- * names whose calls they are, for a phase that made none.  -E2BIG if the
- * log dropped calls (the split would be wrong).
+ * and print one line for the phase and one per kernel function.  The
+ * calls may overlap (a batch's teardowns run on workers): "calls" is the
+ * time at least one was running, and their plain sum is shown beside it
+ * when larger.  @module names whose calls they are, for a phase that
+ * made none the shim logs.  -E2BIG if the log dropped calls (the split
+ * would be wrong).
  */
 int bd_end(const char *label, const char *module)
 {
-	double t1 = bd_now_ns(), first = 0, last_end = 0, gaps = 0, sum = 0;
+	double t1 = bd_now_ns(), busy = 0, gaps = 0, sum = 0, end = 0;
 	char *log, *line, *save, name[64];
 	unsigned long long t, d;
-	int i, n = 0;
+	struct bd_span *sp;
+	int i, n = 0, max;
 
 	log = malloc(BD_LOG_MAX);
 	if (!log)
@@ -82,12 +98,20 @@ int bd_end(const char *label, const char *module)
 		free(log);
 		return -EIO;
 	}
+	for (i = 0, max = 1; log[i]; i++)
+		max += log[i] == '\n';
+	sp = calloc(max, sizeof(*sp));
+	if (!sp) {
+		free(log);
+		return -ENOMEM;
+	}
 	bd_nfn = 0;
-	for (line = strtok_r(log, "\n", &save); line;
+	for (line = strtok_r(log, "\n", &save); line && n < max;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *pt = strstr(line, " t="), *pd = strstr(line, " d=");
 
 		if (!strncmp(line, "# ", 2)) {
+			free(sp);
 			free(log);
 			return -E2BIG;
 		}
@@ -95,25 +119,35 @@ int bd_end(const char *label, const char *module)
 		    sscanf(pt, " t=%llu", &t) != 1 ||
 		    sscanf(pd, " d=%llu", &d) != 1)
 			continue;
-		/* in the order the calls ended: none of these nest or overlap */
-		if (!n++ || t < first)
-			first = t;
-		if (n > 1 && t > last_end)
-			gaps += t - last_end;
-		if (t + d > last_end)
-			last_end = t + d;
+		sp[n].t = t;
+		sp[n++].end = t + d;
 		sum += d;
 		bd_add(name, d);
 	}
 	free(log);
 	if (!n) {
-		printf("  %-22s %9.1f ms (no kernel call of %s)\n", label,
+		free(sp);
+		printf("  %-22s %9.1f ms (no call of %s the shim logs)\n", label,
 		       (t1 - bd_t0) / 1e6, module);
 		return 0;
 	}
-	printf("  %-22s %9.1f ms = before %.1f + calls %.1f + gaps %.1f + after %.1f\n",
-	       label, (t1 - bd_t0) / 1e6, (first - bd_t0) / 1e6, sum / 1e6,
-	       gaps / 1e6, (t1 - last_end) / 1e6);
+	/* the union of the calls' spans, and the gaps between its pieces */
+	qsort(sp, n, sizeof(*sp), bd_span_cmp);
+	for (i = 0, end = sp[0].t; i < n; i++) {
+		if (sp[i].t > end)
+			gaps += sp[i].t - end;
+		if (sp[i].end > end) {
+			busy += sp[i].end - (sp[i].t > end ? sp[i].t : end);
+			end = sp[i].end;
+		}
+	}
+	printf("  %-22s %9.1f ms = before %.1f + calls %.1f + gaps %.1f + after %.1f",
+	       label, (t1 - bd_t0) / 1e6, (sp[0].t - bd_t0) / 1e6, busy / 1e6,
+	       gaps / 1e6, (t1 - end) / 1e6);
+	if (sum > busy + 1e5)
+		printf(" (the calls overlap: %.1f ms in all)", sum / 1e6);
+	printf("\n");
+	free(sp);
 	for (i = 0; i < bd_nfn; i++)
 		printf("      %-30s %5d calls %9.2f ms\n", bd_fns[i].name,
 		       bd_fns[i].calls, bd_fns[i].ns / 1e6);

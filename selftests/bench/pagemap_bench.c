@@ -691,7 +691,7 @@ static int pmb_breakdown(void)
 		printf("1 x 64 ranges of 2 MiB, memmap ram, expedite_rcu=%d\n", x);
 		rc = rc ?: pmb_bd_ranges();
 	}
-	printf("device-dax, the same work\n");
+	printf("device-dax (wall time only), 64 x 2 MiB and 1 x 4 GiB\n");
 	rc = rc ?: pmb_bd_dax(64, 2 * PMB_MIB);
 	rc = rc ?: pmb_bd_dax(1, 4 * PMB_GIB);
 	hm_write("1", PMB_EXPEDITE);

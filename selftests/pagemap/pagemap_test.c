@@ -578,12 +578,19 @@ TEST_F(pm, region_disable_batch)
 		EXPECT_EQ(0, hm_dax_verify(name[i], 4 * M, 40 + i)) TH_LOG("%s", name[i]);
 	}
 	EXPECT_EQ(0, hm_write(list, REGION0 "/disable"));
-	/* the longest list a page holds, one name 682 times; one unknown */
+	/*
+	 * A list near the page's end (4091 bytes), an enabled instance named
+	 * 682 times: with an unknown name last, nothing changes; without,
+	 * it is disabled.
+	 */
+	ASSERT_EQ(0, hm_pm_enable(name[0], true));
 	for (at = 0; at + 6 < sizeof(big); at += 6)
 		memcpy(big + at, "pm0.0,", 6);
-	EXPECT_EQ(0, hm_write_n(big, at - 1, REGION0 "/disable")) TH_LOG("%zu bytes", at - 1);
 	memcpy(big + at - 6, "pm0.9", 5);
 	EXPECT_EQ(-ENXIO, hm_write_n(big, at - 1, REGION0 "/disable"));
+	EXPECT_EQ(1, hm_read_ll(CLS "%s/enabled", name[0]));
+	memcpy(big + at - 6, "pm0.0", 5);
+	EXPECT_EQ(0, hm_write_n(big, at - 1, REGION0 "/disable")) TH_LOG("%zu bytes", at - 1);
 	for (i = 0; i < 8; i++)
 		EXPECT_EQ(0, hm_read_ll(CLS "%s/enabled", name[i])) TH_LOG("%s", name[i]);
 }
