@@ -400,6 +400,13 @@ TEST_F(pm, memmap_ram_vs_dev)
 	}
 }
 
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
  * The memmap of 1 GiB for each align and memmap mode, exactly.  With
  * "ram" and an align of 2 MiB or 1 GiB the pages are compound and the
@@ -425,8 +432,8 @@ TEST_F(pm, memmap_bytes_per_align)
 		{ "1073741824", "dev", 0, 16 * M, 0 },
 	};
 	const long long noise = 256 * 1024;
-	long long f0, m0, cost, pages;
-	unsigned int i;
+	long long f0, m0, cost, pages, costs[3];
+	unsigned int i, r;
 
 	if (self->start % (1024 * M) || self->size < 1024 * M)
 		SKIP(return, "the region holds no 1 GiB-aligned GiB");
@@ -438,27 +445,37 @@ TEST_F(pm, memmap_bytes_per_align)
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		ASSERT_EQ(0, hm_write(c[i].align, CLS "pm0.0/align"));
 		ASSERT_EQ(0, hm_write(c[i].memmap, CLS "pm0.0/memmap"));
-		m0 = memmap_pages_bytes();
-		f0 = hm_memfree_settled_kb();
-		ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
-		cost = (f0 - hm_memfree_settled_kb()) * 1024;
-		pages = memmap_pages_bytes();
-		EXPECT_EQ(c[i].dram, hm_read_ll(CLS "pm0.0/memmap_dram_bytes"))
-			TH_LOG("align %s memmap %s", c[i].align, c[i].memmap);
-		EXPECT_EQ(c[i].dev, hm_read_ll(CLS "pm0.0/memmap_device_bytes"))
-			TH_LOG("align %s memmap %s", c[i].align, c[i].memmap);
-		if (m0 >= 0)
-			EXPECT_EQ(c[i].dram + c[i].dev, pages - m0)
-				TH_LOG("align %s memmap %s: nr_memmap_pages", c[i].align,
-				       c[i].memmap);
+		/*
+		 * Free memory is the median of three enables: one sample may
+		 * catch the system allocating or freeing a few hundred KiB
+		 * of its own (seen once on 6.12-cloud: +400 KiB).
+		 */
+		for (r = 0; r < 3; r++) {
+			m0 = memmap_pages_bytes();
+			f0 = hm_memfree_settled_kb();
+			ASSERT_EQ(0, hm_write("1", CLS "pm0.0/enabled"));
+			costs[r] = (f0 - hm_memfree_settled_kb()) * 1024;
+			pages = memmap_pages_bytes();
+			EXPECT_EQ(c[i].dram, hm_read_ll(CLS "pm0.0/memmap_dram_bytes"))
+				TH_LOG("align %s memmap %s", c[i].align, c[i].memmap);
+			EXPECT_EQ(c[i].dev, hm_read_ll(CLS "pm0.0/memmap_device_bytes"))
+				TH_LOG("align %s memmap %s", c[i].align, c[i].memmap);
+			if (m0 >= 0)
+				EXPECT_EQ(c[i].dram + c[i].dev, pages - m0)
+					TH_LOG("align %s memmap %s: nr_memmap_pages",
+					       c[i].align, c[i].memmap);
+			ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+		}
+		qsort(costs, 3, sizeof(costs[0]), cmp_ll);
+		cost = costs[1];
 		EXPECT_LE(c[i].dram + c[i].tables - noise, cost)
 			TH_LOG("align %s memmap %s: free memory", c[i].align, c[i].memmap);
 		EXPECT_GE(c[i].dram + c[i].tables + noise, cost)
 			TH_LOG("align %s memmap %s: free memory", c[i].align, c[i].memmap);
-		TH_LOG("align %s memmap %s: %lld KiB of free memory, memmap pages %+lld KiB",
-		       c[i].align, c[i].memmap, cost / 1024,
-		       m0 >= 0 ? (pages - m0) / 1024 : -1);
-		ASSERT_EQ(0, hm_write("0", CLS "pm0.0/enabled"));
+		TH_LOG("align %s memmap %s: %lld KiB of free memory (of %lld, %lld, %lld)",
+		       c[i].align, c[i].memmap, cost / 1024, costs[0] / 1024,
+		       costs[1] / 1024, costs[2] / 1024);
+		TH_LOG("  memmap pages %+lld KiB", m0 >= 0 ? (pages - m0) / 1024 : -1);
 	}
 }
 
