@@ -556,17 +556,13 @@ static int hk_oracle_param(const struct fz_op *op, bool *v)
  */
 static int hk_step_expedite(const struct fz_op *op, char *why, size_t len)
 {
-	const char *nul = memchr(op->buf, '\0', op->len);
-	size_t n = nul ? (size_t)(nul - op->buf) : op->len;
-	int want = 0, got;
 	bool v = !hk.normal_rcu;
+	int got;
 
 	got = fz_write(EXPEDITE, op->buf, op->len);
 	if (!hk.loaded)
 		return hk_expect(-ENOENT, got, op, why, len);
-	if (op->len)
-		want = fz_oracle_bool(op->buf, n, &v);
-	if (hk_expect(want, got, op, why, len))
+	if (hk_expect(fz_oracle_param_bool(op->buf, op->len, &v), got, op, why, len))
 		return -1;
 	hk.normal_rcu = !v;
 	return 0;

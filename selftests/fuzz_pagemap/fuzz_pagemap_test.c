@@ -903,15 +903,12 @@ static int pm_step_disable(const struct fz_op *op, char *why, size_t len)
 static int pm_step_regions(const struct fz_op *op, char *why, size_t len)
 {
 	struct pm_spec sp[PM_SPECS];
-	size_t n = op->len;
+	size_t n = fz_param_len(op->buf, op->len);
 	int want, got, nr;
 
 	got = fz_write(PARAM, op->buf, op->len);
 	if (!pm.loaded)
 		return pm_expect(-ENOENT, got, op, why, len);
-	/* a parameter's set hook sees a C string: it ends at a NUL */
-	if (memchr(op->buf, '\0', n))
-		n = (const char *)memchr(op->buf, '\0', n) - op->buf;
 	want = 0;
 	if (op->len) {
 		want = pm_oracle_regions(op->buf, n, sp, &nr);
@@ -988,17 +985,13 @@ static int pm_step_load(const struct fz_op *op, char *why, size_t len)
  */
 static int pm_step_expedite(const struct fz_op *op, char *why, size_t len)
 {
-	const char *nul = memchr(op->buf, '\0', op->len);
-	size_t n = nul ? (size_t)(nul - op->buf) : op->len;
-	int want = 0, got;
 	bool v = !pm.normal_rcu;
+	int got;
 
 	got = fz_write(EXPEDITE, op->buf, op->len);
 	if (!pm.loaded)
 		return pm_expect(-ENOENT, got, op, why, len);
-	if (op->len)
-		want = fz_oracle_bool(op->buf, n, &v);
-	if (pm_expect(want, got, op, why, len))
+	if (pm_expect(fz_oracle_param_bool(op->buf, op->len, &v), got, op, why, len))
 		return -1;
 	pm.normal_rcu = !v;
 	return 0;

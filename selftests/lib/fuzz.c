@@ -619,6 +619,24 @@ int fz_oracle_bool(const char *buf, size_t len, bool *val)
 	return fz_oracle_switch(buf, len, val);
 }
 
+/* what a module parameter's set hook sees of a write: up to its first NUL */
+size_t fz_param_len(const char *buf, size_t len)
+{
+	const char *nul = memchr(buf, '\0', len);
+
+	return nul ? (size_t)(nul - buf) : len;
+}
+
+/*
+ * A write to a bool parameter of hotmem (hm_param_set_bool()): an empty
+ * write never reaches the hook (0, @val unchanged); else fz_oracle_bool()
+ * of what the hook sees.
+ */
+int fz_oracle_param_bool(const char *buf, size_t len, bool *val)
+{
+	return len ? fz_oracle_bool(buf, fz_param_len(buf, len), val) : 0;
+}
+
 bool fz_oracle_word(const char *buf, size_t len, const char *word)
 {
 	size_t n;

@@ -131,6 +131,8 @@ int fz_oracle_num(const char *s, size_t len, enum fz_base base, __u64 *val);
 int fz_oracle_u64(const char *buf, size_t len, __u64 *val);
 int fz_oracle_switch(const char *buf, size_t len, bool *val);
 int fz_oracle_bool(const char *buf, size_t len, bool *val);
+size_t fz_param_len(const char *buf, size_t len);
+int fz_oracle_param_bool(const char *buf, size_t len, bool *val);
 bool fz_oracle_word(const char *buf, size_t len, const char *word);
 int fz_oracle_range(const char *buf, size_t len, __u64 *start, __u64 *end);
 
