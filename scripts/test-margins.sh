@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # test-margins.sh: the tests that used much of their time limit.
 #
-#   scripts/test-margins.sh [-s LANE=N]... [-o PERCENT] LOG...
+#   scripts/test-margins.sh [-d N] [-s LANE=N]... [-o PERCENT] LOG...
 #
 # A LOG is a VM run's TAP output as make check leaves it
 # (results/LANE_SUITES.log), where run-tests ends each test's line with its
@@ -10,7 +10,8 @@
 # its harness timeout (TEST_F_TIMEOUT() in selftests/SUITE/*.c, else the
 # harness default of 30 s) or the runner's limit for its suite (the
 # settings timeout, else 45 s) where that is shorter, times the lane's time
-# scale (-s debug=6: the HOTMEM_TIME_SCALE vm.sh gives that lane).
+# scale (-s debug=6: the HOTMEM_TIME_SCALE vm.sh gives that lane; -d N
+# for the lanes not named, default 1).
 #
 # Prints each test that took more than PERCENT (default 50) of its limit,
 # the most used first: "LANE:SUITE:TEST took Ts of its Ls limit (P%)".
@@ -24,11 +25,13 @@ set -euo pipefail
 
 over=50
 scales=""
-while getopts "s:o:" opt; do
+dflt=1
+while getopts "d:s:o:" opt; do
 	case $opt in
+	d) dflt=$OPTARG ;;
 	s) scales="$scales $OPTARG" ;;
 	o) over=$OPTARG ;;
-	*) hm_die "usage: $0 [-s LANE=N]... [-o PERCENT] LOG..." ;;
+	*) hm_die "usage: $0 [-d N] [-s LANE=N]... [-o PERCENT] LOG..." ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -43,7 +46,7 @@ limits() {
 		sed -n 's|^\./\([^/]*\)/[^:]*:TEST_F_TIMEOUT(\([A-Za-z0-9_]*\), *\([A-Za-z0-9_]*\), *\([0-9]*\)).*|T \1 \2 \3 \4|p' || true
 }
 
-limits | awk -v over="$over" -v scales="$scales" '
+limits | awk -v over="$over" -v scales="$scales" -v dflt="$dflt" '
 	BEGIN {
 		n = split(scales, s, " ")
 		for (i = 1; i <= n; i++) {
@@ -70,7 +73,7 @@ limits | awk -v over="$over" -v scales="$scales" '
 		r = suite in runner ? runner[suite] : 45
 		if (r < lim)
 			lim = r
-		lim *= lane in scale ? scale[lane] : 1
+		lim *= lane in scale ? scale[lane] : dflt
 		if (took * 100 > over * lim)
 			printf "%d %s:%s took %ds of its %ds limit (%d%%)\n", \
 				took * 1000 / lim, lane, $3, took, lim, took * 100 / lim
