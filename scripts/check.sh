@@ -51,6 +51,21 @@ step() {
 	fi
 }
 
+# margins: the tests of this run's VM runs (results/LANE_SUITES.log) that
+# took more than half their time limit
+margins() {
+	local name _ logs=() dflt=${HOTMEM_TIME_SCALE:-1} debug
+	[ -z "${HOTMEM_CHECK_PLAN:-}" ] && [ -f "$RES/times.txt" ] || return 0
+	# the scale vm.sh gives each lane
+	debug=${HOTMEM_TIME_SCALE:-$(hm_time_scale "$(hm_kver debug | tail -n 1)")}
+	while read -r name _; do
+		case $name in
+		*_*) [ -f "$RES/$name.log" ] && logs+=("$RES/$name.log") ;;
+		esac
+	done < "$RES/times.txt"
+	[ ${#logs[@]} -eq 0 ] || scripts/test-margins.sh -d "$dflt" -s "debug=$debug" "${logs[@]}" || true
+}
+
 summary() {
 	local f
 	echo
@@ -58,6 +73,10 @@ summary() {
 	for f in "${left[@]}"; do
 		echo "check: left to make check-debug: $f"
 	done
+	# a test above half its time limit is one slow run from a timeout
+	while read -r f; do
+		echo "check: near its time limit: $f"
+	done < <(margins)
 	for f in "${failed[@]}"; do
 		echo "check: failed: $f"
 	done
