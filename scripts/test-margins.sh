@@ -7,17 +7,20 @@
 # A LOG is a VM run's TAP output as make check leaves it
 # (results/LANE_SUITES.log), where run-tests ends each test's line with its
 # time: "ok 9 pagemap:pm.memmap_bytes_per_align # 77s".  A test's limit is
-# its harness timeout (TEST_F_TIMEOUT() in selftests/SUITE/*.c, else the
-# harness default of 30 s) or the runner's limit for its suite (the
-# settings timeout, else 45 s) where that is shorter, times the lane's time
-# scale (-s debug=6: the HOTMEM_TIME_SCALE vm.sh gives that lane; -d N
-# for the lanes not named, default 1).
+# its harness timeout (TEST_F_TIMEOUT() on one line in selftests/SUITE/*.c,
+# else the harness default of 30 s) or the runner's limit for its suite
+# (the settings timeout, else 45 s) where that is shorter, each times the
+# lane's time scale (-s debug=6: the HOTMEM_TIME_SCALE vm.sh gives that
+# lane; -d N for the lanes not named, default 1).  The harness timeout is
+# not scaled in a suite that does not include hotmem_util.h, whose
+# constructor scales it (the table tests).
 #
 # Prints each test that took more than PERCENT (default 50) of its limit,
 # the most used first: "LANE:SUITE:TEST took Ts of its Ls limit (P%)".
 # Under make check two VMs share two CPUs and a test can run several times
 # slower than alone, so a test above half its limit is one slow run from a
-# timeout.  Exits 0 whatever it finds: the tests themselves fail.
+# timeout.  Exits 0 whatever it finds (the tests themselves fail), non-zero
+# only on bad arguments or an unreadable log.
 
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -37,9 +40,11 @@ done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || exit 0
 
-# limits: "T SUITE FIXTURE TEST SECONDS" and "S SUITE SECONDS" lines
+# limits: "T SUITE FIXTURE TEST SECONDS", "S SUITE SECONDS" and, for a
+# suite whose harness timeouts are not scaled, "U SUITE" lines
 limits() {
 	cd "$HOTMEM_ROOT/selftests"
+	grep -L 'hotmem_util\.h' ./*/*_test.c | sed 's|^\./\([^/]*\)/.*|U \1|' || true
 	grep -H '^timeout=[0-9]*$' ./*/settings |
 		sed 's|^\./\([^/]*\)/settings:timeout=|S \1 |' || true
 	grep -H '^TEST_F_TIMEOUT(' ./*/*.c |
@@ -54,9 +59,10 @@ limits | awk -v over="$over" -v scales="$scales" -v dflt="$dflt" '
 			scale[kv[1]] = kv[2]
 		}
 	}
-	NR == FNR && $1 == "T" { harness[$2 " " $3 " " $4] = $5; next }
-	NR == FNR && $1 == "S" { runner[$2] = $3; next }
-	NR == FNR { next }
+	FILENAME == "-" && $1 == "T" { harness[$2 " " $3 " " $4] = $5; next }
+	FILENAME == "-" && $1 == "S" { runner[$2] = $3; next }
+	FILENAME == "-" && $1 == "U" { unscaled[$2] = 1; next }
+	FILENAME == "-" { next }
 	FNR == 1 {
 		lane = FILENAME
 		sub(/.*\//, "", lane)
@@ -68,12 +74,14 @@ limits | awk -v over="$over" -v scales="$scales" -v dflt="$dflt" '
 		nf = split(id[2], part, ".")
 		took = $5
 		sub(/s$/, "", took)
+		k = lane in scale ? scale[lane] : dflt
 		lim = (suite " " part[1] " " part[nf]) in harness ? \
 			harness[suite " " part[1] " " part[nf]] : 30
-		r = suite in runner ? runner[suite] : 45
+		if (!(suite in unscaled))
+			lim *= k
+		r = (suite in runner ? runner[suite] : 45) * k
 		if (r < lim)
 			lim = r
-		lim *= lane in scale ? scale[lane] : dflt
 		if (took * 100 > over * lim)
 			printf "%d %s:%s took %ds of its %ds limit (%d%%)\n", \
 				took * 1000 / lim, lane, $3, took, lim, took * 100 / lim

@@ -416,11 +416,11 @@ static int cmp_ll(const void *a, const void *b)
  * the device.  memmap_*_bytes say so; the kernel's own count of memmap
  * pages (nr_memmap_pages, 6.10 on) moves by exactly that; free memory by
  * that and the page tables of a vmemmap of base pages (4 KiB per 128 MiB
- * section), give or take the system's own noise.  Eighteen enables of
- * 1 GiB, each between two settled free-memory samples: about 7 s on a
- * release kernel, 75 s on the debug kernel in a VM of its own and more
- * than the default 180 s there beside a second VM (make check), hence
- * the longer limit, times HOTMEM_TIME_SCALE there.
+ * section), give or take the system's own noise.  Eighteen measured
+ * enables of 1 GiB, each between two settled free-memory samples, take
+ * 19-26 s on a release kernel and 191 s on the debug kernel in make
+ * check (two VMs on two CPUs; 75 s alone there): too close to, or past,
+ * the default 30 s (times HOTMEM_TIME_SCALE, 6 on the debug kernel).
  */
 TEST_F_TIMEOUT(pm, memmap_bytes_per_align, 90)
 {
